@@ -1,0 +1,238 @@
+package chat.gateway;
+
+import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
+import chat.protocol.FrameCodec;
+import chat.protocol.LineReader;
+import chat.protocol.ProtocolException;
+import chat.protocol.ServerFrame;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: a reader thread that decodes frames and hands them to the {@link Commands}, and a writer
+ * thread that drains the connection's {@link Outbound} queue to the socket. Any thread may {@link #send}; sending
+ * never blocks, and a client whose queue overflows is cut off. Thread-safe.
+ */
+final class Connection {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(1);
+
+    /** A client frame waiting for Kafka, and the {@code ref} its answer must carry (null when it had none). */
+    record Pending(String ref) {}
+
+    private final long id;
+    private final Socket socket;
+    private final Outbound outbound;
+    private final Commands commands;
+    private final GatewayStats stats;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile CloseReason closeReason;
+    private volatile String nick;
+
+    /** Rooms this connection receives: entered when the fan-out thread reads its join back from Kafka. */
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    /** Joins and parts written to Kafka and not yet read back, by room. */
+    final Map<String, Pending> pendingJoins = new ConcurrentHashMap<>();
+    final Map<String, Pending> pendingParts = new ConcurrentHashMap<>();
+    /** Messages said and not yet acked, by {@link #messageKey}. Guarded by itself for ack-before-message order. */
+    private final Map<String, Pending> pendingAcks = new ConcurrentHashMap<>();
+
+    Connection(long id, Socket socket, int outboundFrames, Commands commands, GatewayStats stats) {
+        this.id = id;
+        this.socket = socket;
+        this.outbound = new Outbound(outboundFrames);
+        this.commands = commands;
+        this.stats = stats;
+    }
+
+    long id() {
+        return id;
+    }
+
+    /** The nick from a successful hello, or null before it. */
+    String nick() {
+        return nick;
+    }
+
+    void nick(String nick) {
+        this.nick = nick;
+    }
+
+    boolean isOpen() {
+        return !closing.get();
+    }
+
+    boolean isMember(String room) {
+        return rooms.contains(room);
+    }
+
+    Set<String> rooms() {
+        return rooms;
+    }
+
+    void start() {
+        Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop);
+        Thread.ofVirtual().name("conn-" + id + "-reader").start(this::readLoop);
+    }
+
+    /** Queues a frame for the client; a client whose queue is full is cut off as a slow consumer. */
+    void send(ServerFrame frame) {
+        if (isOpen()) {
+            sendLine(FrameCodec.encode(frame));
+        }
+    }
+
+    /** As {@link #send}, for a frame already encoded once for many recipients. */
+    void sendLine(String line) {
+        if (isOpen() && !outbound.offer(line)) {
+            cutOffSlowConsumer();
+        }
+    }
+
+    /** Sends {@code last} (a bye or a final error), then closes. The first close wins; later ones do nothing. */
+    void close(CloseReason reason, ServerFrame last) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = reason;
+        outbound.finish(last == null ? null : FrameCodec.encode(last));
+        commands.disconnected(this);
+    }
+
+    // ---- acks: a sender always gets its ack before its own message ----
+
+    static String messageKey(String room, String id) {
+        return room + '\u0000' + id;
+    }
+
+    void expectAck(String room, String messageId, String ref) {
+        pendingAcks.put(messageKey(room, messageId), new Pending(ref));
+    }
+
+    /** Called when Kafka has the message (or an earlier copy of it): acks it unless the ack went out already. */
+    void ackIfPending(String room, String messageId, long seq, String ts) {
+        synchronized (pendingAcks) {
+            Pending pending = pendingAcks.remove(messageKey(room, messageId));
+            if (pending != null) {
+                send(new ServerFrame.Ack(messageId, seq, ts, pending.ref()));
+            }
+        }
+    }
+
+    /** Called when Kafka refused the message: the client learns nothing was acked. */
+    void failIfPending(String room, String messageId, String reason) {
+        synchronized (pendingAcks) {
+            Pending pending = pendingAcks.remove(messageKey(room, messageId));
+            if (pending != null) {
+                send(new ServerFrame.Error(ErrorCode.UNAVAILABLE, reason, pending.ref()));
+            }
+        }
+    }
+
+    /** Delivers this connection's own message, acking it first if Kafka's answer has not arrived yet. */
+    void deliverOwn(ServerFrame.Message message, String line) {
+        synchronized (pendingAcks) {
+            ackIfPending(message.room(), message.id(), message.seq(), message.ts());
+            sendLine(line);
+        }
+    }
+
+    // ---- membership, changed only by the fan-out thread ----
+
+    void enterRoom(String room) {
+        rooms.add(room);
+    }
+
+    void leaveRoom(String room) {
+        rooms.remove(room);
+    }
+
+    // ---- threads ----
+
+    private void readLoop() {
+        try {
+            LineReader reader = new LineReader(socket.getInputStream());
+            while (isOpen()) {
+                String line;
+                try {
+                    line = reader.readLine();
+                } catch (ProtocolException e) {
+                    if (e.code() == ErrorCode.FRAME_TOO_LARGE) {
+                        close(CloseReason.FRAME_TOO_LARGE, new ServerFrame.Error(e.code(), e.getMessage(), null));
+                        return;
+                    }
+                    send(new ServerFrame.Error(e.code(), e.getMessage(), null));
+                    continue;
+                }
+                if (line == null) {
+                    close(CloseReason.CLIENT_GONE, null);
+                    return;
+                }
+                ClientFrame frame;
+                try {
+                    frame = FrameCodec.decodeClient(line);
+                } catch (ProtocolException e) {
+                    send(new ServerFrame.Error(e.code(), e.getMessage(), e.ref()));
+                    continue;
+                }
+                commands.dispatch(this, frame);
+            }
+        } catch (IOException e) {
+            close(isOpen() ? CloseReason.IO_ERROR : closeReason, null);
+        } catch (RuntimeException e) {
+            log.error("connection {} failed", id, e);
+            close(CloseReason.IO_ERROR, null);
+        }
+    }
+
+    private void writeLoop() {
+        try (OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65_536)) {
+            outbound.drainTo(out, stats);
+        } catch (IOException | InterruptedException e) {
+            close(CloseReason.IO_ERROR, null);
+        } finally {
+            closeSocket();
+            CloseReason reason = closeReason;
+            stats.connectionClosed(reason == null ? CloseReason.IO_ERROR : reason);
+            log.debug("connection {} ({}) closed: {}", id, nick, reason);
+        }
+    }
+
+    private void cutOffSlowConsumer() {
+        log.info("connection {} ({}) cut off: slow consumer", id, nick);
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = CloseReason.SLOW_CONSUMER;
+        outbound.replaceWithLast(FrameCodec.encode(new ServerFrame.Error(ErrorCode.SLOW_CONSUMER,
+            "you did not read fast enough; closing", null)));
+        commands.disconnected(this);
+        // The writer is most likely stuck on a full socket: give the last frame a moment, then force the close.
+        Thread.ofVirtual().name("conn-" + id + "-cutoff").start(() -> {
+            try {
+                Thread.sleep(SLOW_CONSUMER_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closeSocket();
+        });
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Already gone: nothing left to release.
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package chat.gateway;
+
+import chat.protocol.ChatEvent;
+import chat.protocol.EventCodec;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes events to the chat topic with the gateway's one Kafka producer: acks from all in-sync replicas, idempotent,
+ * no linger (latency first; batches still form while requests are in flight), lz4 batches, keyed by room so that a
+ * room keeps its order. Thread-safe.
+ */
+final class EventLog implements AutoCloseable {
+    /** Told once per event: the offset Kafka gave it, or (offset -1) why Kafka did not take it in time. */
+    @FunctionalInterface
+    interface Outcome {
+        void done(long offset, Exception failure);
+    }
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+
+    EventLog(GatewayConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + config.gatewayId());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        long sendTimeoutMs = config.sendTimeout().toMillis();
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeoutMs);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, sendTimeoutMs / 2));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(p);
+        this.topic = config.topic();
+    }
+
+    /** Sends the event; the outcome is told on the producer's thread, or on this one if the send fails at once. */
+    void publish(ChatEvent event, Outcome outcome) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, EventCodec.key(event), EventCodec.encode(event));
+        try {
+            producer.send(record, (metadata, error) -> outcome.done(error == null ? metadata.offset() : -1, error));
+        } catch (RuntimeException e) {
+            outcome.done(-1, e);
+        }
+    }
+
+    /** Waits up to {@code timeout} for what was sent to reach Kafka, then closes. */
+    void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

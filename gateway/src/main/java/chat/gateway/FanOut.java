@@ -1,0 +1,187 @@
+package chat.gateway;
+
+import chat.protocol.ChatEvent;
+import chat.protocol.EventCodec;
+import chat.protocol.FrameCodec;
+import chat.protocol.ServerFrame;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every partition of the chat topic, from its end at start-up, and delivers each event to this gateway's
+ * members of the event's room. It has no consumer group: every gateway needs every event. Its one thread owns the
+ * consumer and the {@link RoomDirectory}, applies joins and parts in log order, and only queues frames: it never
+ * touches a socket, so a slow client cannot stall it.
+ */
+final class FanOut implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FanOut.class);
+
+    private final String gatewayId;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Sessions sessions;
+    private final LocalRooms localRooms;
+    private final RoomDirectory directory;
+    private final RecentIds recentIds;
+    private final GatewayStats stats;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, RoomDirectory directory,
+           RecentIds recentIds, GatewayStats stats) {
+        this.gatewayId = config.gatewayId();
+        this.sessions = sessions;
+        this.localRooms = localRooms;
+        this.directory = directory;
+        this.recentIds = recentIds;
+        this.stats = stats;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-" + config.gatewayId() + "-fanout");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumer = new KafkaConsumer<>(p);
+        List<TopicPartition> partitions = partitionsOf(config.topic(), Duration.ofSeconds(30));
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        // Fix the start positions now, before the gateway accepts anyone, so no event after start-up is missed.
+        partitions.forEach(consumer::position);
+        this.thread = Thread.ofPlatform().name("fanout-" + gatewayId).daemon(true).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private List<TopicPartition> partitionsOf(String topic, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, patience);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("topic " + topic + " has no partitions");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    handle(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us to stop.
+        } catch (RuntimeException e) {
+            log.error("fan-out stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+            stopped.countDown();
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        Optional<ChatEvent> event;
+        try {
+            event = EventCodec.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            log.warn("skipping a malformed event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
+            return;
+        }
+        event.ifPresent(e -> {
+            switch (e) {
+                case ChatEvent.MessagePosted m -> message(m, record.offset());
+                case ChatEvent.MemberJoined j -> joined(j);
+                case ChatEvent.MemberLeft l -> left(l);
+            }
+        });
+    }
+
+    private void message(ChatEvent.MessagePosted m, long seq) {
+        boolean mine = gatewayId.equals(m.gateway());
+        RecentIds.Seen earlier = recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(seq, m.ts()));
+        if (earlier != null) {
+            stats.duplicateDropped();
+            Connection sender = mine ? sessions.byNick(m.from()) : null;
+            if (sender != null) {
+                sender.ackIfPending(m.room(), m.id(), earlier.seq(), earlier.ts());
+            }
+            return;
+        }
+        ServerFrame.Message frame = new ServerFrame.Message(m.room(), m.from(), m.text(), m.id(), seq, m.ts());
+        String line = FrameCodec.encode(frame);
+        for (Connection member : localRooms.members(m.room())) {
+            if (mine && m.from().equalsIgnoreCase(member.nick())) {
+                member.deliverOwn(frame, line);
+            } else {
+                member.sendLine(line);
+            }
+        }
+    }
+
+    private void joined(ChatEvent.MemberJoined j) {
+        directory.joined(j.room(), j.nick(), j.gateway());
+        String presence = FrameCodec.encode(new ServerFrame.Presence(j.room(), j.nick(), "join"));
+        for (Connection member : localRooms.members(j.room())) {
+            member.sendLine(presence);
+        }
+        Connection joiner = gatewayId.equals(j.gateway()) ? sessions.byNick(j.nick()) : null;
+        Connection.Pending pending = joiner == null ? null : joiner.pendingJoins.remove(j.room());
+        if (pending != null) {
+            joiner.enterRoom(j.room());
+            localRooms.add(j.room(), joiner);
+            if (!joiner.isOpen()) {
+                localRooms.remove(j.room(), joiner);
+            }
+            joiner.send(new ServerFrame.Joined(j.room(), directory.members(j.room()), pending.ref()));
+        }
+    }
+
+    private void left(ChatEvent.MemberLeft l) {
+        directory.left(l.room(), l.nick(), l.gateway());
+        Connection leaver = gatewayId.equals(l.gateway()) ? sessions.byNick(l.nick()) : null;
+        Connection.Pending pending = leaver == null ? null : leaver.pendingParts.remove(l.room());
+        if (pending != null) {
+            leaver.leaveRoom(l.room());
+            localRooms.remove(l.room(), leaver);
+            leaver.send(new ServerFrame.Parted(l.room(), pending.ref()));
+        }
+        String presence = FrameCodec.encode(new ServerFrame.Presence(l.room(), l.nick(), "leave"));
+        for (Connection member : localRooms.members(l.room())) {
+            member.sendLine(presence);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

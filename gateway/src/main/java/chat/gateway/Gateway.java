@@ -1,0 +1,135 @@
+package chat.gateway;
+
+import chat.protocol.ServerFrame;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the listening socket, the Kafka producer and the fan-out. {@link #start} returns once the gateway
+ * reads the topic and accepts connections; {@link #close} is the SIGTERM path (stop accepting, say bye, flush Kafka).
+ * Thread-safe.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final GatewayStats stats = new GatewayStats();
+    private final Sessions sessions = new Sessions();
+    private final EventLog events;
+    private final FanOut fanOut;
+    private final Commands commands;
+    private final ServerSocket server;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private volatile boolean accepting = true;
+
+    private Gateway(GatewayConfig config, Clock clock) throws IOException, InterruptedException {
+        this.config = config;
+        ChatTopic.ensure(config);
+        LocalRooms localRooms = new LocalRooms();
+        RoomDirectory directory = new RoomDirectory();
+        RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
+        this.events = new EventLog(config);
+        this.fanOut = new FanOut(config, sessions, localRooms, directory, recentIds, stats);
+        this.commands = new Commands(config.gatewayId(), events, sessions, localRooms, directory, recentIds, stats, clock);
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        fanOut.start();
+        Thread.ofVirtual().name("acceptor-" + config.gatewayId()).start(this::acceptLoop);
+    }
+
+    public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
+        return new Gateway(config, Clock.systemUTC());
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public String id() {
+        return config.gatewayId();
+    }
+
+    public GatewayStats stats() {
+        return stats;
+    }
+
+    private void acceptLoop() {
+        while (accepting) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (accepting) {
+                    log.error("accept failed", e);
+                }
+                return;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                Connection connection = new Connection(connectionIds.incrementAndGet(), socket,
+                    config.outboundQueueFrames(), commands, stats);
+                sessions.add(connection);
+                stats.connectionOpened();
+                if (!accepting) {
+                    connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
+                }
+                connection.start();
+            } catch (IOException e) {
+                log.warn("could not set up a connection", e);
+            }
+        }
+    }
+
+    /** Stops accepting, says bye to every client, records their leaving and flushes Kafka, within the shutdown grace. */
+    @Override
+    public void close() {
+        Instant deadline = Instant.now().plus(config.shutdownGrace());
+        accepting = false;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing a listening socket only fails if it is closed already.
+        }
+        for (Connection connection : sessions.all()) {
+            connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
+        }
+        awaitWritersDone(deadline.minusMillis(1_500));
+        events.close(remaining(deadline.minusMillis(500)));
+        fanOut.close();
+        log.info("gateway {} stopped", config.gatewayId());
+    }
+
+    private void awaitWritersDone(Instant deadline) {
+        while (Instant.now().isBefore(deadline) && openConnections() > 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private long openConnections() {
+        long closed = 0;
+        for (CloseReason reason : CloseReason.values()) {
+            closed += stats.connectionsClosed(reason);
+        }
+        return stats.connectionsOpened() - closed;
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+}

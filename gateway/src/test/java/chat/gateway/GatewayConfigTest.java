@@ -1,0 +1,52 @@
+package chat.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+    @Test
+    void defaultsServeTheLocalStack() throws Exception {
+        GatewayConfig config = GatewayConfig.parse(new String[0], Map.of());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(7001, config.port());
+        assertEquals("gw-7001", config.gatewayId());
+        assertEquals("127.0.0.1:19092", config.kafkaBootstrapServers());
+        assertEquals("chat.events", config.topic());
+        assertEquals(Duration.ofSeconds(15), config.sendTimeout());
+    }
+
+    @Test
+    void flagsWinOverTheEnvironment() throws Exception {
+        GatewayConfig config = GatewayConfig.parse(new String[] {"--port", "7005", "--kafka=k1:9092,k2:9092"},
+            Map.of("GATEWAY_PORT", "7009", "GATEWAY_ID", "east-1", "KAFKA_BOOTSTRAP_SERVERS", "ignored:1"));
+        assertEquals(7005, config.port());
+        assertEquals("east-1", config.gatewayId());
+        assertEquals("k1:9092,k2:9092", config.kafkaBootstrapServers());
+    }
+
+    @Test
+    void badInputIsExplained() {
+        assertTrue(assertThrows(GatewayConfig.UsageException.class,
+            () -> GatewayConfig.parse(new String[] {"--port", "seven"}, Map.of())).getMessage().contains("--port"));
+        assertTrue(assertThrows(GatewayConfig.UsageException.class,
+            () -> GatewayConfig.parse(new String[] {"--colour", "red"}, Map.of())).getMessage().contains("unknown option"));
+        assertTrue(assertThrows(GatewayConfig.UsageException.class,
+            () -> GatewayConfig.parse(new String[] {"--port"}, Map.of())).getMessage().contains("needs a value"));
+        assertThrows(GatewayConfig.UsageException.class,
+            () -> GatewayConfig.parse(new String[0], Map.of("GATEWAY_SEND_TIMEOUT_MS", "10")));
+    }
+
+    @Test
+    void usageNamesEveryFlagAndVariable() {
+        String usage = GatewayConfig.usage();
+        for (GatewayConfig.Setting s : GatewayConfig.Setting.values()) {
+            assertTrue(usage.contains(s.flag) && usage.contains(s.env), s.name());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package chat.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import chat.ops.kafka.LocalKafkaCluster;
+import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
+import chat.protocol.ServerFrame;
+import chat.testkit.ChatTestClient;
+import chat.testkit.TestKafka;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With Kafka stopped, a message is refused with unavailable and never acked; once Kafka is back, the resend lands. */
+class KafkaOutageIT {
+
+    @Test
+    void aSayWhileKafkaIsDownGetsUnavailableAndTheResendIsDeliveredOnceKafkaIsBack(@TempDir Path dir) {
+        try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
+            Gateway gateway = TestGateways.start(kafka.bootstrapServers(), "outage", TestGateways.freshTopic(),
+                "--send-timeout-ms", "3000");
+            try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
+                alice.join("ops");
+                alice.say("ops", "before", "b1");
+                alice.next(ServerFrame.Ack.class);
+                alice.next(ServerFrame.Message.class);
+
+                kafka.stopBroker(1);
+                alice.send(new ClientFrame.Say("ops", "during", "d1", "r-d1"));
+                ServerFrame.Error error = alice.next(ServerFrame.Error.class);
+                assertEquals(ErrorCode.UNAVAILABLE, error.code());
+                assertEquals("r-d1", error.ref());
+                alice.send(new ClientFrame.Ping("alive"));
+                assertEquals("alive", alice.next(ServerFrame.Pong.class).ref());
+
+                kafka.startBroker(1);
+                ServerFrame.Ack ack = resendUntilAcked(alice);
+                ServerFrame.Message delivered = alice.nextMatching(ServerFrame.Message.class, m -> m.id().equals("d1"));
+                assertEquals(ack.seq(), delivered.seq());
+                assertEquals("during", delivered.text());
+            } finally {
+                gateway.close();
+            }
+        }
+    }
+
+    /** Kafka's leader may take a moment to be elected after the restart: each refusal is answered with a resend. */
+    private static ServerFrame.Ack resendUntilAcked(ChatTestClient client) {
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            client.send(new ClientFrame.Say("ops", "during", "d1", "retry-" + attempt));
+            ServerFrame frame = client.nextMatching(ServerFrame.class,
+                f -> f instanceof ServerFrame.Ack || f instanceof ServerFrame.Error);
+            if (frame instanceof ServerFrame.Ack ack) {
+                return ack;
+            }
+            assertEquals(ErrorCode.UNAVAILABLE, ((ServerFrame.Error) frame).code());
+        }
+        throw new AssertionError("the resend was never acked after Kafka came back");
+    }
+}

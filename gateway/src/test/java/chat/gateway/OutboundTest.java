@@ -1,0 +1,56 @@
+package chat.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class OutboundTest {
+
+    @Test
+    void aFullQueueRefusesInsteadOfWaiting() {
+        Outbound outbound = new Outbound(2);
+        assertTrue(outbound.offer("a"));
+        assertTrue(outbound.offer("b"));
+        assertFalse(outbound.offer("c"));
+    }
+
+    @Test
+    void writesEveryQueuedLineThenStopsAtTheEnd() throws Exception {
+        Outbound outbound = new Outbound(8);
+        outbound.offer("{\"n\":1}");
+        outbound.offer("{\"n\":2}");
+        outbound.finish("bye");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        outbound.drainTo(out, new GatewayStats());
+        assertEquals("{\"n\":1}\n{\"n\":2}\nbye\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCutOffDropsTheBacklogAndSendsOnlyTheLastWord() throws Exception {
+        Outbound outbound = new Outbound(3);
+        outbound.offer("old-1");
+        outbound.offer("old-2");
+        outbound.offer("old-3");
+        outbound.replaceWithLast("last");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GatewayStats stats = new GatewayStats();
+        outbound.drainTo(out, stats);
+        assertEquals("last\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, stats.framesOut());
+    }
+
+    @Test
+    void theLastWordOfAFullQueueStillArrives() throws Exception {
+        Outbound outbound = new Outbound(2);
+        outbound.offer("backlog-1");
+        outbound.offer("backlog-2");
+        outbound.finish("bye");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        outbound.drainTo(out, new GatewayStats());
+        assertEquals("bye\n", out.toString(StandardCharsets.UTF_8));
+    }
+}

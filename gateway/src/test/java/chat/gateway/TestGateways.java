@@ -1,0 +1,31 @@
+package chat.gateway;
+
+import chat.testkit.TestKafka;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Starts in-process gateways on free ports against the test run's Kafka, each test class on a topic of its own. */
+final class TestGateways {
+    private TestGateways() {}
+
+    static String freshTopic() {
+        return "it-" + UUID.randomUUID();
+    }
+
+    static Gateway start(String id, String topic, String... extraArgs) {
+        return start(TestKafka.bootstrapServers(), id, topic, extraArgs);
+    }
+
+    static Gateway start(String kafka, String id, String topic, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+            "--kafka", kafka, "--id", id, "--port", "0", "--topic", topic, "--partitions", "3"));
+        args.addAll(List.of(extraArgs));
+        try {
+            return Gateway.start(GatewayConfig.parse(args.toArray(String[]::new), Map.of()));
+        } catch (Exception e) {
+            throw new IllegalStateException("gateway " + id + " did not start", e);
+        }
+    }
+}

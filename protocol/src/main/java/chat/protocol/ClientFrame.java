@@ -1,0 +1,22 @@
+package chat.protocol;
+
+/**
+ * A frame a client sends to a gateway. Instances are valid by construction of {@link FrameCodec#decodeClient}: names,
+ * text and ids have passed the protocol's rules. {@code ref} is the client's optional correlation token, or null.
+ */
+public sealed interface ClientFrame {
+    String ref();
+
+    record Hello(String nick, int version, String session, String ref) implements ClientFrame {}
+
+    /** {@code after} is the last seq the client has seen of the room, or null. */
+    record Join(String room, Long after, String ref) implements ClientFrame {}
+
+    record Part(String room, String ref) implements ClientFrame {}
+
+    record Say(String room, String text, String id, String ref) implements ClientFrame {}
+
+    record Ping(String ref) implements ClientFrame {}
+
+    record Quit(String ref) implements ClientFrame {}
+}

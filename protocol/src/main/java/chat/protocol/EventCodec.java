@@ -1,0 +1,73 @@
+package chat.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * The JSON form of {@link ChatEvent}s on the Kafka topic: {@code {"v":1,"type":...,...}} in UTF-8, with the room as
+ * the record key. A reader skips event types it does not know, so newer writers can add types. Thread-safe.
+ */
+public final class EventCodec {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EventCodec() {}
+
+    public static byte[] key(ChatEvent event) {
+        return event.room().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] encode(ChatEvent event) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("v", FORMAT_VERSION);
+        switch (event) {
+            case ChatEvent.MessagePosted m -> o.put("type", "message").put("room", m.room()).put("from", m.from())
+                .put("text", m.text()).put("id", m.id()).put("ts", m.ts());
+            case ChatEvent.MemberJoined j -> o.put("type", "join").put("room", j.room()).put("nick", j.nick());
+            case ChatEvent.MemberLeft l -> o.put("type", "leave").put("room", l.room()).put("nick", l.nick());
+        }
+        o.put("gateway", event.gateway());
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    /**
+     * The event in {@code value}, or empty for a well-formed event of a type this reader does not know.
+     *
+     * @throws IllegalArgumentException when the value is not an event of this format
+     */
+    public static Optional<ChatEvent> decode(byte[] value) {
+        JsonNode o;
+        try {
+            o = JSON.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("event is not JSON", e);
+        }
+        if (o == null || !o.isObject()) {
+            throw new IllegalArgumentException("event is not a JSON object");
+        }
+        String type = text(o, "type");
+        return Optional.ofNullable(switch (type) {
+            case "message" -> new ChatEvent.MessagePosted(text(o, "room"), text(o, "from"), text(o, "text"),
+                text(o, "id"), text(o, "ts"), text(o, "gateway"));
+            case "join" -> new ChatEvent.MemberJoined(text(o, "room"), text(o, "nick"), text(o, "gateway"));
+            case "leave" -> new ChatEvent.MemberLeft(text(o, "room"), text(o, "nick"), text(o, "gateway"));
+            default -> null;
+        });
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("event field " + field + " is missing or not a string");
+        }
+        return value.textValue();
+    }
+}

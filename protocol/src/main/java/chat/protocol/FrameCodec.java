@@ -1,0 +1,268 @@
+package chat.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place that turns wire lines into frames and frames into wire lines, both directions. A line is one JSON
+ * object without its terminating newline; framing into lines is {@link LineReader}'s job. Every field of a client
+ * frame is checked here, so a decoded {@link ClientFrame} is valid. Thread-safe and stateless.
+ */
+public final class FrameCodec {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+
+    private FrameCodec() {}
+
+    // ---- client frames ----
+
+    public static ClientFrame decodeClient(String line) throws ProtocolException {
+        ObjectNode object = parseObject(line);
+        String ref = optionalString(object, "ref", Limits.MAX_REF_LENGTH, null);
+        String type = typeOf(object, ref);
+        return switch (type) {
+            case "hello" -> {
+                String nick = requiredString(object, "nick", ref);
+                if (!Limits.isValidNick(nick)) {
+                    throw new ProtocolException(ErrorCode.BAD_NICK, "nick must match ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
+                }
+                JsonNode version = object.get("version");
+                if (version == null || !version.isIntegralNumber() || version.asLong() != Limits.PROTOCOL_VERSION) {
+                    throw new ProtocolException(ErrorCode.BAD_FRAME, "version must be " + Limits.PROTOCOL_VERSION, ref);
+                }
+                String session = optionalString(object, "session", Limits.MAX_SESSION_LENGTH, ref);
+                yield new ClientFrame.Hello(nick, Limits.PROTOCOL_VERSION, session, ref);
+            }
+            case "join" -> {
+                String room = room(object, ref);
+                JsonNode after = object.get("after");
+                Long afterSeq = null;
+                if (after != null && !after.isNull()) {
+                    if (!after.isIntegralNumber() || !after.canConvertToLong() || after.asLong() < -1) {
+                        throw new ProtocolException(ErrorCode.BAD_FRAME, "after must be an integer seq of -1 or more", ref);
+                    }
+                    afterSeq = after.asLong();
+                }
+                yield new ClientFrame.Join(room, afterSeq, ref);
+            }
+            case "part" -> new ClientFrame.Part(room(object, ref), ref);
+            case "say" -> {
+                String room = room(object, ref);
+                String text = requiredString(object, "text", ref);
+                String problem = Limits.textProblem(text);
+                if (problem != null) {
+                    throw new ProtocolException(ErrorCode.BAD_TEXT, problem, ref);
+                }
+                String id = requiredString(object, "id", ref);
+                if (id.isEmpty() || id.length() > Limits.MAX_ID_LENGTH) {
+                    throw new ProtocolException(ErrorCode.BAD_FRAME, "id must be 1 to " + Limits.MAX_ID_LENGTH + " characters", ref);
+                }
+                yield new ClientFrame.Say(room, text, id, ref);
+            }
+            case "ping" -> new ClientFrame.Ping(ref);
+            case "quit" -> new ClientFrame.Quit(ref);
+            default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type: " + truncate(type), ref);
+        };
+    }
+
+    public static String encode(ClientFrame frame) {
+        ObjectNode o = JSON.createObjectNode();
+        switch (frame) {
+            case ClientFrame.Hello h -> {
+                o.put("type", "hello").put("nick", h.nick()).put("version", h.version());
+                putIfPresent(o, "session", h.session());
+            }
+            case ClientFrame.Join j -> {
+                o.put("type", "join").put("room", j.room());
+                if (j.after() != null) {
+                    o.put("after", j.after());
+                }
+            }
+            case ClientFrame.Part p -> o.put("type", "part").put("room", p.room());
+            case ClientFrame.Say s -> o.put("type", "say").put("room", s.room()).put("text", s.text()).put("id", s.id());
+            case ClientFrame.Ping p -> o.put("type", "ping");
+            case ClientFrame.Quit q -> o.put("type", "quit");
+        }
+        putIfPresent(o, "ref", frame.ref());
+        return write(o);
+    }
+
+    // ---- server frames ----
+
+    public static String encode(ServerFrame frame) {
+        ObjectNode o = JSON.createObjectNode();
+        String ref = null;
+        switch (frame) {
+            case ServerFrame.Welcome w -> {
+                o.put("type", "welcome").put("nick", w.nick()).put("session", w.session()).put("gateway", w.gateway());
+                ref = w.ref();
+            }
+            case ServerFrame.Joined j -> {
+                o.put("type", "joined").put("room", j.room());
+                ArrayNode members = o.putArray("members");
+                j.members().forEach(members::add);
+                ref = j.ref();
+            }
+            case ServerFrame.Parted p -> {
+                o.put("type", "parted").put("room", p.room());
+                ref = p.ref();
+            }
+            case ServerFrame.Presence p ->
+                o.put("type", "presence").put("room", p.room()).put("nick", p.nick()).put("event", p.event());
+            case ServerFrame.Ack a -> {
+                o.put("type", "ack").put("id", a.id()).put("seq", a.seq()).put("ts", a.ts());
+                ref = a.ref();
+            }
+            case ServerFrame.Message m -> o.put("type", "message").put("room", m.room()).put("from", m.from())
+                .put("text", m.text()).put("id", m.id()).put("seq", m.seq()).put("ts", m.ts());
+            case ServerFrame.Pong p -> {
+                o.put("type", "pong");
+                ref = p.ref();
+            }
+            case ServerFrame.Bye b -> {
+                o.put("type", "bye").put("reason", b.reason());
+                ref = b.ref();
+            }
+            case ServerFrame.Error e -> {
+                o.put("type", "error").put("code", e.code().wireName()).put("message", e.message());
+                ref = e.ref();
+            }
+        }
+        putIfPresent(o, "ref", ref);
+        return write(o);
+    }
+
+    /** Decodes a gateway's frame, as a client does. Less strict than {@link #decodeClient}: the gateway is trusted to be well-formed. */
+    public static ServerFrame decodeServer(String line) throws ProtocolException {
+        ObjectNode o = parseObject(line);
+        String ref = optionalString(o, "ref", Integer.MAX_VALUE, null);
+        String type = typeOf(o, ref);
+        return switch (type) {
+            case "welcome" -> new ServerFrame.Welcome(requiredString(o, "nick", ref), requiredString(o, "session", ref),
+                requiredString(o, "gateway", ref), ref);
+            case "joined" -> new ServerFrame.Joined(requiredString(o, "room", ref), stringList(o, "members", ref), ref);
+            case "parted" -> new ServerFrame.Parted(requiredString(o, "room", ref), ref);
+            case "presence" -> new ServerFrame.Presence(requiredString(o, "room", ref), requiredString(o, "nick", ref),
+                requiredString(o, "event", ref));
+            case "ack" -> new ServerFrame.Ack(requiredString(o, "id", ref), requiredLong(o, "seq", ref),
+                requiredString(o, "ts", ref), ref);
+            case "message" -> new ServerFrame.Message(requiredString(o, "room", ref), requiredString(o, "from", ref),
+                requiredString(o, "text", ref), requiredString(o, "id", ref), requiredLong(o, "seq", ref),
+                requiredString(o, "ts", ref));
+            case "pong" -> new ServerFrame.Pong(ref);
+            case "bye" -> new ServerFrame.Bye(requiredString(o, "reason", ref), ref);
+            case "error" -> {
+                String code = requiredString(o, "code", ref);
+                try {
+                    yield new ServerFrame.Error(ErrorCode.fromWireName(code), requiredString(o, "message", ref), ref);
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException(ErrorCode.BAD_FRAME, e.getMessage(), ref);
+                }
+            }
+            default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type: " + truncate(type), ref);
+        };
+    }
+
+    // ---- helpers ----
+
+    private static ObjectNode parseObject(String line) throws ProtocolException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "not valid JSON", null);
+        }
+        if (node == null || node.getNodeType() != JsonNodeType.OBJECT) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "a frame must be a JSON object", null);
+        }
+        return (ObjectNode) node;
+    }
+
+    private static String typeOf(ObjectNode o, String ref) throws ProtocolException {
+        JsonNode type = o.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "a frame needs a string field type", ref);
+        }
+        return type.textValue();
+    }
+
+    private static String room(ObjectNode o, String ref) throws ProtocolException {
+        String room = requiredString(o, "room", ref);
+        if (!Limits.isValidRoom(room)) {
+            throw new ProtocolException(ErrorCode.BAD_ROOM, "room must match ^[a-z0-9][a-z0-9_-]{0,31}$", ref);
+        }
+        return room;
+    }
+
+    private static String requiredString(ObjectNode o, String field, String ref) throws ProtocolException {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "field " + field + " must be a string", ref);
+        }
+        return value.textValue();
+    }
+
+    private static String optionalString(ObjectNode o, String field, int maxLength, String ref) throws ProtocolException {
+        JsonNode value = o.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.textValue().length() > maxLength) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME,
+                "field " + field + " must be a string of at most " + maxLength + " characters", ref);
+        }
+        return value.textValue();
+    }
+
+    private static long requiredLong(ObjectNode o, String field, String ref) throws ProtocolException {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "field " + field + " must be an integer", ref);
+        }
+        return value.asLong();
+    }
+
+    private static List<String> stringList(ObjectNode o, String field, String ref) throws ProtocolException {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isArray()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "field " + field + " must be an array", ref);
+        }
+        List<String> out = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw new ProtocolException(ErrorCode.BAD_FRAME, "field " + field + " must hold strings", ref);
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
+    private static void putIfPresent(ObjectNode o, String field, String value) {
+        if (value != null) {
+            o.put(field, value);
+        }
+    }
+
+    private static String write(ObjectNode o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}

@@ -1,0 +1,55 @@
+package chat.protocol;
+
+import java.util.regex.Pattern;
+
+/** The protocol's fixed limits and name rules, shared by every side so that all agree on what is valid. */
+public final class Limits {
+    /** Longest line accepted, in bytes of UTF-8, not counting the terminating newline. */
+    public static final int MAX_LINE_BYTES = 65_536;
+    public static final int MAX_TEXT_CODE_POINTS = 4_000;
+    public static final int MAX_ID_LENGTH = 128;
+    public static final int MAX_REF_LENGTH = 128;
+    public static final int MAX_SESSION_LENGTH = 128;
+    public static final int PROTOCOL_VERSION = 1;
+
+    private static final Pattern NICK = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,19}");
+    private static final Pattern ROOM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+    private Limits() {}
+
+    public static boolean isValidNick(String nick) {
+        return nick != null && NICK.matcher(nick).matches();
+    }
+
+    public static boolean isValidRoom(String room) {
+        return room != null && ROOM.matcher(room).matches();
+    }
+
+    /** Why the text is refused, or null when it is acceptable message text. */
+    public static String textProblem(String text) {
+        if (text == null || text.isEmpty()) {
+            return "text must not be empty";
+        }
+        int codePoints = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            codePoints++;
+            if (codePoints > MAX_TEXT_CODE_POINTS) {
+                return "text is longer than " + MAX_TEXT_CODE_POINTS + " code points";
+            }
+            if (cp != '\n' && cp != '\t' && isControl(cp)) {
+                return String.format("text holds the control character U+%04X", cp);
+            }
+            if (Character.getType(cp) == Character.SURROGATE) {
+                return "text holds a lone surrogate";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isControl(int cp) {
+        // C0, DEL and C1: the characters a terminal may act on.
+        return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+    }
+}

@@ -1,0 +1,30 @@
+package chat.protocol;
+
+import java.util.List;
+
+/** A frame a gateway sends to a client. Frames that answer a client frame carry its {@code ref} (or null). */
+public sealed interface ServerFrame {
+
+    record Welcome(String nick, String session, String gateway, String ref) implements ServerFrame {}
+
+    record Joined(String room, List<String> members, String ref) implements ServerFrame {
+        public Joined {
+            members = List.copyOf(members);
+        }
+    }
+
+    record Parted(String room, String ref) implements ServerFrame {}
+
+    /** {@code event} is {@code "join"} or {@code "leave"}. */
+    record Presence(String room, String nick, String event) implements ServerFrame {}
+
+    record Ack(String id, long seq, String ts, String ref) implements ServerFrame {}
+
+    record Message(String room, String from, String text, String id, long seq, String ts) implements ServerFrame {}
+
+    record Pong(String ref) implements ServerFrame {}
+
+    record Bye(String reason, String ref) implements ServerFrame {}
+
+    record Error(ErrorCode code, String message, String ref) implements ServerFrame {}
+}

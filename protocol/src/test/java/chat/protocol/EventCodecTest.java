@@ -1,0 +1,34 @@
+package chat.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    @Test
+    void eventsSurviveARoundTripAndAreKeyedByRoom() {
+        List<ChatEvent> events = List.of(
+            new ChatEvent.MessagePosted("lobby", "alice", "hi 😀\n", "m1", "2026-01-01T00:00:00.001Z", "gw1"),
+            new ChatEvent.MemberJoined("lobby", "bob", "gw2"),
+            new ChatEvent.MemberLeft("lobby", "bob", "gw2"));
+        for (ChatEvent event : events) {
+            assertEquals(Optional.of(event), EventCodec.decode(EventCodec.encode(event)));
+            assertArrayEquals("lobby".getBytes(StandardCharsets.UTF_8), EventCodec.key(event));
+        }
+    }
+
+    @Test
+    void skipsUnknownTypesAndRefusesGarbage() {
+        assertTrue(EventCodec.decode("{\"v\":2,\"type\":\"reaction\",\"room\":\"x\"}".getBytes(StandardCharsets.UTF_8)).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.decode("nope".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class,
+            () -> EventCodec.decode("{\"type\":\"message\",\"room\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+}

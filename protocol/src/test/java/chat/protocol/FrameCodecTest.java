@@ -1,0 +1,112 @@
+package chat.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FrameCodecTest {
+
+    @Test
+    void decodesEveryClientFrame() throws Exception {
+        assertEquals(new ClientFrame.Hello("alice", 1, null, "r1"),
+            FrameCodec.decodeClient("{\"type\":\"hello\",\"nick\":\"alice\",\"version\":1,\"ref\":\"r1\"}"));
+        assertEquals(new ClientFrame.Hello("Bob_2", 1, "tok", null),
+            FrameCodec.decodeClient("{\"type\":\"hello\",\"nick\":\"Bob_2\",\"version\":1,\"session\":\"tok\"}"));
+        assertEquals(new ClientFrame.Join("lobby", null, null), FrameCodec.decodeClient("{\"type\":\"join\",\"room\":\"lobby\"}"));
+        assertEquals(new ClientFrame.Join("lobby", 41L, null),
+            FrameCodec.decodeClient("{\"type\":\"join\",\"room\":\"lobby\",\"after\":41}"));
+        assertEquals(new ClientFrame.Part("lobby", null), FrameCodec.decodeClient("{\"type\":\"part\",\"room\":\"lobby\"}"));
+        assertEquals(new ClientFrame.Say("lobby", "hi\tthere\nfriend", "m1", null),
+            FrameCodec.decodeClient("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\\tthere\\nfriend\",\"id\":\"m1\"}"));
+        assertEquals(new ClientFrame.Ping("p"), FrameCodec.decodeClient("{\"type\":\"ping\",\"ref\":\"p\"}"));
+        assertEquals(new ClientFrame.Quit(null), FrameCodec.decodeClient("{\"type\":\"quit\"}"));
+    }
+
+    @Test
+    void clientFramesSurviveARoundTrip() throws Exception {
+        List<ClientFrame> frames = List.of(
+            new ClientFrame.Hello("alice", 1, "s", "r"), new ClientFrame.Join("a-b_c", 7L, "r2"),
+            new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
+            new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
+        for (ClientFrame frame : frames) {
+            assertEquals(frame, FrameCodec.decodeClient(FrameCodec.encode(frame)));
+        }
+    }
+
+    @Test
+    void serverFramesSurviveARoundTrip() throws Exception {
+        List<ServerFrame> frames = List.of(
+            new ServerFrame.Welcome("alice", "tok", "gw1", "r"), new ServerFrame.Joined("lobby", List.of("a", "b"), null),
+            new ServerFrame.Parted("lobby", "r"), new ServerFrame.Presence("lobby", "a", "join"),
+            new ServerFrame.Ack("m1", 12, "2026-01-01T00:00:00Z", "r"),
+            new ServerFrame.Message("lobby", "a", "line\nbreak", "m1", 12, "2026-01-01T00:00:00Z"),
+            new ServerFrame.Pong(null), new ServerFrame.Bye("shutdown", null),
+            new ServerFrame.Error(ErrorCode.NOT_MEMBER, "join first", "r9"));
+        for (ServerFrame frame : frames) {
+            String line = FrameCodec.encode(frame);
+            assertEquals(-1, line.indexOf('\n'), "an encoded frame is one line");
+            assertEquals(frame, FrameCodec.decodeServer(line));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "not json                                                   | bad_frame",
+        "[1,2]                                                      | bad_frame",
+        "{\"nick\":\"a\"}                                           | bad_frame",
+        "{\"type\":7}                                               | bad_frame",
+        "{\"type\":\"ping\"} {\"type\":\"ping\"}                    | bad_frame",
+        "{\"type\":\"ping\",\"type\":\"quit\"}                      | bad_frame",
+        "{\"type\":\"ping\",\"ref\":5}                              | bad_frame",
+        "{\"type\":\"dance\"}                                       | unknown_type",
+        "{\"type\":\"hello\",\"nick\":\"1abc\",\"version\":1}       | bad_nick",
+        "{\"type\":\"hello\",\"nick\":\"abcdefghijklmnopqrstu\",\"version\":1} | bad_nick",
+        "{\"type\":\"hello\",\"nick\":\"alice\",\"version\":2}      | bad_frame",
+        "{\"type\":\"hello\",\"nick\":\"alice\"}                    | bad_frame",
+        "{\"type\":\"join\",\"room\":\"Lobby\"}                     | bad_room",
+        "{\"type\":\"join\",\"room\":\"-x\"}                        | bad_room",
+        "{\"type\":\"join\",\"room\":\"x\",\"after\":\"3\"}         | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"\",\"id\":\"1\"}   | bad_text",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\\u0007\",\"id\":\"1\"} | bad_text",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"\\u001b[2J\",\"id\":\"1\"} | bad_text",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\\u009b\",\"id\":\"1\"} | bad_text",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\"}           | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"\"} | bad_frame",
+    })
+    void refusesBadFramesWithTheRightCode(String line, String code) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line));
+        assertEquals(code, e.code().wireName(), e.getMessage());
+    }
+
+    @Test
+    void anErrorCarriesTheRefOfTheFrameItAnswers() {
+        ProtocolException e = assertThrows(ProtocolException.class,
+            () -> FrameCodec.decodeClient("{\"type\":\"join\",\"room\":\"BAD\",\"ref\":\"r42\"}"));
+        assertEquals("r42", e.ref());
+    }
+
+    @Test
+    void textIsCountedInCodePointsNotChars() throws Exception {
+        String fourThousandEmoji = "😀".repeat(Limits.MAX_TEXT_CODE_POINTS);
+        ClientFrame ok = FrameCodec.decodeClient(FrameCodec.encode(new ClientFrame.Say("x", fourThousandEmoji, "1", null)));
+        assertEquals(fourThousandEmoji, ((ClientFrame.Say) ok).text());
+        String tooLong = FrameCodec.encode(new ClientFrame.Say("x", fourThousandEmoji + "a", "1", null));
+        assertEquals(ErrorCode.BAD_TEXT, assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(tooLong)).code());
+    }
+
+    @Test
+    void nickAndRoomRules() {
+        assertEquals(true, Limits.isValidNick("a"));
+        assertEquals(true, Limits.isValidNick("Zed-9_x"));
+        assertEquals(false, Limits.isValidNick("_a"));
+        assertEquals(false, Limits.isValidNick("a b"));
+        assertEquals(true, Limits.isValidRoom("0day"));
+        assertEquals(true, Limits.isValidRoom("a".repeat(32)));
+        assertEquals(false, Limits.isValidRoom("a".repeat(33)));
+        assertEquals(false, Limits.isValidRoom("é"));
+    }
+}
