@@ -80,7 +80,12 @@ final class FanOut implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("topic " + topic + " has no partitions");
             }
-            Thread.onSpinWait();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+            }
         }
     }
 

@@ -102,7 +102,7 @@ class CrossGatewayMessagingIT {
             erin.join("resend");
             frank.join("resend");
             erin.say("resend", "only once", "dup-1");
-            ServerFrame.Ack first = erin.next(ServerFrame.Ack.class);
+            ServerFrame.Ack first = erin.nextMatching(ServerFrame.Ack.class, a -> a.id().equals("dup-1"));
             assertEquals("dup-1", frank.nextMatching(ServerFrame.Message.class, m -> true).id());
 
             erin.say("resend", "only once", "dup-1");

@@ -18,7 +18,7 @@ class KafkaOutageIT {
     @Test
     void aSayWhileKafkaIsDownGetsUnavailableAndTheResendIsDeliveredOnceKafkaIsBack(@TempDir Path dir) {
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
-            Gateway gateway = TestGateways.start(kafka.bootstrapServers(), "outage", TestGateways.freshTopic(),
+            Gateway gateway = TestGateways.startOn(kafka.bootstrapServers(), "outage", TestGateways.freshTopic(),
                 "--send-timeout-ms", "3000");
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
                 alice.join("ops");

@@ -15,10 +15,10 @@ final class TestGateways {
     }
 
     static Gateway start(String id, String topic, String... extraArgs) {
-        return start(TestKafka.bootstrapServers(), id, topic, extraArgs);
+        return startOn(TestKafka.bootstrapServers(), id, topic, extraArgs);
     }
 
-    static Gateway start(String kafka, String id, String topic, String... extraArgs) {
+    static Gateway startOn(String kafka, String id, String topic, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
             "--kafka", kafka, "--id", id, "--port", "0", "--topic", topic, "--partitions", "3"));
         args.addAll(List.of(extraArgs));
