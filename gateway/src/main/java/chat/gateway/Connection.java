@@ -216,9 +216,10 @@ final class Connection {
         closeReason = CloseReason.SLOW_CONSUMER;
         outbound.replaceWithLast(FrameCodec.encode(new ServerFrame.Error(ErrorCode.SLOW_CONSUMER,
             "you did not read fast enough; closing", null)));
-        commands.disconnected(this);
-        // The writer is most likely stuck on a full socket: give the last frame a moment, then force the close.
+        // The caller may be the fan-out thread, which must not wait on Kafka: the leave events go from a thread of
+        // their own. The writer is most likely stuck on a full socket: give the last frame a moment, then force the close.
         Thread.ofVirtual().name("conn-" + id + "-cutoff").start(() -> {
+            commands.disconnected(this);
             try {
                 Thread.sleep(SLOW_CONSUMER_GRACE);
             } catch (InterruptedException e) {
