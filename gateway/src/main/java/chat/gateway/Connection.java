@@ -188,7 +188,8 @@ final class Connection {
                 commands.dispatch(this, frame);
             }
         } catch (IOException e) {
-            close(isOpen() ? CloseReason.IO_ERROR : closeReason, null);
+            // A reset by the peer, or our own close of the socket (then the first close's reason stands).
+            close(CloseReason.CLIENT_GONE, null);
         } catch (RuntimeException e) {
             log.error("connection {} failed", id, e);
             close(CloseReason.IO_ERROR, null);
