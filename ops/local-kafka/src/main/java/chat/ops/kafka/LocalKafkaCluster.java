@@ -75,11 +75,6 @@ public final class LocalKafkaCluster implements AutoCloseable {
         return String.join(",", addresses);
     }
 
-    /** The process of a node, or null when it is not running. */
-    public Process process(int nodeId) {
-        return processes[nodeId - 1];
-    }
-
     /** Stops a node with SIGTERM and waits for it to exit. */
     public void stopBroker(int nodeId) {
         stop(nodeId, false);
