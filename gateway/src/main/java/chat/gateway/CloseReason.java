@@ -7,5 +7,17 @@ public enum CloseReason {
     FRAME_TOO_LARGE,
     SLOW_CONSUMER,
     SHUTDOWN,
-    IO_ERROR
+    IO_ERROR,
+    /** No frame for the idle timeout. */
+    IDLE,
+    /** The first line did not arrive within the first-line timeout. */
+    TOO_SLOW,
+    /** Kept sending over its rate limit for the flood cut-off. */
+    FLOODING,
+    /** Over the gateway's or the address's connection limit. */
+    TOO_MANY_CONNECTIONS,
+    /** The session was resumed on another connection. */
+    RESUMED_ELSEWHERE,
+    /** This gateway's lease on the presence topic lapsed, so the cluster already released its sessions. */
+    LEASE_LOST
 }

@@ -74,6 +74,9 @@ final class Commands {
             case ClientFrame.Join j -> join(c, j);
             case ClientFrame.Part p -> part(c, p);
             case ClientFrame.Say s -> say(c, s);
+            case ClientFrame.Who w -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "who is not served yet", ref));
+            case ClientFrame.Rooms r -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "rooms is not served yet", ref));
+            case ClientFrame.Dm d -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "dm is not served yet", ref));
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
             case ClientFrame.Quit q -> c.close(CloseReason.QUIT, new ServerFrame.Bye("quit", ref));
         }

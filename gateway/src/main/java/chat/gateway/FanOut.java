@@ -120,6 +120,7 @@ final class FanOut implements AutoCloseable {
                 case ChatEvent.MessagePosted m -> message(m, record.offset());
                 case ChatEvent.MemberJoined j -> joined(j);
                 case ChatEvent.MemberLeft l -> left(l);
+                case ChatEvent.DirectMessage d -> { }
             }
         });
     }

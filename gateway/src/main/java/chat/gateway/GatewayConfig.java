@@ -22,6 +22,14 @@ public record GatewayConfig(
     int outboundQueueFrames,
     int recentIdsPerRoom,
     int recentIdRooms,
+    String presenceTopic,
+    int framesPerSecond,
+    int frameBurst,
+    Duration floodCutoff,
+    Duration idleTimeout,
+    Duration firstLineTimeout,
+    int maxConnections,
+    int maxConnectionsPerAddress,
     Duration shutdownGrace) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
@@ -41,7 +49,21 @@ public record GatewayConfig(
         RECENT_IDS("--recent-ids-per-room", "GATEWAY_RECENT_IDS_PER_ROOM", "1000",
             "message ids remembered per room to deliver a resent message once"),
         RECENT_ID_ROOMS("--recent-id-rooms", "GATEWAY_RECENT_ID_ROOMS", "10000",
-            "rooms whose recent ids are remembered (least recently used rooms are forgotten first)");
+            "rooms whose recent ids are remembered (least recently used rooms are forgotten first)"),
+        PRESENCE_TOPIC("--presence-topic", "CHAT_PRESENCE_TOPIC", "chat.presence",
+            "the presence topic (nick claims, memberships, gateway heartbeats); one partition"),
+        RATE("--rate", "GATEWAY_RATE", "20", "frames per second one connection may send, on average"),
+        BURST("--burst", "GATEWAY_BURST", "40", "frames one connection may send at once above its rate"),
+        FLOOD_CUTOFF("--flood-cutoff-ms", "GATEWAY_FLOOD_CUTOFF_MS", "10000",
+            "how long a connection may keep going over its rate before it is cut off"),
+        IDLE_TIMEOUT("--idle-timeout-ms", "GATEWAY_IDLE_TIMEOUT_MS", "60000",
+            "a connection that sends no frame for this long is closed (bye idle)"),
+        FIRST_LINE_TIMEOUT("--first-line-timeout-ms", "GATEWAY_FIRST_LINE_TIMEOUT_MS", "10000",
+            "a new connection must finish its first line within this (bye too slow)"),
+        MAX_CONNECTIONS("--max-connections", "GATEWAY_MAX_CONNECTIONS", "10000",
+            "connections this gateway holds at most; more get too_many_connections"),
+        MAX_CONNECTIONS_PER_ADDRESS("--max-connections-per-address", "GATEWAY_MAX_CONNECTIONS_PER_ADDRESS", "256",
+            "connections from one IP address at most; more get too_many_connections");
 
         final String flag;
         final String env;
@@ -68,6 +90,18 @@ public record GatewayConfig(
         }
         if (outboundQueueFrames < 8 || recentIdsPerRoom < 1 || recentIdRooms < 1) {
             throw new IllegalArgumentException("outbound queue must be at least 8 frames and recent-id bounds at least 1");
+        }
+        if (framesPerSecond < 1 || frameBurst < 1) {
+            throw new IllegalArgumentException("rate and burst must be at least 1");
+        }
+        if (floodCutoff.isNegative() || idleTimeout.toMillis() < 100 || firstLineTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("flood cut-off must be 0 or more, idle and first-line timeouts at least 100 ms");
+        }
+        if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("connection limits must be at least 1");
+        }
+        if (presenceTopic.equals(topic)) {
+            throw new IllegalArgumentException("the presence topic must not be the chat topic");
         }
     }
 
@@ -122,6 +156,14 @@ public record GatewayConfig(
                 intValue(values, Setting.OUTBOUND_QUEUE),
                 intValue(values, Setting.RECENT_IDS),
                 intValue(values, Setting.RECENT_ID_ROOMS),
+                value(values, Setting.PRESENCE_TOPIC),
+                intValue(values, Setting.RATE),
+                intValue(values, Setting.BURST),
+                Duration.ofMillis(intValue(values, Setting.FLOOD_CUTOFF)),
+                Duration.ofMillis(intValue(values, Setting.IDLE_TIMEOUT)),
+                Duration.ofMillis(intValue(values, Setting.FIRST_LINE_TIMEOUT)),
+                intValue(values, Setting.MAX_CONNECTIONS),
+                intValue(values, Setting.MAX_CONNECTIONS_PER_ADDRESS),
                 Duration.ofSeconds(4));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

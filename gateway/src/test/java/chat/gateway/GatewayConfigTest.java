@@ -19,6 +19,19 @@ class GatewayConfigTest {
         assertEquals("127.0.0.1:19092", config.kafkaBootstrapServers());
         assertEquals("chat.events", config.topic());
         assertEquals(Duration.ofSeconds(15), config.sendTimeout());
+        assertEquals("chat.presence", config.presenceTopic());
+    }
+
+    @Test
+    void abuseLimitsDefaultToTheDocumentedValues() throws Exception {
+        GatewayConfig config = GatewayConfig.parse(new String[0], Map.of());
+        assertEquals(20, config.framesPerSecond());
+        assertEquals(40, config.frameBurst());
+        assertEquals(Duration.ofSeconds(10), config.floodCutoff());
+        assertEquals(Duration.ofSeconds(60), config.idleTimeout());
+        assertEquals(Duration.ofSeconds(10), config.firstLineTimeout());
+        assertEquals(10_000, config.maxConnections());
+        assertEquals(256, config.maxConnectionsPerAddress());
     }
 
     @Test
@@ -40,6 +53,9 @@ class GatewayConfigTest {
             () -> GatewayConfig.parse(new String[] {"--port"}, Map.of())).getMessage().contains("needs a value"));
         assertThrows(GatewayConfig.UsageException.class,
             () -> GatewayConfig.parse(new String[0], Map.of("GATEWAY_SEND_TIMEOUT_MS", "10")));
+        assertThrows(GatewayConfig.UsageException.class,
+            () -> GatewayConfig.parse(new String[] {"--presence-topic", "chat.events"}, Map.of()));
+        assertThrows(GatewayConfig.UsageException.class, () -> GatewayConfig.parse(new String[] {"--rate", "0"}, Map.of()));
     }
 
     @Test

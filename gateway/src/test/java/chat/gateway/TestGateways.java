@@ -14,13 +14,19 @@ final class TestGateways {
         return "it-" + UUID.randomUUID();
     }
 
+    /** Gateways of one test share a cluster: the chat topic and its presence topic. */
+    static String presenceTopicOf(String topic) {
+        return topic + "-presence";
+    }
+
     static Gateway start(String id, String topic, String... extraArgs) {
         return startOn(TestKafka.bootstrapServers(), id, topic, extraArgs);
     }
 
     static Gateway startOn(String kafka, String id, String topic, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
-            "--kafka", kafka, "--id", id, "--port", "0", "--topic", topic, "--partitions", "3"));
+            "--kafka", kafka, "--id", id, "--port", "0", "--topic", topic, "--partitions", "3",
+            "--presence-topic", presenceTopicOf(topic)));
         args.addAll(List.of(extraArgs));
         try {
             return Gateway.start(GatewayConfig.parse(args.toArray(String[]::new), Map.of()));

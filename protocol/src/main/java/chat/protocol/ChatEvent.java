@@ -1,12 +1,13 @@
 package chat.protocol;
 
+import java.util.Locale;
+
 /**
- * An event on the chat topic. Events of one room share the room as their Kafka key, so they keep their order; the
- * Kafka offset of an event is its {@code seq}. {@code gateway} names the gateway that wrote the event.
+ * An event on the chat topic. Events of one room share the room as their Kafka key, and the direct messages between
+ * two nicks share their {@link DirectMessage#conversation()}, so each keeps its order; the Kafka offset of an event is
+ * its {@code seq}. {@code gateway} names the gateway that wrote the event.
  */
 public sealed interface ChatEvent {
-    String room();
-
     String gateway();
 
     /** A message said in a room. {@code ts} is ISO-8601 UTC, set by the gateway that accepted it. */
@@ -15,4 +16,14 @@ public sealed interface ChatEvent {
     record MemberJoined(String room, String nick, String gateway) implements ChatEvent {}
 
     record MemberLeft(String room, String nick, String gateway) implements ChatEvent {}
+
+    /** A direct message from one nick to another. {@code ts} is ISO-8601 UTC, set by the gateway that accepted it. */
+    record DirectMessage(String from, String to, String text, String id, String ts, String gateway) implements ChatEvent {
+        /** The Kafka key of the conversation: both nicks, case-folded and sorted, so either direction shares it. */
+        public String conversation() {
+            String a = from.toLowerCase(Locale.ROOT);
+            String b = to.toLowerCase(Locale.ROOT);
+            return a.compareTo(b) <= 0 ? "@" + a + ":" + b : "@" + b + ":" + a;
+        }
+    }
 }

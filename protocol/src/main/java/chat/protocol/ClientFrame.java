@@ -16,6 +16,15 @@ public sealed interface ClientFrame {
 
     record Say(String room, String text, String id, String ref) implements ClientFrame {}
 
+    /** Asks who is in a room, on any gateway. */
+    record Who(String room, String ref) implements ClientFrame {}
+
+    /** Asks for every room that has a member anywhere in the cluster. */
+    record Rooms(String ref) implements ClientFrame {}
+
+    /** A direct message to the session holding nick {@code to}. */
+    record Dm(String to, String text, String id, String ref) implements ClientFrame {}
+
     record Ping(String ref) implements ClientFrame {}
 
     record Quit(String ref) implements ClientFrame {}

@@ -15,7 +15,10 @@ public enum ErrorCode {
     NOT_MEMBER("not_member", "the frame needs membership of a room the session has not joined"),
     BAD_TEXT("bad_text", "text that is empty, longer than 4000 code points, or holds control characters"),
     UNAVAILABLE("unavailable", "Kafka did not take the message in time; nothing was acked and the same id may be resent"),
-    SLOW_CONSUMER("slow_consumer", "the client did not read fast enough and its outbound queue filled; the connection is closed");
+    SLOW_CONSUMER("slow_consumer", "the client did not read fast enough and its outbound queue filled; the connection is closed"),
+    NO_SUCH_NICK("no_such_nick", "a direct message to a nick that no session holds"),
+    RATE_LIMITED("rate_limited", "the client sent frames faster than its rate limit; the frame was dropped"),
+    TOO_MANY_CONNECTIONS("too_many_connections", "the gateway, or the client's address, has all the connections it may have; the connection is closed");
 
     private final String wireName;
     private final String description;

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * The JSON form of {@link ChatEvent}s on the Kafka topic: {@code {"v":1,"type":...,...}} in UTF-8, with the room as
- * the record key. A reader skips event types it does not know, so newer writers can add types. Thread-safe.
+ * The JSON form of {@link ChatEvent}s on the Kafka topic: {@code {"v":1,"type":...,...}} in UTF-8, with the room (or a
+ * direct message's conversation) as the record key. A reader skips event types it does not know, so newer writers can add types. Thread-safe.
  */
 public final class EventCodec {
     public static final int FORMAT_VERSION = 1;
@@ -17,8 +17,15 @@ public final class EventCodec {
 
     private EventCodec() {}
 
+    /** The record key: the room, or for a direct message its conversation, so that each keeps its order. */
     public static byte[] key(ChatEvent event) {
-        return event.room().getBytes(StandardCharsets.UTF_8);
+        String key = switch (event) {
+            case ChatEvent.MessagePosted m -> m.room();
+            case ChatEvent.MemberJoined j -> j.room();
+            case ChatEvent.MemberLeft l -> l.room();
+            case ChatEvent.DirectMessage d -> d.conversation();
+        };
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] encode(ChatEvent event) {
@@ -29,6 +36,8 @@ public final class EventCodec {
                 .put("text", m.text()).put("id", m.id()).put("ts", m.ts());
             case ChatEvent.MemberJoined j -> o.put("type", "join").put("room", j.room()).put("nick", j.nick());
             case ChatEvent.MemberLeft l -> o.put("type", "leave").put("room", l.room()).put("nick", l.nick());
+            case ChatEvent.DirectMessage d -> o.put("type", "dm").put("from", d.from()).put("to", d.to())
+                .put("text", d.text()).put("id", d.id()).put("ts", d.ts());
         }
         o.put("gateway", event.gateway());
         try {
@@ -59,6 +68,8 @@ public final class EventCodec {
                 text(o, "id"), text(o, "ts"), text(o, "gateway"));
             case "join" -> new ChatEvent.MemberJoined(text(o, "room"), text(o, "nick"), text(o, "gateway"));
             case "leave" -> new ChatEvent.MemberLeft(text(o, "room"), text(o, "nick"), text(o, "gateway"));
+            case "dm" -> new ChatEvent.DirectMessage(text(o, "from"), text(o, "to"), text(o, "text"), text(o, "id"),
+                text(o, "ts"), text(o, "gateway"));
             default -> null;
         });
     }

@@ -59,17 +59,17 @@ public final class FrameCodec {
             case "part" -> new ClientFrame.Part(room(object, ref), ref);
             case "say" -> {
                 String room = room(object, ref);
-                String text = requiredString(object, "text", ref);
-                String problem = Limits.textProblem(text);
-                if (problem != null) {
-                    throw new ProtocolException(ErrorCode.BAD_TEXT, problem, ref);
-                }
-                String id = requiredString(object, "id", ref);
-                if (id.isEmpty() || id.length() > Limits.MAX_ID_LENGTH) {
-                    throw new ProtocolException(ErrorCode.BAD_FRAME, "id must be 1 to " + Limits.MAX_ID_LENGTH + " characters", ref);
-                }
-                yield new ClientFrame.Say(room, text, id, ref);
+                yield new ClientFrame.Say(room, messageText(object, ref), messageId(object, ref), ref);
             }
+            case "dm" -> {
+                String to = requiredString(object, "to", ref);
+                if (!Limits.isValidNick(to)) {
+                    throw new ProtocolException(ErrorCode.BAD_NICK, "to must be a nick matching ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
+                }
+                yield new ClientFrame.Dm(to, messageText(object, ref), messageId(object, ref), ref);
+            }
+            case "who" -> new ClientFrame.Who(room(object, ref), ref);
+            case "rooms" -> new ClientFrame.Rooms(ref);
             case "ping" -> new ClientFrame.Ping(ref);
             case "quit" -> new ClientFrame.Quit(ref);
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type: " + truncate(type), ref);
@@ -91,6 +91,9 @@ public final class FrameCodec {
             }
             case ClientFrame.Part p -> o.put("type", "part").put("room", p.room());
             case ClientFrame.Say s -> o.put("type", "say").put("room", s.room()).put("text", s.text()).put("id", s.id());
+            case ClientFrame.Who w -> o.put("type", "who").put("room", w.room());
+            case ClientFrame.Rooms r -> o.put("type", "rooms");
+            case ClientFrame.Dm d -> o.put("type", "dm").put("to", d.to()).put("text", d.text()).put("id", d.id());
             case ClientFrame.Ping p -> o.put("type", "ping");
             case ClientFrame.Quit q -> o.put("type", "quit");
         }
@@ -126,6 +129,20 @@ public final class FrameCodec {
             }
             case ServerFrame.Message m -> o.put("type", "message").put("room", m.room()).put("from", m.from())
                 .put("text", m.text()).put("id", m.id()).put("seq", m.seq()).put("ts", m.ts());
+            case ServerFrame.Dm d -> o.put("type", "dm").put("from", d.from()).put("to", d.to()).put("text", d.text())
+                .put("id", d.id()).put("seq", d.seq()).put("ts", d.ts());
+            case ServerFrame.Members m -> {
+                o.put("type", "members").put("room", m.room());
+                ArrayNode members = o.putArray("members");
+                m.members().forEach(members::add);
+                ref = m.ref();
+            }
+            case ServerFrame.RoomList l -> {
+                o.put("type", "rooms");
+                ArrayNode rooms = o.putArray("rooms");
+                l.rooms().forEach(r -> rooms.addObject().put("room", r.room()).put("members", r.members()));
+                ref = l.ref();
+            }
             case ServerFrame.Pong p -> {
                 o.put("type", "pong");
                 ref = p.ref();
@@ -160,6 +177,11 @@ public final class FrameCodec {
             case "message" -> new ServerFrame.Message(requiredString(o, "room", ref), requiredString(o, "from", ref),
                 requiredString(o, "text", ref), requiredString(o, "id", ref), requiredLong(o, "seq", ref),
                 requiredString(o, "ts", ref));
+            case "dm" -> new ServerFrame.Dm(requiredString(o, "from", ref), requiredString(o, "to", ref),
+                requiredString(o, "text", ref), requiredString(o, "id", ref), requiredLong(o, "seq", ref),
+                requiredString(o, "ts", ref));
+            case "members" -> new ServerFrame.Members(requiredString(o, "room", ref), stringList(o, "members", ref), ref);
+            case "rooms" -> new ServerFrame.RoomList(roomSummaries(o, ref), ref);
             case "pong" -> new ServerFrame.Pong(ref);
             case "bye" -> new ServerFrame.Bye(requiredString(o, "reason", ref), ref);
             case "error" -> {
@@ -203,6 +225,38 @@ public final class FrameCodec {
             throw new ProtocolException(ErrorCode.BAD_ROOM, "room must match ^[a-z0-9][a-z0-9_-]{0,31}$", ref);
         }
         return room;
+    }
+
+    private static String messageText(ObjectNode o, String ref) throws ProtocolException {
+        String text = requiredString(o, "text", ref);
+        String problem = Limits.textProblem(text);
+        if (problem != null) {
+            throw new ProtocolException(ErrorCode.BAD_TEXT, problem, ref);
+        }
+        return text;
+    }
+
+    private static String messageId(ObjectNode o, String ref) throws ProtocolException {
+        String id = requiredString(o, "id", ref);
+        if (id.isEmpty() || id.length() > Limits.MAX_ID_LENGTH) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "id must be 1 to " + Limits.MAX_ID_LENGTH + " characters", ref);
+        }
+        return id;
+    }
+
+    private static List<ServerFrame.RoomSummary> roomSummaries(ObjectNode o, String ref) throws ProtocolException {
+        JsonNode value = o.get("rooms");
+        if (value == null || !value.isArray()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "field rooms must be an array", ref);
+        }
+        List<ServerFrame.RoomSummary> out = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!(item instanceof ObjectNode room)) {
+                throw new ProtocolException(ErrorCode.BAD_FRAME, "field rooms must hold objects", ref);
+            }
+            out.add(new ServerFrame.RoomSummary(requiredString(room, "room", ref), (int) requiredLong(room, "members", ref)));
+        }
+        return out;
     }
 
     private static String requiredString(ObjectNode o, String field, String ref) throws ProtocolException {

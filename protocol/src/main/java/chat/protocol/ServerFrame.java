@@ -22,6 +22,26 @@ public sealed interface ServerFrame {
 
     record Message(String room, String from, String text, String id, long seq, String ts) implements ServerFrame {}
 
+    /** A direct message, sent to its addressee and to its sender. */
+    record Dm(String from, String to, String text, String id, long seq, String ts) implements ServerFrame {}
+
+    /** Answer to {@code who}: the room's nicks on every gateway, sorted ignoring case. */
+    record Members(String room, List<String> members, String ref) implements ServerFrame {
+        public Members {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** Answer to {@code rooms}: every room with at least one member, by name. */
+    record RoomList(List<RoomSummary> rooms, String ref) implements ServerFrame {
+        public RoomList {
+            rooms = List.copyOf(rooms);
+        }
+    }
+
+    /** One room of a {@link RoomList}: its name and how many members it has. */
+    record RoomSummary(String room, int members) {}
+
     record Pong(String ref) implements ServerFrame {}
 
     record Bye(String reason, String ref) implements ServerFrame {}

@@ -25,6 +25,15 @@ class EventCodecTest {
     }
 
     @Test
+    void directMessagesAreKeyedByTheirConversationWhicheverWayTheyGo() {
+        ChatEvent.DirectMessage there = new ChatEvent.DirectMessage("Alice", "bob", "psst", "d1", "2026-01-01T00:00:00.001Z", "gw1");
+        ChatEvent.DirectMessage back = new ChatEvent.DirectMessage("bob", "alice", "yes?", "d2", "2026-01-01T00:00:00.002Z", "gw2");
+        assertEquals(Optional.of(there), EventCodec.decode(EventCodec.encode(there)));
+        assertArrayEquals("@alice:bob".getBytes(StandardCharsets.UTF_8), EventCodec.key(there));
+        assertArrayEquals(EventCodec.key(there), EventCodec.key(back));
+    }
+
+    @Test
     void skipsUnknownTypesAndRefusesGarbage() {
         assertTrue(EventCodec.decode("{\"v\":2,\"type\":\"reaction\",\"room\":\"x\"}".getBytes(StandardCharsets.UTF_8)).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> EventCodec.decode("nope".getBytes(StandardCharsets.UTF_8)));

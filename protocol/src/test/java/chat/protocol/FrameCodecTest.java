@@ -22,6 +22,10 @@ class FrameCodecTest {
         assertEquals(new ClientFrame.Part("lobby", null), FrameCodec.decodeClient("{\"type\":\"part\",\"room\":\"lobby\"}"));
         assertEquals(new ClientFrame.Say("lobby", "hi\tthere\nfriend", "m1", null),
             FrameCodec.decodeClient("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\\tthere\\nfriend\",\"id\":\"m1\"}"));
+        assertEquals(new ClientFrame.Who("lobby", "w"), FrameCodec.decodeClient("{\"type\":\"who\",\"room\":\"lobby\",\"ref\":\"w\"}"));
+        assertEquals(new ClientFrame.Rooms(null), FrameCodec.decodeClient("{\"type\":\"rooms\"}"));
+        assertEquals(new ClientFrame.Dm("Bob", "psst", "d1", null),
+            FrameCodec.decodeClient("{\"type\":\"dm\",\"to\":\"Bob\",\"text\":\"psst\",\"id\":\"d1\"}"));
         assertEquals(new ClientFrame.Ping("p"), FrameCodec.decodeClient("{\"type\":\"ping\",\"ref\":\"p\"}"));
         assertEquals(new ClientFrame.Quit(null), FrameCodec.decodeClient("{\"type\":\"quit\"}"));
     }
@@ -31,6 +35,7 @@ class FrameCodecTest {
         List<ClientFrame> frames = List.of(
             new ClientFrame.Hello("alice", 1, "s", "r"), new ClientFrame.Join("a-b_c", 7L, "r2"),
             new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
+            new ClientFrame.Who("x", "w"), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
             new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
         for (ClientFrame frame : frames) {
             assertEquals(frame, FrameCodec.decodeClient(FrameCodec.encode(frame)));
@@ -44,6 +49,9 @@ class FrameCodecTest {
             new ServerFrame.Parted("lobby", "r"), new ServerFrame.Presence("lobby", "a", "join"),
             new ServerFrame.Ack("m1", 12, "2026-01-01T00:00:00Z", "r"),
             new ServerFrame.Message("lobby", "a", "line\nbreak", "m1", 12, "2026-01-01T00:00:00Z"),
+            new ServerFrame.Dm("alice", "bob", "psst", "d1", 13, "2026-01-01T00:00:00Z"),
+            new ServerFrame.Members("lobby", List.of("alice", "bob"), "w"),
+            new ServerFrame.RoomList(List.of(new ServerFrame.RoomSummary("lobby", 2), new ServerFrame.RoomSummary("x", 1)), null),
             new ServerFrame.Pong(null), new ServerFrame.Bye("shutdown", null),
             new ServerFrame.Error(ErrorCode.NOT_MEMBER, "join first", "r9"));
         for (ServerFrame frame : frames) {
@@ -76,6 +84,11 @@ class FrameCodecTest {
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\\u009b\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\"}           | bad_frame",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"\"} | bad_frame",
+        "{\"type\":\"who\"}                                        | bad_frame",
+        "{\"type\":\"who\",\"room\":\"A\"}                     | bad_room",
+        "{\"type\":\"dm\",\"to\":\"9x\",\"text\":\"a\",\"id\":\"1\"} | bad_nick",
+        "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"\",\"id\":\"1\"} | bad_text",
+        "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"a\"}    | bad_frame",
     })
     void refusesBadFramesWithTheRightCode(String line, String code) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line));
