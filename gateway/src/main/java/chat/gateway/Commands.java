@@ -1,24 +1,26 @@
 package chat.gateway;
 
+import chat.gateway.presence.PresenceState;
 import chat.protocol.ChatEvent;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
-import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Carries out client frames. {@link #dispatch} checks each frame's preconditions (hello first, membership of the
  * room) in one place before any handler runs; handlers only queue frames and write events, never touch a socket.
- * Answers that depend on Kafka (ack, joined, parted) come later, from the producer or the fan-out thread.
- * Thread-safe: called from every connection's reader thread.
+ * Answers that depend on Kafka (welcome, ack, joined, parted) come later, from the producer, the fan-out or the
+ * presence thread. Thread-safe: called from every connection's reader thread.
  */
 final class Commands {
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
@@ -27,24 +29,26 @@ final class Commands {
 
     private final String gatewayId;
     private final EventLog events;
+    private final ClusterPresence presence;
     private final Sessions sessions;
     private final LocalRooms localRooms;
-    private final RoomDirectory directory;
     private final RecentIds recentIds;
     private final GatewayStats stats;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final Duration helloPatience;
 
-    Commands(String gatewayId, EventLog events, Sessions sessions, LocalRooms localRooms, RoomDirectory directory,
-             RecentIds recentIds, GatewayStats stats, Clock clock) {
+    Commands(String gatewayId, EventLog events, ClusterPresence presence, Sessions sessions, LocalRooms localRooms,
+             RecentIds recentIds, GatewayStats stats, Clock clock, Duration sendTimeout) {
         this.gatewayId = gatewayId;
         this.events = events;
+        this.presence = presence;
         this.sessions = sessions;
         this.localRooms = localRooms;
-        this.directory = directory;
         this.recentIds = recentIds;
         this.stats = stats;
         this.clock = clock;
+        // The claim's own send fails within the send timeout; reading it back takes moments more.
+        this.helloPatience = sendTimeout.plusSeconds(5);
     }
 
     void dispatch(Connection c, ClientFrame frame) {
@@ -74,27 +78,35 @@ final class Commands {
             case ClientFrame.Join j -> join(c, j);
             case ClientFrame.Part p -> part(c, p);
             case ClientFrame.Say s -> say(c, s);
-            case ClientFrame.Who w -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "who is not served yet", ref));
-            case ClientFrame.Rooms r -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "rooms is not served yet", ref));
-            case ClientFrame.Dm d -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "dm is not served yet", ref));
+            case ClientFrame.Dm d -> dm(c, d);
+            case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), presence.state().members(w.room()), ref));
+            case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(presence.state().rooms().entrySet().stream()
+                .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
             case ClientFrame.Quit q -> c.close(CloseReason.QUIT, new ServerFrame.Bye("quit", ref));
         }
     }
 
+    /**
+     * Claims the nick and waits, on the connection's reader thread, until the cluster answers: frames a client sends
+     * right behind its hello are then carried out as the session they were meant for.
+     */
     private void hello(Connection c, ClientFrame.Hello hello) {
-        if (!sessions.claim(hello.nick(), c)) {
-            c.send(new ServerFrame.Error(ErrorCode.NICK_TAKEN, hello.nick() + " is taken", hello.ref()));
-            return;
+        CountDownLatch answered = c.helloStarted();
+        presence.claim(c, hello);
+        try {
+            if (!answered.await(helloPatience.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("no answer to the hello of {} within {}", hello.nick(), helloPatience);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        c.nick(hello.nick());
-        c.send(new ServerFrame.Welcome(hello.nick(), newSessionToken(), gatewayId, hello.ref()));
     }
 
     private void join(Connection c, ClientFrame.Join join) {
         String room = join.room();
         if (c.isMember(room)) {
-            c.send(new ServerFrame.Joined(room, directory.members(room), join.ref()));
+            c.send(new ServerFrame.Joined(room, presence.state().members(room), join.ref()));
             return;
         }
         if (c.pendingJoins.putIfAbsent(room, new Connection.Pending(join.ref())) != null) {
@@ -122,27 +134,46 @@ final class Commands {
     }
 
     private void say(Connection c, ClientFrame.Say say) {
-        String room = say.room();
-        RecentIds.Seen earlier = recentIds.find(room, c.nick(), say.id());
+        String ts = TIMESTAMP.format(clock.instant());
+        send(c, say.room(), say.id(), say.ref(),
+            new ChatEvent.MessagePosted(say.room(), c.nick(), say.text(), say.id(), ts, gatewayId), ts);
+    }
+
+    private void dm(Connection c, ClientFrame.Dm dm) {
+        PresenceState.Session addressee = presence.state().session(dm.to());
+        if (addressee == null) {
+            c.send(new ServerFrame.Error(ErrorCode.NO_SUCH_NICK, "nobody holds the nick " + dm.to(), dm.ref()));
+            return;
+        }
+        String ts = TIMESTAMP.format(clock.instant());
+        ChatEvent.DirectMessage event = new ChatEvent.DirectMessage(c.nick(), addressee.nick(), dm.text(), dm.id(), ts,
+            gatewayId);
+        send(c, event.conversation(), dm.id(), dm.ref(), event, ts);
+    }
+
+    /** Writes a message of a stream (a room or a conversation) to Kafka, acking it once Kafka has it. */
+    private void send(Connection c, String stream, String id, String ref, ChatEvent event, String ts) {
+        RecentIds.Seen earlier = recentIds.find(stream, c.nick(), id);
         if (earlier != null) {
             // A resend of a message Kafka already holds: ack it as it was, deliver nothing new.
-            c.send(new ServerFrame.Ack(say.id(), earlier.seq(), earlier.ts(), say.ref()));
+            c.send(new ServerFrame.Ack(id, earlier.seq(), earlier.ts(), ref));
             return;
         }
         stats.messageIn();
-        String ts = TIMESTAMP.format(clock.instant());
-        c.expectAck(room, say.id(), say.ref());
-        events.publish(new ChatEvent.MessagePosted(room, c.nick(), say.text(), say.id(), ts, gatewayId),
-            (offset, failure) -> {
-                if (failure == null) {
-                    c.ackIfPending(room, say.id(), offset, ts);
-                } else {
-                    c.failIfPending(room, say.id(), unavailable(failure));
-                }
-            });
+        c.expectAck(stream, id, ref);
+        events.publish(event, (offset, failure) -> {
+            if (failure == null) {
+                c.ackIfPending(stream, id, offset, ts);
+            } else {
+                c.failIfPending(stream, id, unavailable(failure));
+            }
+        });
     }
 
-    /** A connection ended: free its nick, stop delivering to it, and tell the cluster it left its rooms. */
+    /**
+     * A connection ended: stop delivering to it and, unless its session lives on elsewhere, tell the cluster it left
+     * its rooms and release its nick.
+     */
     void disconnected(Connection c) {
         sessions.remove(c);
         Set<String> rooms = new HashSet<>(c.rooms());
@@ -151,7 +182,7 @@ final class Commands {
             localRooms.remove(room, c);
         }
         String nick = c.nick();
-        if (nick == null) {
+        if (nick == null || c.handedOver()) {
             return;
         }
         for (String room : rooms) {
@@ -161,12 +192,7 @@ final class Commands {
                 }
             });
         }
-    }
-
-    private String newSessionToken() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        presence.release(nick, c.claimId());
     }
 
     private static void refuse(Connection c, Connection.Pending pending, Exception failure) {

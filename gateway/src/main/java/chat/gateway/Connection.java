@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,11 @@ final class Connection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile CloseReason closeReason;
     private volatile String nick;
+    /** Names this connection's holding of its nick on the presence topic; set with the nick. */
+    private volatile String claimId;
+    private volatile CountDownLatch helloAnswer = new CountDownLatch(0);
+    /** The session lives on elsewhere (resumed on another connection) or was already released by the cluster. */
+    private volatile boolean handedOver;
 
     /** Rooms this connection receives: entered when the fan-out thread reads its join back from Kafka. */
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
@@ -64,8 +70,34 @@ final class Connection {
         return nick;
     }
 
-    void nick(String nick) {
+    String claimId() {
+        return claimId;
+    }
+
+    /** The cluster decided this connection holds the nick, through the claim {@code claimId}. */
+    void holdSession(String nick, String claimId) {
+        this.claimId = claimId;
         this.nick = nick;
+    }
+
+    /** A hello is on its way to the cluster; the returned latch opens when it is answered. */
+    CountDownLatch helloStarted() {
+        CountDownLatch answer = new CountDownLatch(1);
+        helloAnswer = answer;
+        return answer;
+    }
+
+    void helloAnswered() {
+        helloAnswer.countDown();
+    }
+
+    /** From now on the session is not this connection's to end: closing it leaves no room and releases nothing. */
+    void handOver() {
+        handedOver = true;
+    }
+
+    boolean handedOver() {
+        return handedOver;
     }
 
     boolean isOpen() {
@@ -105,24 +137,26 @@ final class Connection {
             return;
         }
         closeReason = reason;
+        helloAnswered();
         outbound.finish(last == null ? null : FrameCodec.encode(last));
         commands.disconnected(this);
     }
 
     // ---- acks: a sender always gets its ack before its own message ----
+    // A stream is a room, or a direct-message conversation (which cannot clash with a room: it starts with '@').
 
-    static String messageKey(String room, String id) {
-        return room + '\u0000' + id;
+    static String messageKey(String stream, String id) {
+        return stream + '\u0000' + id;
     }
 
-    void expectAck(String room, String messageId, String ref) {
-        pendingAcks.put(messageKey(room, messageId), new Pending(ref));
+    void expectAck(String stream, String messageId, String ref) {
+        pendingAcks.put(messageKey(stream, messageId), new Pending(ref));
     }
 
     /** Called when Kafka has the message (or an earlier copy of it): acks it unless the ack went out already. */
-    void ackIfPending(String room, String messageId, long seq, String ts) {
+    void ackIfPending(String stream, String messageId, long seq, String ts) {
         synchronized (pendingAcks) {
-            Pending pending = pendingAcks.remove(messageKey(room, messageId));
+            Pending pending = pendingAcks.remove(messageKey(stream, messageId));
             if (pending != null) {
                 send(new ServerFrame.Ack(messageId, seq, ts, pending.ref()));
             }
@@ -130,9 +164,9 @@ final class Connection {
     }
 
     /** Called when Kafka refused the message: the client learns nothing was acked. */
-    void failIfPending(String room, String messageId, String reason) {
+    void failIfPending(String stream, String messageId, String reason) {
         synchronized (pendingAcks) {
-            Pending pending = pendingAcks.remove(messageKey(room, messageId));
+            Pending pending = pendingAcks.remove(messageKey(stream, messageId));
             if (pending != null) {
                 send(new ServerFrame.Error(ErrorCode.UNAVAILABLE, reason, pending.ref()));
             }
@@ -140,14 +174,14 @@ final class Connection {
     }
 
     /** Delivers this connection's own message, acking it first if Kafka's answer has not arrived yet. */
-    void deliverOwn(ServerFrame.Message message, String line) {
+    void deliverOwn(String stream, String messageId, long seq, String ts, String line) {
         synchronized (pendingAcks) {
-            ackIfPending(message.room(), message.id(), message.seq(), message.ts());
+            ackIfPending(stream, messageId, seq, ts);
             sendLine(line);
         }
     }
 
-    // ---- membership, changed only by the fan-out thread ----
+    // ---- membership: changed by the fan-out thread, and by the presence thread when a session resumes here ----
 
     void enterRoom(String room) {
         rooms.add(room);

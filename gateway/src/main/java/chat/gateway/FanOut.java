@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every partition of the chat topic, from its end at start-up, and delivers each event to this gateway's
- * members of the event's room. It has no consumer group: every gateway needs every event. Its one thread owns the
- * consumer and the {@link RoomDirectory}, applies joins and parts in log order, and only queues frames: it never
- * touches a socket, so a slow client cannot stall it.
+ * members of the event's room, or to the two ends of a direct message. It has no consumer group: every gateway needs
+ * every event. Its one thread owns the consumer, applies this gateway's joins and parts in log order (recording each
+ * session's rooms on the presence topic), and only queues frames: it never touches a socket, so a slow client cannot
+ * stall it.
  */
 final class FanOut implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
@@ -34,19 +37,19 @@ final class FanOut implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Sessions sessions;
     private final LocalRooms localRooms;
-    private final RoomDirectory directory;
+    private final ClusterPresence presence;
     private final RecentIds recentIds;
     private final GatewayStats stats;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, RoomDirectory directory,
+    FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
            RecentIds recentIds, GatewayStats stats) {
         this.gatewayId = config.gatewayId();
         this.sessions = sessions;
         this.localRooms = localRooms;
-        this.directory = directory;
+        this.presence = presence;
         this.recentIds = recentIds;
         this.stats = stats;
         Properties p = new Properties();
@@ -120,7 +123,7 @@ final class FanOut implements AutoCloseable {
                 case ChatEvent.MessagePosted m -> message(m, record.offset());
                 case ChatEvent.MemberJoined j -> joined(j);
                 case ChatEvent.MemberLeft l -> left(l);
-                case ChatEvent.DirectMessage d -> { }
+                case ChatEvent.DirectMessage d -> directMessage(d, record.offset());
             }
         });
     }
@@ -140,18 +143,39 @@ final class FanOut implements AutoCloseable {
         String line = FrameCodec.encode(frame);
         for (Connection member : localRooms.members(m.room())) {
             if (mine && m.from().equalsIgnoreCase(member.nick())) {
-                member.deliverOwn(frame, line);
+                member.deliverOwn(m.room(), m.id(), seq, m.ts(), line);
             } else {
                 member.sendLine(line);
             }
         }
     }
 
+    private void directMessage(ChatEvent.DirectMessage d, long seq) {
+        String conversation = d.conversation();
+        boolean mine = gatewayId.equals(d.gateway());
+        Connection sender = mine ? sessions.byNick(d.from()) : null;
+        RecentIds.Seen earlier = recentIds.recordIfFirst(conversation, d.from(), d.id(), new RecentIds.Seen(seq, d.ts()));
+        if (earlier != null) {
+            stats.duplicateDropped();
+            if (sender != null) {
+                sender.ackIfPending(conversation, d.id(), earlier.seq(), earlier.ts());
+            }
+            return;
+        }
+        String line = FrameCodec.encode(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts()));
+        if (sender != null) {
+            sender.deliverOwn(conversation, d.id(), seq, d.ts(), line);
+        }
+        Connection addressee = sessions.byNick(d.to());
+        if (addressee != null && addressee != sender) {
+            addressee.sendLine(line);
+        }
+    }
+
     private void joined(ChatEvent.MemberJoined j) {
-        directory.joined(j.room(), j.nick(), j.gateway());
-        String presence = FrameCodec.encode(new ServerFrame.Presence(j.room(), j.nick(), "join"));
+        String notice = FrameCodec.encode(new ServerFrame.Presence(j.room(), j.nick(), "join"));
         for (Connection member : localRooms.members(j.room())) {
-            member.sendLine(presence);
+            member.sendLine(notice);
         }
         Connection joiner = gatewayId.equals(j.gateway()) ? sessions.byNick(j.nick()) : null;
         Connection.Pending pending = joiner == null ? null : joiner.pendingJoins.remove(j.room());
@@ -161,22 +185,27 @@ final class FanOut implements AutoCloseable {
             if (!joiner.isOpen()) {
                 localRooms.remove(j.room(), joiner);
             }
-            joiner.send(new ServerFrame.Joined(j.room(), directory.members(j.room()), pending.ref()));
+            presence.publishRooms(joiner);
+            // The presence topic may not have the joiner's membership yet; the joiner is a member all the same.
+            Set<String> members = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            members.addAll(presence.state().members(j.room()));
+            members.add(joiner.nick());
+            joiner.send(new ServerFrame.Joined(j.room(), List.copyOf(members), pending.ref()));
         }
     }
 
     private void left(ChatEvent.MemberLeft l) {
-        directory.left(l.room(), l.nick(), l.gateway());
         Connection leaver = gatewayId.equals(l.gateway()) ? sessions.byNick(l.nick()) : null;
         Connection.Pending pending = leaver == null ? null : leaver.pendingParts.remove(l.room());
         if (pending != null) {
             leaver.leaveRoom(l.room());
             localRooms.remove(l.room(), leaver);
+            presence.publishRooms(leaver);
             leaver.send(new ServerFrame.Parted(l.room(), pending.ref()));
         }
-        String presence = FrameCodec.encode(new ServerFrame.Presence(l.room(), l.nick(), "leave"));
+        String notice = FrameCodec.encode(new ServerFrame.Presence(l.room(), l.nick(), "leave"));
         for (Connection member : localRooms.members(l.room())) {
-            member.sendLine(presence);
+            member.sendLine(notice);
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayStats stats = new GatewayStats();
     private final Sessions sessions = new Sessions();
     private final EventLog events;
+    private final ClusterPresence presence;
     private final FanOut fanOut;
     private final Commands commands;
     private final ServerSocket server;
@@ -33,13 +35,15 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InterruptedException {
         this.config = config;
-        ChatTopic.ensure(config);
+        Topics.ensure(config);
         LocalRooms localRooms = new LocalRooms();
-        RoomDirectory directory = new RoomDirectory();
         RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
         this.events = new EventLog(config);
-        this.fanOut = new FanOut(config, sessions, localRooms, directory, recentIds, stats);
-        this.commands = new Commands(config.gatewayId(), events, sessions, localRooms, directory, recentIds, stats, clock);
+        this.presence = new ClusterPresence(config, sessions, localRooms, new SessionTokens(new SecureRandom()));
+        presence.start(Duration.ofSeconds(30));
+        this.fanOut = new FanOut(config, sessions, localRooms, presence, recentIds, stats);
+        this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, recentIds, stats, clock,
+            config.sendTimeout());
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
@@ -105,6 +109,7 @@ public final class Gateway implements AutoCloseable {
         }
         awaitWritersDone(deadline.minusMillis(1_500));
         events.close(remaining(deadline.minusMillis(500)));
+        presence.close();
         fanOut.close();
         log.info("gateway {} stopped", config.gatewayId());
     }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The connections of this gateway and the nicks they hold, compared ignoring case. A nick is held by one connection of
- * this gateway at a time. Thread-safe.
+ * The connections of this gateway and the nicks they hold, compared ignoring case. Which session holds a nick is the
+ * cluster's decision ({@link ClusterPresence}); this only finds the local connection of a session. Thread-safe.
  */
 final class Sessions {
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
@@ -17,9 +17,9 @@ final class Sessions {
         connections.put(connection.id(), connection);
     }
 
-    /** Takes the nick for the connection; false when another connection holds it. */
-    boolean claim(String nick, Connection connection) {
-        return byNick.putIfAbsent(fold(nick), connection) == null;
+    /** The connection now holds the nick's session here, in place of any connection that held it before. */
+    void bind(String nick, Connection connection) {
+        byNick.put(fold(nick), connection);
     }
 
     /** The connection holding the nick, or null. */

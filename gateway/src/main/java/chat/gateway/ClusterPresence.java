@@ -1,0 +1,331 @@
+package chat.gateway;
+
+import chat.gateway.presence.PresenceCodec;
+import chat.gateway.presence.PresenceRecord;
+import chat.gateway.presence.PresenceState;
+import chat.gateway.presence.PresenceState.Change;
+import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
+import chat.protocol.FrameCodec;
+import chat.protocol.ServerFrame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This gateway's part in cluster-wide presence. It writes claims, releases, memberships and heartbeats to the
+ * presence topic, replays the whole topic at start-up, and then follows it on one thread that applies each record to
+ * the {@link PresenceState} and acts on what changed for this gateway: it answers {@code hello} once the claim is
+ * decided, closes a connection whose session was resumed elsewhere, tells local members who left with a gateway that
+ * died, and closes its own sessions if its lease lapsed. That thread only queues frames; it never touches a socket.
+ * Thread-safe.
+ */
+final class ClusterPresence implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterPresence.class);
+
+    /** A hello waiting for its claim to be decided, with both tokens the welcome may carry. */
+    private record PendingClaim(Connection connection, String newToken, String presentedToken, String ref) {}
+
+    private final String gatewayId;
+    private final String topic;
+    private final Sessions sessions;
+    private final LocalRooms localRooms;
+    private final SessionTokens tokens;
+    private final PresenceState state = new PresenceState();
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition partition;
+    private final Map<String, PendingClaim> pendingClaims = new ConcurrentHashMap<>();
+    private final CountDownLatch registered = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread follower;
+    private final Thread heartbeat;
+    private volatile String incarnation;
+    private volatile boolean running = true;
+
+    ClusterPresence(GatewayConfig config, Sessions sessions, LocalRooms localRooms, SessionTokens tokens) {
+        this.gatewayId = config.gatewayId();
+        this.topic = config.presenceTopic();
+        this.sessions = sessions;
+        this.localRooms = localRooms;
+        this.tokens = tokens;
+        this.incarnation = tokens.newToken();
+        this.partition = new TopicPartition(topic, 0);
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + gatewayId + "-presence");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        long sendTimeoutMs = config.sendTimeout().toMillis();
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeoutMs);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, sendTimeoutMs / 2));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(p);
+
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-" + gatewayId + "-presence");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumer = new KafkaConsumer<>(c);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+
+        this.follower = Thread.ofPlatform().name("presence-" + gatewayId).daemon(true).unstarted(this::follow);
+        this.heartbeat = Thread.ofVirtual().name("heartbeat-" + gatewayId).unstarted(this::beat);
+    }
+
+    /** Replays the topic, then registers this gateway and returns once its lease is live. */
+    void start(Duration patience) throws InterruptedException {
+        long end = consumer.endOffsets(List.of(partition), patience).get(partition);
+        long replayed = 0;
+        while (consumer.position(partition, patience) < end) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                // Nothing of this run is in the log yet, so what changed concerns no connection of ours.
+                decode(record).ifPresent(r -> state.apply(record.timestamp(), r));
+                replayed++;
+            }
+        }
+        log.info("gateway {} replayed {} presence records", gatewayId, replayed);
+        follower.start();
+        heartbeat.start();
+        if (!registered.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the presence topic " + topic + " did not register this gateway within " + patience);
+        }
+    }
+
+    PresenceState state() {
+        return state;
+    }
+
+    // ---- written by connections ----
+
+    /** Writes the claim of a hello; the welcome, nick_taken or unavailable follows once the log decides it. */
+    void claim(Connection c, ClientFrame.Hello hello) {
+        String current = incarnation;
+        if (!state.isLive(current)) {
+            c.helloAnswered();
+            c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
+                "this gateway is not registered with the cluster right now; try again or another gateway", hello.ref()));
+            return;
+        }
+        String newToken = tokens.newToken();
+        String claimId = tokens.newToken();
+        String proof = hello.session() == null ? null : SessionTokens.hash(hello.session());
+        pendingClaims.put(claimId, new PendingClaim(c, newToken, hello.session(), hello.ref()));
+        publish(new PresenceRecord.Claim(hello.nick(), claimId, SessionTokens.hash(newToken), proof, gatewayId, current),
+            failure -> {
+                if (pendingClaims.remove(claimId) != null) {
+                    c.helloAnswered();
+                    c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
+                        "Kafka did not take the claim in time; the nick is not yours yet, say hello again", hello.ref()));
+                }
+            });
+    }
+
+    /** Records the rooms the connection's session is in now. Called by the fan-out thread only, so records keep order. */
+    void publishRooms(Connection c) {
+        String nick = c.nick();
+        if (nick != null) {
+            List<String> rooms = new ArrayList<>(c.rooms());
+            rooms.sort(null);
+            publish(new PresenceRecord.Rooms(nick, c.claimId(), rooms), failure -> { });
+        }
+    }
+
+    /** Ends the connection's session cluster-wide. */
+    void release(String nick, String claimId) {
+        publish(new PresenceRecord.Release(nick, claimId), failure -> { });
+    }
+
+    private void publish(PresenceRecord record, java.util.function.Consumer<Exception> onFailure) {
+        ProducerRecord<byte[], byte[]> out =
+            new ProducerRecord<>(topic, 0, PresenceCodec.key(record), PresenceCodec.encode(record));
+        try {
+            producer.send(out, (metadata, error) -> {
+                if (error != null) {
+                    log.warn("presence record not written: {}", error.toString());
+                    onFailure.accept(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("presence record not written: {}", e.toString());
+            onFailure.accept(e);
+        }
+    }
+
+    // ---- the heartbeat thread ----
+
+    private void beat() {
+        while (running) {
+            String current = incarnation;
+            publish(new PresenceRecord.Heartbeat(gatewayId, current, !state.isLive(current)), failure -> { });
+            try {
+                Thread.sleep(PresenceState.HEARTBEAT_INTERVAL);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ---- the follower thread ----
+
+    private void follow() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    Optional<PresenceRecord> decoded = decode(record);
+                    if (decoded.isPresent()) {
+                        state.apply(record.timestamp(), decoded.get()).forEach(this::act);
+                    }
+                }
+                if (registered.getCount() > 0 && state.isLive(incarnation)) {
+                    registered.countDown();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us to stop.
+        } catch (RuntimeException e) {
+            log.error("presence follower stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+            stopped.countDown();
+        }
+    }
+
+    private Optional<PresenceRecord> decode(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return PresenceCodec.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            log.warn("skipping a malformed presence record at offset {}: {}", record.offset(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void act(Change change) {
+        switch (change) {
+            case Change.ClaimDecided d -> claimDecided(d);
+            case Change.GatewayGone g -> {
+                if (g.incarnation().equals(incarnation)) {
+                    leaseLost();
+                } else if (g.expired()) {
+                    log.info("gateway {} lapsed; {} of its sessions are released", g.gateway(), g.sessions().size());
+                    g.sessions().forEach(this::tellLocalMembersItLeft);
+                }
+            }
+        }
+    }
+
+    private void claimDecided(Change.ClaimDecided d) {
+        if (d.verdict() == PresenceState.Verdict.RESUMED) {
+            closeSupersededConnection(d.previous());
+        }
+        PendingClaim pending = pendingClaims.remove(d.claim().claim());
+        if (pending == null) {
+            if (d.claim().incarnation().equals(incarnation) && d.session() != null
+                && d.session().claim().equals(d.claim().claim())) {
+                // The client was told unavailable, yet the claim made it: give the nick back.
+                release(d.session().nick(), d.session().claim());
+            }
+            return;
+        }
+        Connection c = pending.connection();
+        c.helloAnswered();
+        switch (d.verdict()) {
+            case WON -> hold(c, d.session(), pending.newToken(), pending.ref());
+            case RESUMED -> hold(c, d.session(), pending.presentedToken(), pending.ref());
+            case TAKEN -> c.send(new ServerFrame.Error(ErrorCode.NICK_TAKEN, d.claim().nick() + " is taken", pending.ref()));
+            case REFUSED -> c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
+                "this gateway lost its registration with the cluster; say hello again", pending.ref()));
+        }
+    }
+
+    private void hold(Connection c, PresenceState.Session session, String token, String ref) {
+        c.holdSession(session.nick(), session.claim());
+        sessions.bind(session.nick(), c);
+        for (String room : session.rooms()) {
+            c.enterRoom(room);
+            localRooms.add(room, c);
+        }
+        c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, ref));
+        if (!c.isOpen()) {
+            // The connection ended while its claim was in flight: it may have missed holding it, so release here too.
+            session.rooms().forEach(room -> localRooms.remove(room, c));
+            sessions.remove(c);
+            release(session.nick(), session.claim());
+        }
+    }
+
+    private void closeSupersededConnection(PresenceState.Session previous) {
+        if (!previous.incarnation().equals(incarnation)) {
+            return;
+        }
+        Connection old = sessions.byNick(previous.nick());
+        if (old != null && previous.claim().equals(old.claimId())) {
+            old.handOver();
+            old.close(CloseReason.RESUMED_ELSEWHERE, new ServerFrame.Bye("resumed elsewhere", null));
+        }
+    }
+
+    private void tellLocalMembersItLeft(PresenceState.Session session) {
+        for (String room : session.rooms()) {
+            String line = FrameCodec.encode(new ServerFrame.Presence(room, session.nick(), "leave"));
+            for (Connection member : localRooms.members(room)) {
+                member.sendLine(line);
+            }
+        }
+    }
+
+    private void leaseLost() {
+        String lapsed = incarnation;
+        incarnation = tokens.newToken();
+        log.warn("gateway {} lost its presence lease; closing its sessions and registering again", gatewayId);
+        for (Connection c : sessions.all()) {
+            if (c.nick() != null) {
+                c.handOver();
+                c.close(CloseReason.LEASE_LOST, new ServerFrame.Bye("lease lost", null));
+            }
+        }
+        log.debug("incarnation {} replaced by {}", lapsed, incarnation);
+    }
+
+    /** Stops heartbeats and releases every session of this gateway at once. */
+    @Override
+    public void close() {
+        running = false;
+        heartbeat.interrupt();
+        publish(new PresenceRecord.Stopped(gatewayId, incarnation), failure -> { });
+        producer.close(Duration.ofSeconds(2));
+        consumer.wakeup();
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package chat.gateway.presence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The JSON form of {@link PresenceRecord}s: {@code {"v":1,"type":...,...}} in UTF-8. Records about a nick are keyed by
+ * the case-folded nick, records about a gateway by its incarnation. A reader skips types it does not know.
+ * Thread-safe.
+ */
+public final class PresenceCodec {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PresenceCodec() {}
+
+    public static byte[] key(PresenceRecord record) {
+        String key = switch (record) {
+            case PresenceRecord.Heartbeat h -> "gateway:" + h.incarnation();
+            case PresenceRecord.Stopped s -> "gateway:" + s.incarnation();
+            case PresenceRecord.Claim c -> "nick:" + fold(c.nick());
+            case PresenceRecord.Release r -> "nick:" + fold(r.nick());
+            case PresenceRecord.Rooms r -> "nick:" + fold(r.nick());
+        };
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] encode(PresenceRecord record) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("v", FORMAT_VERSION);
+        switch (record) {
+            case PresenceRecord.Heartbeat h -> o.put("type", "heartbeat").put("gateway", h.gateway())
+                .put("incarnation", h.incarnation()).put("start", h.start());
+            case PresenceRecord.Stopped s -> o.put("type", "stopped").put("gateway", s.gateway())
+                .put("incarnation", s.incarnation());
+            case PresenceRecord.Claim c -> {
+                o.put("type", "claim").put("nick", c.nick()).put("claim", c.claim()).put("session", c.session());
+                if (c.proof() != null) {
+                    o.put("proof", c.proof());
+                }
+                o.put("gateway", c.gateway()).put("incarnation", c.incarnation());
+            }
+            case PresenceRecord.Release r -> o.put("type", "release").put("nick", r.nick()).put("claim", r.claim());
+            case PresenceRecord.Rooms r -> {
+                o.put("type", "rooms").put("nick", r.nick()).put("claim", r.claim());
+                ArrayNode rooms = o.putArray("rooms");
+                r.rooms().forEach(rooms::add);
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    /**
+     * The record in {@code value}, or empty for a well-formed record of a type this reader does not know.
+     *
+     * @throws IllegalArgumentException when the value is not a presence record
+     */
+    public static Optional<PresenceRecord> decode(byte[] value) {
+        JsonNode o;
+        try {
+            o = JSON.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("presence record is not JSON", e);
+        }
+        if (o == null || !o.isObject()) {
+            throw new IllegalArgumentException("presence record is not a JSON object");
+        }
+        return Optional.ofNullable(switch (text(o, "type")) {
+            case "heartbeat" -> new PresenceRecord.Heartbeat(text(o, "gateway"), text(o, "incarnation"),
+                o.path("start").asBoolean(false));
+            case "stopped" -> new PresenceRecord.Stopped(text(o, "gateway"), text(o, "incarnation"));
+            case "claim" -> new PresenceRecord.Claim(text(o, "nick"), text(o, "claim"), text(o, "session"),
+                o.hasNonNull("proof") ? text(o, "proof") : null, text(o, "gateway"), text(o, "incarnation"));
+            case "release" -> new PresenceRecord.Release(text(o, "nick"), text(o, "claim"));
+            case "rooms" -> new PresenceRecord.Rooms(text(o, "nick"), text(o, "claim"), strings(o, "rooms"));
+            default -> null;
+        });
+    }
+
+    /** Nicks are compared ignoring case: this is the form they are compared in. */
+    public static String fold(String nick) {
+        return nick.toLowerCase(Locale.ROOT);
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("presence field " + field + " is missing or not a string");
+        }
+        return value.textValue();
+    }
+
+    private static List<String> strings(JsonNode o, String field) {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isArray()) {
+            throw new IllegalArgumentException("presence field " + field + " is missing or not an array");
+        }
+        List<String> out = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw new IllegalArgumentException("presence field " + field + " must hold strings");
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,36 @@
+package chat.gateway.presence;
+
+import java.util.List;
+
+/**
+ * A record on the presence topic. Gateways identify themselves by an {@code incarnation}: a random id per run, so a
+ * gateway that restarts under the same name never inherits the leases of its previous run.
+ */
+public sealed interface PresenceRecord {
+
+    /**
+     * Renews the lease of a gateway's incarnation. {@code start} registers an incarnation not yet known; without it, a
+     * heartbeat of an unknown (for example lapsed) incarnation changes nothing.
+     */
+    record Heartbeat(String gateway, String incarnation, boolean start) implements PresenceRecord {}
+
+    /** A gateway stopped cleanly: every session it held is released at once. */
+    record Stopped(String gateway, String incarnation) implements PresenceRecord {}
+
+    /**
+     * A {@code hello}. {@code session} is the hash of the token the new claim will hold; {@code proof} is the hash of the
+     * token the client presented (null when it presented none), which resumes the session that holds it.
+     */
+    record Claim(String nick, String claim, String session, String proof, String gateway, String incarnation)
+        implements PresenceRecord {}
+
+    /** The session of {@code claim} ended. */
+    record Release(String nick, String claim) implements PresenceRecord {}
+
+    /** The rooms the session of {@code claim} is now a member of, all of them. */
+    record Rooms(String nick, String claim, List<String> rooms) implements PresenceRecord {
+        public Rooms {
+            rooms = List.copyOf(rooms);
+        }
+    }
+}
