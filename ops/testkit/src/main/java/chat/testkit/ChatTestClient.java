@@ -112,6 +112,23 @@ public final class ChatTestClient implements AutoCloseable {
         }
     }
 
+    /** Every frame up to and including the first that matches, in arrival order. */
+    public List<ServerFrame> until(Predicate<ServerFrame> matches) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<ServerFrame> frames = new ArrayList<>();
+        while (true) {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            ServerFrame frame = take(left.isNegative() ? Duration.ZERO : left, frames);
+            if (frame == CLOSED) {
+                throw new AssertionError("connection closed while waiting; passed " + tail(frames));
+            }
+            frames.add(frame);
+            if (matches.test(frame)) {
+                return frames;
+            }
+        }
+    }
+
     /** Messages of the room, in arrival order, until {@code count} have come; other frames are passed over. */
     public List<ServerFrame.Message> messages(String room, int count) {
         List<ServerFrame.Message> messages = new ArrayList<>(count);
