@@ -10,6 +10,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,11 @@ final class Connection {
 
     private final long id;
     private final Socket socket;
+    /** The rate, idle and queue limits this connection is held to. */
+    private final GatewayConfig limits;
     private final Outbound outbound;
+    /** Run once, when the connection is over: gives back its place under the connection limits. */
+    private final Runnable onEnd;
     private final Commands commands;
     private final GatewayStats stats;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -53,12 +58,14 @@ final class Connection {
     /** Messages said and not yet acked, by {@link #messageKey}. Guarded by itself for ack-before-message order. */
     private final Map<String, Pending> pendingAcks = new ConcurrentHashMap<>();
 
-    Connection(long id, Socket socket, int outboundFrames, Commands commands, GatewayStats stats) {
+    Connection(long id, Socket socket, GatewayConfig limits, Commands commands, GatewayStats stats, Runnable onEnd) {
         this.id = id;
         this.socket = socket;
-        this.outbound = new Outbound(outboundFrames);
+        this.limits = limits;
+        this.outbound = new Outbound(limits.outboundQueueFrames());
         this.commands = commands;
         this.stats = stats;
+        this.onEnd = onEnd;
     }
 
     long id() {
@@ -194,32 +201,61 @@ final class Connection {
     // ---- threads ----
 
     private void readLoop() {
+        long connectedAt = System.nanoTime();
         try {
-            LineReader reader = new LineReader(socket.getInputStream());
+            DeadlineInputStream input = new DeadlineInputStream(socket, connectedAt + limits.firstLineTimeout().toNanos());
+            LineReader reader = new LineReader(input);
+            FloodGuard flood = new FloodGuard(limits.framesPerSecond(), limits.frameBurst(), limits.floodCutoff(),
+                connectedAt);
+            boolean anyLine = false;
             while (isOpen()) {
-                String line;
+                String line = null;
+                ProtocolException unreadable = null;
                 try {
                     line = reader.readLine();
+                } catch (SocketTimeoutException e) {
+                    if (anyLine) {
+                        close(CloseReason.IDLE, new ServerFrame.Bye("idle", null));
+                    } else {
+                        close(CloseReason.TOO_SLOW, new ServerFrame.Bye("too slow", null));
+                    }
+                    return;
                 } catch (ProtocolException e) {
                     if (e.code() == ErrorCode.FRAME_TOO_LARGE) {
                         close(CloseReason.FRAME_TOO_LARGE, new ServerFrame.Error(e.code(), e.getMessage(), null));
                         return;
                     }
-                    send(new ServerFrame.Error(e.code(), e.getMessage(), null));
-                    continue;
+                    unreadable = e;
                 }
-                if (line == null) {
+                if (line == null && unreadable == null) {
                     close(CloseReason.CLIENT_GONE, null);
                     return;
                 }
-                ClientFrame frame;
-                try {
-                    frame = FrameCodec.decodeClient(line);
-                } catch (ProtocolException e) {
-                    send(new ServerFrame.Error(e.code(), e.getMessage(), e.ref()));
-                    continue;
+                long now = System.nanoTime();
+                anyLine = true;
+                input.deadline(now + limits.idleTimeout().toNanos());
+                FloodGuard.Verdict verdict = flood.admit(now);
+                if (verdict == FloodGuard.Verdict.CUT_OFF) {
+                    close(CloseReason.FLOODING, new ServerFrame.Bye("flooding", null));
+                    return;
                 }
-                commands.dispatch(this, frame);
+                ClientFrame frame = null;
+                if (unreadable == null) {
+                    try {
+                        frame = FrameCodec.decodeClient(line);
+                    } catch (ProtocolException e) {
+                        unreadable = e;
+                    }
+                }
+                String ref = frame != null ? frame.ref() : unreadable.ref();
+                if (verdict == FloodGuard.Verdict.REJECT) {
+                    send(new ServerFrame.Error(ErrorCode.RATE_LIMITED,
+                        "more than " + limits.framesPerSecond() + " frames a second; this one was dropped", ref));
+                } else if (unreadable != null) {
+                    send(new ServerFrame.Error(unreadable.code(), unreadable.getMessage(), ref));
+                } else {
+                    commands.dispatch(this, frame);
+                }
             }
         } catch (IOException e) {
             // A reset by the peer, or our own close of the socket (then the first close's reason stands).
@@ -239,6 +275,7 @@ final class Connection {
             closeSocket();
             CloseReason reason = closeReason;
             stats.connectionClosed(reason == null ? CloseReason.IO_ERROR : reason);
+            onEnd.run();
             log.debug("connection {} ({}) closed: {}", id, nick, reason);
         }
     }

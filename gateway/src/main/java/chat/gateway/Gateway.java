@@ -1,11 +1,15 @@
 package chat.gateway;
 
+import chat.protocol.ErrorCode;
+import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +35,12 @@ public final class Gateway implements AutoCloseable {
     private final Commands commands;
     private final ServerSocket server;
     private final AtomicLong connectionIds = new AtomicLong();
+    private final ConnectionLimits limits;
     private volatile boolean accepting = true;
 
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InterruptedException {
         this.config = config;
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
         Topics.ensure(config);
         LocalRooms localRooms = new LocalRooms();
         RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
@@ -78,19 +84,42 @@ public final class Gateway implements AutoCloseable {
                 }
                 return;
             }
+            InetAddress address = socket.getInetAddress();
+            stats.connectionOpened();
+            if (!limits.tryOpen(address)) {
+                Thread.ofVirtual().name("refuse-" + address.getHostAddress()).start(() -> refuse(socket));
+                continue;
+            }
             try {
                 socket.setTcpNoDelay(true);
-                Connection connection = new Connection(connectionIds.incrementAndGet(), socket,
-                    config.outboundQueueFrames(), commands, stats);
+                Connection connection = new Connection(connectionIds.incrementAndGet(), socket, config, commands, stats,
+                    () -> limits.closed(address));
                 sessions.add(connection);
-                stats.connectionOpened();
                 if (!accepting) {
                     connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
                 }
                 connection.start();
             } catch (IOException e) {
                 log.warn("could not set up a connection", e);
+                limits.closed(address);
+                stats.connectionClosed(CloseReason.IO_ERROR);
             }
+        }
+    }
+
+    /** Tells a connection over the limits why it cannot stay, and closes it. */
+    private void refuse(Socket socket) {
+        String line = FrameCodec.encode(new ServerFrame.Error(ErrorCode.TOO_MANY_CONNECTIONS,
+            "this gateway, or your address, has all the connections it may have; try later or another gateway", null));
+        try (socket) {
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            log.debug("could not refuse a connection politely: {}", e.toString());
+        } finally {
+            stats.connectionClosed(CloseReason.TOO_MANY_CONNECTIONS);
         }
     }
 

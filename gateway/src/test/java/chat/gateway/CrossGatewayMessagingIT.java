@@ -22,8 +22,8 @@ class CrossGatewayMessagingIT {
     @BeforeAll
     static void startGateways() {
         String topic = TestGateways.freshTopic();
-        gw1 = TestGateways.start("gw1", topic);
-        gw2 = TestGateways.start("gw2", topic);
+        gw1 = TestGateways.start("gw1", topic, TestGateways.UNLIMITED_RATE);
+        gw2 = TestGateways.start("gw2", topic, TestGateways.UNLIMITED_RATE);
     }
 
     @AfterAll

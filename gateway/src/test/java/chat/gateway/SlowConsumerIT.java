@@ -22,7 +22,8 @@ class SlowConsumerIT {
 
     @Test
     void aClientThatStopsReadingIsCutOffWhileAnotherKeepsGettingEveryMessage() throws Exception {
-        Gateway gateway = TestGateways.start("slow", TestGateways.freshTopic(), "--outbound-queue", "64");
+        Gateway gateway = TestGateways.start("slow", TestGateways.freshTopic(), "--outbound-queue", "64",
+            "--rate", "1000000", "--burst", "1000000");
         try (Socket stuck = new Socket();
              ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
              ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener")) {

@@ -19,6 +19,9 @@ final class TestGateways {
         return topic + "-presence";
     }
 
+    /** For tests that send hundreds of frames at once on purpose: rate limits are {@link AbuseLimitsIT}'s business. */
+    static final String[] UNLIMITED_RATE = {"--rate", "1000000", "--burst", "1000000"};
+
     static Gateway start(String id, String topic, String... extraArgs) {
         return startOn(TestKafka.bootstrapServers(), id, topic, extraArgs);
     }

@@ -1,0 +1,206 @@
+package chat.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
+import chat.protocol.FrameCodec;
+import chat.protocol.ServerFrame;
+import chat.testkit.ChatTestClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connection that floods, idles or never finishes its first line is cut off, and one too many is refused, while a
+ * well-behaved client on the same gateway misses nothing. Each test runs a gateway with short limits of its own.
+ */
+class AbuseLimitsIT {
+
+    @Test
+    void framesOverTheBurstGetRateLimitedWithTheirRefAndTheConnectionGoesOn() throws Exception {
+        try (Gateway gateway = TestGateways.start("rate", TestGateways.freshTopic(), "--rate", "10", "--burst", "10");
+             ChatTestClient client = ChatTestClient.login(gateway.port(), "eager")) {
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                burst.append(FrameCodec.encode(new ClientFrame.Ping("p" + i))).append('\n');
+            }
+            client.sendRaw(burst.toString());
+            int pongs = 0;
+            for (int i = 0; i < 20; i++) {
+                ServerFrame answer = client.nextMatching(ServerFrame.class, f -> true);
+                if (answer instanceof ServerFrame.Pong pong) {
+                    assertEquals("p" + i, pong.ref());
+                    pongs++;
+                } else {
+                    ServerFrame.Error error = (ServerFrame.Error) answer;
+                    assertEquals(ErrorCode.RATE_LIMITED, error.code());
+                    assertEquals("p" + i, error.ref(), "the refused frame is named by its ref");
+                }
+            }
+            assertTrue(pongs >= 9 && pongs <= 11, "the burst of 10 (less the hello, plus what refilled) got through: " + pongs);
+
+            // Paced under the rate, the client is served again.
+            ServerFrame answer;
+            int n = 0;
+            do {
+                Thread.sleep(200);
+                client.send(new ClientFrame.Ping("again" + n));
+                String ref = "again" + n++;
+                answer = client.nextMatching(ServerFrame.class, f -> ref.equals(refOf(f)));
+            } while (!(answer instanceof ServerFrame.Pong) && n < 20);
+            assertEquals(ServerFrame.Pong.class, answer.getClass());
+        }
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsCutOffWhileAWellBehavedOneMissesNothing() throws Exception {
+        try (Gateway gateway = TestGateways.start("flood", TestGateways.freshTopic(),
+                "--rate", "10", "--burst", "10", "--flood-cutoff-ms", "2000");
+             ChatTestClient flooder = ChatTestClient.login(gateway.port(), "flooder");
+             ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
+             ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener")) {
+            flooder.join("flood");
+            talker.join("flood");
+            listener.join("flood");
+            Instant floodStart = Instant.now();
+            AtomicBoolean cut = new AtomicBoolean();
+            Thread flood = Thread.ofVirtual().start(() -> {
+                String pings = (FrameCodec.encode(new ClientFrame.Ping(null)) + "\n").repeat(5);
+                try {
+                    while (!cut.get()) {
+                        flooder.sendRaw(pings);
+                        Thread.sleep(10);
+                    }
+                } catch (RuntimeException | InterruptedException e) {
+                    // The gateway closed the connection under us: the flood is over.
+                }
+            });
+            int count = 20;
+            for (int i = 0; i < count; i++) {
+                talker.say("flood", "steady " + i, "s" + i);
+                Thread.sleep(150);
+            }
+            List<ServerFrame> last = flooder.awaitClosed();
+            cut.set(true);
+            flood.join();
+            Duration flooded = Duration.between(floodStart, Instant.now());
+            assertEquals(new ServerFrame.Bye("flooding", null), last.getLast());
+            assertTrue(flooded.compareTo(Duration.ofSeconds(2)) >= 0, "cut off only after the cut-off: " + flooded);
+            assertEquals(1, gateway.stats().connectionsClosed(CloseReason.FLOODING));
+
+            List<ServerFrame.Message> got = listener.messages("flood", count);
+            for (int i = 0; i < count; i++) {
+                assertEquals("s" + i, got.get(i).id());
+            }
+        }
+    }
+
+    @Test
+    void aSilentConnectionIsClosedAsIdleWhileOneThatPingsStays() throws Exception {
+        try (Gateway gateway = TestGateways.start("idle", TestGateways.freshTopic(), "--idle-timeout-ms", "1500");
+             ChatTestClient quiet = ChatTestClient.login(gateway.port(), "quiet");
+             ChatTestClient pinger = ChatTestClient.login(gateway.port(), "pinger")) {
+            Instant lastWord = Instant.now();
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(400);
+                pinger.send(new ClientFrame.Ping("k" + i));
+                assertEquals("k" + i, pinger.next(ServerFrame.Pong.class).ref());
+            }
+            List<ServerFrame> last = quiet.awaitClosed();
+            assertEquals(new ServerFrame.Bye("idle", null), last.getLast());
+            assertTrue(Duration.between(lastWord, Instant.now()).compareTo(Duration.ofMillis(1500)) >= 0);
+            pinger.send(new ClientFrame.Ping("still"));
+            assertEquals("still", pinger.next(ServerFrame.Pong.class).ref(), "pinging kept it open past the idle time");
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverFinishesItsFirstLineIsClosedWhileOthersGetTheirMessages() throws Exception {
+        try (Gateway gateway = TestGateways.start("loris", TestGateways.freshTopic(), "--first-line-timeout-ms", "1000");
+             ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
+             ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener");
+             Socket loris = new Socket()) {
+            talker.join("loris");
+            listener.join("loris");
+            loris.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
+            Instant connected = Instant.now();
+            OutputStream out = loris.getOutputStream();
+            out.write("{\"type\":\"hel".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(300);
+                        out.write('l');
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // Closed by the gateway: the trickle is over.
+                }
+            });
+            for (int i = 0; i < 5; i++) {
+                talker.say("loris", "meanwhile " + i, "l" + i);
+            }
+            String received = readToEnd(loris.getInputStream());
+            Duration open = Duration.between(connected, Instant.now());
+            trickle.interrupt();
+            assertEquals(FrameCodec.encode(new ServerFrame.Bye("too slow", null)) + "\n", received);
+            assertTrue(open.compareTo(Duration.ofMillis(1000)) >= 0, "not before the first-line timeout: " + open);
+            assertTrue(open.compareTo(Duration.ofSeconds(5)) < 0, "and soon after it, though bytes kept coming: " + open);
+            assertEquals(List.of("l0", "l1", "l2", "l3", "l4"),
+                listener.messages("loris", 5).stream().map(ServerFrame.Message::id).toList());
+        }
+    }
+
+    @Test
+    void aConnectionOverTheAddressLimitIsRefusedUntilAPlaceIsFree() {
+        try (Gateway gateway = TestGateways.start("limit", TestGateways.freshTopic(), "--max-connections-per-address", "3");
+             ChatTestClient first = ChatTestClient.login(gateway.port(), "first");
+             ChatTestClient second = ChatTestClient.login(gateway.port(), "second");
+             ChatTestClient third = ChatTestClient.connect(gateway.port())) {
+            try (ChatTestClient fourth = ChatTestClient.connect(gateway.port())) {
+                List<ServerFrame> got = fourth.awaitClosed();
+                assertEquals(1, got.size(), "one frame, then the close: " + got);
+                assertEquals(ErrorCode.TOO_MANY_CONNECTIONS, ((ServerFrame.Error) got.getFirst()).code());
+            }
+            first.send(new ClientFrame.Quit(null));
+            first.awaitClosed();
+            Instant deadline = Instant.now().plus(ChatTestClient.TIMEOUT);
+            while (true) {
+                try (ChatTestClient again = ChatTestClient.connect(gateway.port())) {
+                    again.send(new ClientFrame.Hello("again", 1, null, null));
+                    ServerFrame answer = again.nextMatching(ServerFrame.class,
+                        f -> f instanceof ServerFrame.Welcome || f instanceof ServerFrame.Error);
+                    if (answer instanceof ServerFrame.Welcome) {
+                        break;
+                    }
+                    assertEquals(ErrorCode.TOO_MANY_CONNECTIONS, ((ServerFrame.Error) answer).code());
+                    assertTrue(Instant.now().isBefore(deadline), "the place of the client that quit was never freed");
+                }
+            }
+            assertEquals("second", second.join("still-here").members().getFirst());
+        }
+    }
+
+    private static String refOf(ServerFrame frame) {
+        return switch (frame) {
+            case ServerFrame.Pong p -> p.ref();
+            case ServerFrame.Error e -> e.ref();
+            default -> null;
+        };
+    }
+
+    private static String readToEnd(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
