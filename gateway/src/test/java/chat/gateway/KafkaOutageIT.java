@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With Kafka stopped, a message is refused with unavailable and never acked; once Kafka is back, the resend lands. */
+/**
+ * With Kafka stopped, a message and a new hello are refused with unavailable, nothing is acked and no nick handed out;
+ * once Kafka is back, the resend lands and the sessions that were open still hold their nicks.
+ */
 class KafkaOutageIT {
 
     @Test
@@ -33,12 +36,23 @@ class KafkaOutageIT {
                 assertEquals("r-d1", error.ref());
                 alice.send(new ClientFrame.Ping("alive"));
                 assertEquals("alive", alice.next(ServerFrame.Pong.class).ref());
+                try (ChatTestClient newcomer = ChatTestClient.connect(gateway.port())) {
+                    newcomer.send(new ClientFrame.Hello("bob", 1, null, "h"));
+                    ServerFrame.Error refused = newcomer.next(ServerFrame.Error.class);
+                    assertEquals(ErrorCode.UNAVAILABLE, refused.code(), "no nick is handed out without the log");
+                    assertEquals("h", refused.ref());
+                }
 
                 kafka.startBroker(1);
                 ServerFrame.Ack ack = resendUntilAcked(alice);
                 ServerFrame.Message delivered = alice.nextMatching(ServerFrame.Message.class, m -> m.id().equals("d1"));
                 assertEquals(ack.seq(), delivered.seq());
                 assertEquals("during", delivered.text());
+                try (ChatTestClient impostor = ChatTestClient.connect(gateway.port())) {
+                    impostor.send(new ClientFrame.Hello("alice", 1, null, null));
+                    assertEquals(ErrorCode.NICK_TAKEN, impostor.next(ServerFrame.Error.class).code(),
+                        "the outage did not count against alice's lease");
+                }
             } finally {
                 gateway.close();
             }
