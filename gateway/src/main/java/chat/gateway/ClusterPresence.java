@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -123,15 +125,31 @@ final class ClusterPresence implements AutoCloseable {
         return state;
     }
 
+    /**
+     * The room's nicks on every gateway, sorted ignoring case. This gateway's own members count at once, even before
+     * their memberships are read back from the presence topic, so a client sees its own join in the answer.
+     */
+    List<String> members(String room) {
+        Set<String> members = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        members.addAll(state.members(room));
+        for (Connection member : localRooms.members(room)) {
+            String nick = member.nick();
+            if (nick != null) {
+                members.add(nick);
+            }
+        }
+        return List.copyOf(members);
+    }
+
     // ---- written by connections ----
 
     /** Writes the claim of a hello; the welcome, nick_taken or unavailable follows once the log decides it. */
     void claim(Connection c, ClientFrame.Hello hello) {
         String current = incarnation;
         if (!state.isLive(current)) {
-            c.helloAnswered();
             c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
                 "this gateway is not registered with the cluster right now; try again or another gateway", hello.ref()));
+            c.helloAnswered();
             return;
         }
         String newToken = tokens.newToken();
@@ -141,9 +159,9 @@ final class ClusterPresence implements AutoCloseable {
         publish(new PresenceRecord.Claim(hello.nick(), claimId, SessionTokens.hash(newToken), proof, gatewayId, current),
             failure -> {
                 if (pendingClaims.remove(claimId) != null) {
-                    c.helloAnswered();
                     c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
                         "Kafka did not take the claim in time; the nick is not yours yet, say hello again", hello.ref()));
+                    c.helloAnswered();
                 }
             });
     }
@@ -255,7 +273,6 @@ final class ClusterPresence implements AutoCloseable {
             return;
         }
         Connection c = pending.connection();
-        c.helloAnswered();
         switch (d.verdict()) {
             case WON -> hold(c, d.session(), pending.newToken(), pending.ref());
             case RESUMED -> hold(c, d.session(), pending.presentedToken(), pending.ref());
@@ -263,6 +280,8 @@ final class ClusterPresence implements AutoCloseable {
             case REFUSED -> c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
                 "this gateway lost its registration with the cluster; say hello again", pending.ref()));
         }
+        // Only now may the reader go on: the frames behind the hello must find the session in place.
+        c.helloAnswered();
     }
 
     private void hold(Connection c, PresenceState.Session session, String token, String ref) {

@@ -79,7 +79,7 @@ final class Commands {
             case ClientFrame.Part p -> part(c, p);
             case ClientFrame.Say s -> say(c, s);
             case ClientFrame.Dm d -> dm(c, d);
-            case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), presence.state().members(w.room()), ref));
+            case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), presence.members(w.room()), ref));
             case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(presence.state().rooms().entrySet().stream()
                 .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
@@ -106,7 +106,7 @@ final class Commands {
     private void join(Connection c, ClientFrame.Join join) {
         String room = join.room();
         if (c.isMember(room)) {
-            c.send(new ServerFrame.Joined(room, presence.state().members(room), join.ref()));
+            c.send(new ServerFrame.Joined(room, presence.members(room), join.ref()));
             return;
         }
         if (c.pendingJoins.putIfAbsent(room, new Connection.Pending(join.ref())) != null) {

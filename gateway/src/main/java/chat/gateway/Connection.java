@@ -145,8 +145,10 @@ final class Connection {
         }
         closeReason = reason;
         helloAnswered();
-        outbound.finish(last == null ? null : FrameCodec.encode(last));
+        // Leaves and the release go to Kafka before the last frame is queued: a client that reads its bye and says
+        // hello again through this gateway finds its nick free.
         commands.disconnected(this);
+        outbound.finish(last == null ? null : FrameCodec.encode(last));
     }
 
     // ---- acks: a sender always gets its ack before its own message ----

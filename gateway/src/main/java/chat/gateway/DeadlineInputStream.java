@@ -38,10 +38,12 @@ final class DeadlineInputStream extends InputStream {
     }
 
     private void waitAtMostUntilDeadline() throws IOException {
-        long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
-        if (leftMillis <= 0) {
+        long leftNanos = deadlineNanos - System.nanoTime();
+        if (leftNanos <= 0) {
             throw new SocketTimeoutException("deadline passed");
         }
+        // Rounded up: a timeout never fires before the deadline.
+        long leftMillis = (leftNanos + 999_999) / 1_000_000;
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
     }
 }

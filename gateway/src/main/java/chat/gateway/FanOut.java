@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -186,11 +184,7 @@ final class FanOut implements AutoCloseable {
                 localRooms.remove(j.room(), joiner);
             }
             presence.publishRooms(joiner);
-            // The presence topic may not have the joiner's membership yet; the joiner is a member all the same.
-            Set<String> members = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-            members.addAll(presence.state().members(j.room()));
-            members.add(joiner.nick());
-            joiner.send(new ServerFrame.Joined(j.room(), List.copyOf(members), pending.ref()));
+            joiner.send(new ServerFrame.Joined(j.room(), presence.members(j.room()), pending.ref()));
         }
     }
 

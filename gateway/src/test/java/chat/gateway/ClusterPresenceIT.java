@@ -34,9 +34,10 @@ class ClusterPresenceIT {
     @BeforeAll
     static void startGateways() {
         topic = TestGateways.freshTopic();
-        gw1 = TestGateways.start("gw1", topic);
-        gw2 = TestGateways.start("gw2", topic);
-        gw3 = TestGateways.start("gw3", topic);
+        // These tests ask who and rooms again and again until the gateways agree: more than a person's rate.
+        gw1 = TestGateways.start("gw1", topic, TestGateways.UNLIMITED_RATE);
+        gw2 = TestGateways.start("gw2", topic, TestGateways.UNLIMITED_RATE);
+        gw3 = TestGateways.start("gw3", topic, TestGateways.UNLIMITED_RATE);
     }
 
     @AfterAll

@@ -65,9 +65,10 @@ class SlowConsumerIT {
 
     private static void awaitMembers(ChatTestClient client, String room, int count) {
         Instant deadline = Instant.now().plus(ChatTestClient.TIMEOUT);
-        while (client.join(room).members().size() < count) {
+        List<String> members;
+        while ((members = client.join(room).members()).size() < count) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("room " + room + " never had " + count + " members");
+                throw new AssertionError("room " + room + " never had " + count + " members: " + members);
             }
         }
     }
