@@ -13,22 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,29 +68,10 @@ final class ClusterPresence implements AutoCloseable {
         this.incarnation = tokens.newToken();
         this.partition = new TopicPartition(topic, 0);
 
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + gatewayId + "-presence");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        long sendTimeoutMs = config.sendTimeout().toMillis();
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeoutMs);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, sendTimeoutMs / 2));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(p);
+        // Presence records are small and few: compressing them would cost more than it saves.
+        this.producer = KafkaClients.producer(config, "presence", "none");
 
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-" + gatewayId + "-presence");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        this.consumer = new KafkaConsumer<>(c);
+        this.consumer = KafkaClients.consumer(config, "presence", 5_000);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
 
@@ -181,7 +158,7 @@ final class ClusterPresence implements AutoCloseable {
         publish(new PresenceRecord.Release(nick, claimId), failure -> { });
     }
 
-    private void publish(PresenceRecord record, java.util.function.Consumer<Exception> onFailure) {
+    private void publish(PresenceRecord record, Consumer<Exception> onFailure) {
         ProducerRecord<byte[], byte[]> out =
             new ProducerRecord<>(topic, 0, PresenceCodec.key(record), PresenceCodec.encode(record));
         try {

@@ -3,11 +3,8 @@ package chat.gateway;
 import chat.protocol.ChatEvent;
 import chat.protocol.EventCodec;
 import java.time.Duration;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes events to the chat topic with the gateway's one Kafka producer: acks from all in-sync replicas, idempotent,
@@ -25,20 +22,7 @@ final class EventLog implements AutoCloseable {
     private final String topic;
 
     EventLog(GatewayConfig config) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + config.gatewayId());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        long sendTimeoutMs = config.sendTimeout().toMillis();
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeoutMs);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, sendTimeoutMs / 2));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(p);
+        this.producer = KafkaClients.producer(config, "events", "lz4");
         this.topic = config.topic();
     }
 
