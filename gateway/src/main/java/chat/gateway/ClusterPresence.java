@@ -227,7 +227,10 @@ final class ClusterPresence implements AutoCloseable {
             case Change.ClaimDecided d -> claimDecided(d);
             case Change.GatewayGone g -> {
                 if (g.incarnation().equals(incarnation)) {
-                    leaseLost();
+                    if (g.expired()) {
+                        leaseLost();
+                    }
+                    // Otherwise it is this gateway's own stop, read back while it shuts down.
                 } else if (g.expired()) {
                     log.info("gateway {} lapsed; {} of its sessions are released", g.gateway(), g.sessions().size());
                     g.sessions().forEach(this::tellLocalMembersItLeft);
