@@ -101,6 +101,11 @@ public final class Gateway implements AutoCloseable {
                 connection.start();
             } catch (IOException e) {
                 log.warn("could not set up a connection", e);
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // Already gone: nothing left to release.
+                }
                 limits.closed(address);
                 stats.connectionClosed(CloseReason.IO_ERROR);
             }
