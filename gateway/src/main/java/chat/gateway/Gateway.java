@@ -149,7 +149,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void awaitWritersDone(Instant deadline) {
-        while (Instant.now().isBefore(deadline) && openConnections() > 0) {
+        while (Instant.now().isBefore(deadline) && limits.open() > 0) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -157,14 +157,6 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private long openConnections() {
-        long closed = 0;
-        for (CloseReason reason : CloseReason.values()) {
-            closed += stats.connectionsClosed(reason);
-        }
-        return stats.connectionsOpened() - closed;
     }
 
     private static Duration remaining(Instant deadline) {

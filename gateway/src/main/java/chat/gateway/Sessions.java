@@ -1,7 +1,7 @@
 package chat.gateway;
 
+import chat.gateway.presence.PresenceCodec;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,27 +19,23 @@ final class Sessions {
 
     /** The connection now holds the nick's session here, in place of any connection that held it before. */
     void bind(String nick, Connection connection) {
-        byNick.put(fold(nick), connection);
+        byNick.put(PresenceCodec.fold(nick), connection);
     }
 
     /** The connection holding the nick, or null. */
     Connection byNick(String nick) {
-        return byNick.get(fold(nick));
+        return byNick.get(PresenceCodec.fold(nick));
     }
 
     void remove(Connection connection) {
         connections.remove(connection.id());
         String nick = connection.nick();
         if (nick != null) {
-            byNick.remove(fold(nick), connection);
+            byNick.remove(PresenceCodec.fold(nick), connection);
         }
     }
 
     Collection<Connection> all() {
         return connections.values();
-    }
-
-    static String fold(String nick) {
-        return nick.toLowerCase(Locale.ROOT);
     }
 }

@@ -2,13 +2,19 @@ package chat.gateway;
 
 import chat.testkit.ChatTestClient;
 import chat.testkit.TestKafka;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,33 +36,44 @@ final class GatewayProcess implements AutoCloseable {
             GatewayMain.class.getName(), "--kafka", TestKafka.bootstrapServers(), "--id", id, "--port", "0",
             "--topic", topic, "--partitions", "3", "--presence-topic", TestGateways.presenceTopicOf(topic)));
         Path log = logDir.resolve(id + ".log");
+        Process process;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new GatewayProcess(process, awaitPort(process, log));
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread.ofVirtual().name("gateway-" + id + "-output").start(() -> copyOutput(process, log, port));
+        try {
+            return new GatewayProcess(process, port.get(2 * ChatTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("gateway process " + id + " did not start listening; see " + log, e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
-    private static int awaitPort(Process process, Path log) throws IOException {
-        Instant deadline = Instant.now().plus(ChatTestClient.TIMEOUT).plus(ChatTestClient.TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            Matcher m = LISTENING.matcher(Files.readString(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
+    /** Keeps the process's output in its log file, and tells the port as soon as the gateway names it. */
+    private static void copyOutput(Process process, Path log, CompletableFuture<Integer> port) {
+        try (BufferedReader in = process.inputReader(StandardCharsets.UTF_8);
+             BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.write(line);
+                out.newLine();
+                out.flush();
+                Matcher m = LISTENING.matcher(line);
+                if (!port.isDone() && m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                }
             }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("gateway process exited: " + Files.readString(log));
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+            port.completeExceptionally(new IllegalStateException("the gateway process exited"));
+        } catch (IOException e) {
+            port.completeExceptionally(e);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("gateway process did not start listening: " + Files.readString(log));
     }
 
     int port() {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -206,12 +205,5 @@ public final class PresenceState {
         SortedMap<String, Integer> rooms = new TreeMap<>();
         roomMembers.forEach((room, members) -> rooms.put(room, members.size()));
         return rooms;
-    }
-
-    /** The sessions held through the incarnation, by nick. */
-    public synchronized Map<String, Session> sessionsOf(String incarnation) {
-        Map<String, Session> held = new LinkedHashMap<>();
-        sessions.values().stream().filter(s -> s.incarnation().equals(incarnation)).forEach(s -> held.put(s.nick(), s));
-        return held;
     }
 }
