@@ -36,9 +36,14 @@ final class Commands {
     private final GatewayStats stats;
     private final Clock clock;
     private final Duration helloPatience;
+    private final HistoryReplayer replayer;
+    private final FanOut fanOut;
 
     Commands(String gatewayId, EventLog events, ClusterPresence presence, Sessions sessions, LocalRooms localRooms,
-             RecentIds recentIds, GatewayStats stats, Clock clock, Duration sendTimeout) {
+             RecentIds recentIds, GatewayStats stats, Clock clock, Duration sendTimeout, HistoryReplayer replayer,
+             FanOut fanOut) {
+        this.replayer = replayer;
+        this.fanOut = fanOut;
         this.gatewayId = gatewayId;
         this.events = events;
         this.presence = presence;
@@ -82,6 +87,7 @@ final class Commands {
             case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), presence.members(w.room()), ref));
             case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(presence.state().rooms().entrySet().stream()
                 .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
+            case ClientFrame.History h -> replayer.answer(c, h);
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
             case ClientFrame.Quit q -> c.close(CloseReason.QUIT, new ServerFrame.Bye("quit", ref));
         }
@@ -106,16 +112,25 @@ final class Commands {
     private void join(Connection c, ClientFrame.Join join) {
         String room = join.room();
         if (c.isMember(room)) {
-            c.send(new ServerFrame.Joined(room, presence.members(room), join.ref()));
+            // A session that resumed is in its rooms already; it catches up, from after or with the last messages, to
+            // what it has been sent here. Held from now on, every live message of the room is at or above the
+            // fan-out's position.
+            boolean replay = c.replays().begin(room);
+            long live = fanOut.nextOffsetOf(room);
+            c.send(new ServerFrame.Joined(room, presence.members(room), live, join.ref()));
+            if (replay) {
+                replayer.replay(c, room, join.after(), live, join.ref());
+            }
             return;
         }
-        if (c.pendingJoins.putIfAbsent(room, new Connection.Pending(join.ref())) != null) {
+        if (c.pendingJoins.putIfAbsent(room, join) != null) {
             return;
         }
-        // On success the fan-out thread answers joined when it reads the event back.
+        // On success the fan-out thread answers joined, and starts the replay, when it reads the event back.
         events.publish(new ChatEvent.MemberJoined(room, c.nick(), gatewayId), (offset, failure) -> {
             if (failure != null) {
-                refuse(c, c.pendingJoins.remove(room), failure);
+                ClientFrame.Join refused = c.pendingJoins.remove(room);
+                refuse(c, refused == null ? null : new Connection.Pending(refused.ref()), failure);
             }
         });
     }

@@ -37,6 +37,7 @@ final class Connection {
     /** The rate, idle and queue limits this connection is held to. */
     private final GatewayConfig limits;
     private final Outbound outbound;
+    private final Replays replays;
     /** Run once, when the connection is over: gives back its place under the connection limits. */
     private final Runnable onEnd;
     private final Commands commands;
@@ -53,7 +54,7 @@ final class Connection {
     /** Rooms this connection receives: entered when the fan-out thread reads its join back from Kafka. */
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     /** Joins and parts written to Kafka and not yet read back, by room. */
-    final Map<String, Pending> pendingJoins = new ConcurrentHashMap<>();
+    final Map<String, ClientFrame.Join> pendingJoins = new ConcurrentHashMap<>();
     final Map<String, Pending> pendingParts = new ConcurrentHashMap<>();
     /** Messages said and not yet acked, by {@link #messageKey}. Guarded by itself for ack-before-message order. */
     private final Map<String, Pending> pendingAcks = new ConcurrentHashMap<>();
@@ -63,6 +64,9 @@ final class Connection {
         this.socket = socket;
         this.limits = limits;
         this.outbound = new Outbound(limits.outboundQueueFrames());
+        // A quarter of the queue may be held while a room replays, so the held lines and the history's last frames fit
+        // into the half that a replay waits to have free before it sends (awaitQueueRoom).
+        this.replays = new Replays(this::sendLine, Math.max(1, limits.outboundQueueFrames() / 4));
         this.commands = commands;
         this.stats = stats;
         this.onEnd = onEnd;
@@ -119,6 +123,11 @@ final class Connection {
         return rooms;
     }
 
+    /** The rooms whose history is being replayed to this connection, holding their live messages meanwhile. */
+    Replays replays() {
+        return replays;
+    }
+
     void start() {
         Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop);
         Thread.ofVirtual().name("conn-" + id + "-reader").start(this::readLoop);
@@ -136,6 +145,25 @@ final class Connection {
         if (isOpen() && !outbound.offer(line)) {
             cutOffSlowConsumer();
         }
+    }
+
+    /**
+     * Waits until half the client's queue is free, so that a replay, however long, goes at the pace the client
+     * reads instead of cutting it off as a slow consumer. False when the connection closed, or the client read
+     * nothing for {@code patience}.
+     */
+    boolean awaitQueueRoom(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (isOpen()) {
+            // In slices, so that a connection closed meanwhile is noticed.
+            if (outbound.awaitRoom(limits.outboundQueueFrames() / 2, Duration.ofMillis(200))) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Sends {@code last} (a bye or a final error), then closes. The first close wins; later ones do nothing. */
@@ -186,8 +214,13 @@ final class Connection {
     void deliverOwn(String stream, String messageId, long seq, String ts, String line) {
         synchronized (pendingAcks) {
             ackIfPending(stream, messageId, seq, ts);
-            sendLine(line);
+            deliver(stream, seq, line);
         }
+    }
+
+    /** Delivers a live message of a stream, unless the stream's history is being replayed: then it waits its turn. */
+    void deliver(String stream, long seq, String line) {
+        replays.deliver(stream, seq, line);
     }
 
     // ---- membership: changed by the fan-out thread, and by the presence thread when a session resumes here ----
@@ -198,6 +231,7 @@ final class Connection {
 
     void leaveRoom(String room) {
         rooms.remove(room);
+        replays.abandon(room);
     }
 
     // ---- threads ----

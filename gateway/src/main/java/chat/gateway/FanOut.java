@@ -1,20 +1,24 @@
 package chat.gateway;
 
 import chat.protocol.ChatEvent;
+import chat.protocol.ClientFrame;
 import chat.protocol.EventCodec;
 import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,24 +39,29 @@ final class FanOut implements AutoCloseable {
     private final ClusterPresence presence;
     private final RecentIds recentIds;
     private final GatewayStats stats;
+    private final HistoryReplayer replayer;
+    /** Per partition, the offset of the record being handled or the next one: every record below it is delivered. */
+    private final AtomicLongArray nextOffsets;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
-           RecentIds recentIds, GatewayStats stats) {
+           RecentIds recentIds, GatewayStats stats, HistoryReplayer replayer) {
         this.gatewayId = config.gatewayId();
         this.sessions = sessions;
         this.localRooms = localRooms;
         this.presence = presence;
         this.recentIds = recentIds;
         this.stats = stats;
+        this.replayer = replayer;
         this.consumer = KafkaClients.consumer(config, "fanout", 2_000);
         List<TopicPartition> partitions = partitionsOf(config.topic(), Duration.ofSeconds(30));
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         // Fix the start positions now, before the gateway accepts anyone, so no event after start-up is missed.
-        partitions.forEach(consumer::position);
+        this.nextOffsets = new AtomicLongArray(partitions.size());
+        partitions.forEach(tp -> nextOffsets.set(tp.partition(), consumer.position(tp)));
         this.thread = Thread.ofPlatform().name("fanout-" + gatewayId).daemon(true).unstarted(this::run);
     }
 
@@ -96,7 +105,18 @@ final class FanOut implements AutoCloseable {
         }
     }
 
+    /**
+     * The fan-out's position in the partition of a stream (a room or a conversation): every record below it has been
+     * delivered, and a message not yet delivered has this seq or a higher one.
+     */
+    long nextOffsetOf(String stream) {
+        int partition = Utils.toPositive(Utils.murmur2(stream.getBytes(StandardCharsets.UTF_8))) % nextOffsets.length();
+        return nextOffsets.get(partition);
+    }
+
     private void handle(ConsumerRecord<byte[], byte[]> record) {
+        // Published before the record is delivered, so a reader of nextOffsetOf never misses a record sent live.
+        nextOffsets.set(record.partition(), record.offset() + 1);
         Optional<ChatEvent> event;
         try {
             event = EventCodec.decode(record.value());
@@ -108,7 +128,7 @@ final class FanOut implements AutoCloseable {
         event.ifPresent(e -> {
             switch (e) {
                 case ChatEvent.MessagePosted m -> message(m, record.offset());
-                case ChatEvent.MemberJoined j -> joined(j);
+                case ChatEvent.MemberJoined j -> joined(j, record.offset());
                 case ChatEvent.MemberLeft l -> left(l);
                 case ChatEvent.DirectMessage d -> directMessage(d, record.offset());
             }
@@ -132,7 +152,7 @@ final class FanOut implements AutoCloseable {
             if (mine && m.from().equalsIgnoreCase(member.nick())) {
                 member.deliverOwn(m.room(), m.id(), seq, m.ts(), line);
             } else {
-                member.sendLine(line);
+                member.deliver(m.room(), seq, line);
             }
         }
     }
@@ -159,21 +179,24 @@ final class FanOut implements AutoCloseable {
         }
     }
 
-    private void joined(ChatEvent.MemberJoined j) {
+    private void joined(ChatEvent.MemberJoined j, long offset) {
         String notice = FrameCodec.encode(new ServerFrame.Presence(j.room(), j.nick(), "join"));
         for (Connection member : localRooms.members(j.room())) {
             member.sendLine(notice);
         }
         Connection joiner = gatewayId.equals(j.gateway()) ? sessions.byNick(j.nick()) : null;
-        Connection.Pending pending = joiner == null ? null : joiner.pendingJoins.remove(j.room());
+        ClientFrame.Join pending = joiner == null ? null : joiner.pendingJoins.remove(j.room());
         if (pending != null) {
+            // The room's messages above the join go live, held until the replay of those below it is out.
+            joiner.replays().begin(j.room());
             joiner.enterRoom(j.room());
             localRooms.add(j.room(), joiner);
             if (!joiner.isOpen()) {
                 localRooms.remove(j.room(), joiner);
             }
             presence.publishRooms(joiner);
-            joiner.send(new ServerFrame.Joined(j.room(), presence.members(j.room()), pending.ref()));
+            joiner.send(new ServerFrame.Joined(j.room(), presence.members(j.room()), offset, pending.ref()));
+            replayer.replay(joiner, j.room(), pending.after(), offset, pending.ref());
         }
     }
 

@@ -47,9 +47,10 @@ public final class Gateway implements AutoCloseable {
         this.events = new EventLog(config);
         this.presence = new ClusterPresence(config, sessions, localRooms, new SessionTokens(new SecureRandom()));
         presence.start(Duration.ofSeconds(30));
-        this.fanOut = new FanOut(config, sessions, localRooms, presence, recentIds, stats);
+        HistoryReplayer replayer = new HistoryReplayer(new HistoryClient(config.historyUrl(), config.historyTimeout()), stats);
+        this.fanOut = new FanOut(config, sessions, localRooms, presence, recentIds, stats, replayer);
         this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, recentIds, stats, clock,
-            config.sendTimeout());
+            config.sendTimeout(), replayer, fanOut);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);

@@ -1,9 +1,9 @@
 package chat.gateway;
 
+import chat.settings.SettingValues;
+import chat.settings.UsageException;
+import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,10 +30,12 @@ public record GatewayConfig(
     Duration firstLineTimeout,
     int maxConnections,
     int maxConnectionsPerAddress,
+    URI historyUrl,
+    Duration historyTimeout,
     Duration shutdownGrace) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
-    public enum Setting {
+    public enum Setting implements chat.settings.Setting {
         ID("--id", "GATEWAY_ID", null, "name of this gateway, shown to clients in welcome (default gw-PORT)"),
         HOST("--host", "GATEWAY_HOST", "127.0.0.1", "address to listen on"),
         PORT("--port", "GATEWAY_PORT", "7001", "TCP port to listen on (0 picks a free one)"),
@@ -63,18 +65,42 @@ public record GatewayConfig(
         MAX_CONNECTIONS("--max-connections", "GATEWAY_MAX_CONNECTIONS", "10000",
             "connections this gateway holds at most; more get too_many_connections"),
         MAX_CONNECTIONS_PER_ADDRESS("--max-connections-per-address", "GATEWAY_MAX_CONNECTIONS_PER_ADDRESS", "256",
-            "connections from one IP address at most; more get too_many_connections");
+            "connections from one IP address at most; more get too_many_connections"),
+        HISTORY_URL("--history-url", "CHAT_HISTORY_URL", "http://127.0.0.1:7100",
+            "base URL of the history service, asked for a room's messages on join and for older pages"),
+        HISTORY_TIMEOUT("--history-timeout-ms", "GATEWAY_HISTORY_TIMEOUT_MS", "5000",
+            "how long the history service may take to answer before the client gets history unavailable");
 
-        final String flag;
-        final String env;
-        final String defaultValue;
-        final String doc;
+        private final String flag;
+        private final String env;
+        private final String defaultValue;
+        private final String doc;
 
         Setting(String flag, String env, String defaultValue, String doc) {
             this.flag = flag;
             this.env = env;
             this.defaultValue = defaultValue;
             this.doc = doc;
+        }
+
+        @Override
+        public String flag() {
+            return flag;
+        }
+
+        @Override
+        public String env() {
+            return env;
+        }
+
+        @Override
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        @Override
+        public String doc() {
+            return doc;
         }
     }
 
@@ -100,70 +126,40 @@ public record GatewayConfig(
         if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
+        if (historyTimeout.toMillis() < 100 || !("http".equals(historyUrl.getScheme()) || "https".equals(historyUrl.getScheme()))) {
+            throw new IllegalArgumentException("the history URL must be http(s) and its timeout at least 100 ms");
+        }
         if (presenceTopic.equals(topic)) {
             throw new IllegalArgumentException("the presence topic must not be the chat topic");
         }
     }
 
-    /** Thrown for a flag or value that cannot be used; its message is meant for the person who typed it. */
-    public static final class UsageException extends Exception {
-        public UsageException(String message) {
-            super(message);
-        }
-    }
-
     public static GatewayConfig parse(String[] args, Map<String, String> env) throws UsageException {
-        Map<Setting, String> values = new LinkedHashMap<>();
-        for (Setting s : Setting.values()) {
-            String fromEnv = env.get(s.env);
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                values.put(s, fromEnv.trim());
-            }
-        }
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String inlineValue = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                inlineValue = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            }
-            Setting setting = bySetting(arg);
-            if (setting == null) {
-                throw new UsageException("unknown option " + arg);
-            }
-            String value = inlineValue;
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException(arg + " needs a value");
-                }
-                value = args[++i];
-            }
-            values.put(setting, value);
-        }
+        SettingValues<Setting> values = SettingValues.parse(Setting.class, args, env);
         try {
-            int port = intValue(values, Setting.PORT);
-            String id = values.getOrDefault(Setting.ID, "gw-" + port);
+            int port = values.integer(Setting.PORT);
             return new GatewayConfig(
-                id,
-                value(values, Setting.HOST),
+                values.isGiven(Setting.ID) ? values.text(Setting.ID) : "gw-" + port,
+                values.text(Setting.HOST),
                 port,
-                value(values, Setting.KAFKA),
-                value(values, Setting.TOPIC),
-                intValue(values, Setting.PARTITIONS),
-                (short) intValue(values, Setting.REPLICATION),
-                Duration.ofMillis(intValue(values, Setting.SEND_TIMEOUT)),
-                intValue(values, Setting.OUTBOUND_QUEUE),
-                intValue(values, Setting.RECENT_IDS),
-                intValue(values, Setting.RECENT_ID_ROOMS),
-                value(values, Setting.PRESENCE_TOPIC),
-                intValue(values, Setting.RATE),
-                intValue(values, Setting.BURST),
-                Duration.ofMillis(intValue(values, Setting.FLOOD_CUTOFF)),
-                Duration.ofMillis(intValue(values, Setting.IDLE_TIMEOUT)),
-                Duration.ofMillis(intValue(values, Setting.FIRST_LINE_TIMEOUT)),
-                intValue(values, Setting.MAX_CONNECTIONS),
-                intValue(values, Setting.MAX_CONNECTIONS_PER_ADDRESS),
+                values.text(Setting.KAFKA),
+                values.text(Setting.TOPIC),
+                values.integer(Setting.PARTITIONS),
+                (short) values.integer(Setting.REPLICATION),
+                values.millis(Setting.SEND_TIMEOUT),
+                values.integer(Setting.OUTBOUND_QUEUE),
+                values.integer(Setting.RECENT_IDS),
+                values.integer(Setting.RECENT_ID_ROOMS),
+                values.text(Setting.PRESENCE_TOPIC),
+                values.integer(Setting.RATE),
+                values.integer(Setting.BURST),
+                values.millis(Setting.FLOOD_CUTOFF),
+                values.millis(Setting.IDLE_TIMEOUT),
+                values.millis(Setting.FIRST_LINE_TIMEOUT),
+                values.integer(Setting.MAX_CONNECTIONS),
+                values.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS),
+                values.url(Setting.HISTORY_URL),
+                values.millis(Setting.HISTORY_TIMEOUT),
                 Duration.ofSeconds(4));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -171,7 +167,7 @@ public record GatewayConfig(
     }
 
     public static String usage() {
-        StringBuilder out = new StringBuilder("""
+        return SettingValues.usage(Setting.class, """
             usage: java -jar gateway.jar [OPTION VALUE]...
 
             A chat gateway: clients speak newline-delimited JSON to it over TCP (docs/PROTOCOL.md);
@@ -179,35 +175,5 @@ public record GatewayConfig(
             Every option can also be set by the environment variable named beside it; a flag wins.
 
             """);
-        List<String> rows = new ArrayList<>();
-        for (Setting s : Setting.values()) {
-            rows.add(String.format("  %-24s %-28s %s%s%n", s.flag + " VALUE", s.env, s.doc,
-                s.defaultValue == null ? "" : " [" + s.defaultValue + "]"));
-        }
-        rows.forEach(out::append);
-        out.append(String.format("  %-24s %-28s %s%n", "--help", "", "print this and exit"));
-        return out.toString();
-    }
-
-    private static Setting bySetting(String flag) {
-        for (Setting s : Setting.values()) {
-            if (s.flag.equals(flag)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private static String value(Map<Setting, String> values, Setting s) {
-        return values.getOrDefault(s, s.defaultValue);
-    }
-
-    private static int intValue(Map<Setting, String> values, Setting s) {
-        String raw = value(values, s);
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(s.flag + " (" + s.env + ") must be a whole number, not '" + raw + "'");
-        }
     }
 }

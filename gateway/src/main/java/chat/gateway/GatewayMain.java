@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.settings.UsageException;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -17,7 +18,7 @@ public final class GatewayMain {
         GatewayConfig config;
         try {
             config = GatewayConfig.parse(args, System.getenv());
-        } catch (GatewayConfig.UsageException e) {
+        } catch (UsageException e) {
             System.err.println("gateway: " + e.getMessage());
             System.err.println("try: java -jar gateway.jar --help");
             System.exit(2);

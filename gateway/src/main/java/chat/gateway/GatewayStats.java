@@ -11,6 +11,7 @@ public final class GatewayStats {
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder framesOut = new LongAdder();
     private final LongAdder duplicatesDropped = new LongAdder();
+    private final LongAdder historyUnavailable = new LongAdder();
 
     GatewayStats() {
         for (CloseReason reason : CloseReason.values()) {
@@ -36,6 +37,15 @@ public final class GatewayStats {
 
     void duplicateDropped() {
         duplicatesDropped.increment();
+    }
+
+    void historyFailed() {
+        historyUnavailable.increment();
+    }
+
+    /** Replays and history requests that the history service did not answer. */
+    public long historyUnavailable() {
+        return historyUnavailable.sum();
     }
 
     public long connectionsOpened() {

@@ -3,10 +3,12 @@ package chat.gateway;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bounded queue of lines waiting for one client, and the loop that writes them. Any thread may {@link #offer};
@@ -19,6 +21,8 @@ final class Outbound {
     private static final int MAX_BATCH = 256;
 
     private final BlockingQueue<String> queue;
+    /** Signalled whenever the writer takes lines off the queue, for {@link #awaitRoom}. */
+    private final Object drained = new Object();
 
     Outbound(int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -27,6 +31,24 @@ final class Outbound {
     /** Queues a line; false when the queue is full. */
     boolean offer(String line) {
         return queue.offer(line);
+    }
+
+    /**
+     * Waits until the queue has room for {@code lines} more, for a sender that may wait (a history replay) and must
+     * not push its client past the bound. False when that did not happen within {@code patience}.
+     */
+    boolean awaitRoom(int lines, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        synchronized (drained) {
+            while (queue.remainingCapacity() < lines) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(drained, left);
+            }
+        }
+        return true;
     }
 
     /** Throws away what is queued, then queues {@code lastLine} (if not null) and the end of the stream. */
@@ -58,6 +80,9 @@ final class Outbound {
         while (true) {
             batch.add(queue.take());
             queue.drainTo(batch, MAX_BATCH - 1);
+            synchronized (drained) {
+                drained.notifyAll();
+            }
             int written = 0;
             for (String line : batch) {
                 if (line == END) {

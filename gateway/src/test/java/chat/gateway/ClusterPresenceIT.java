@@ -9,6 +9,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.JavaProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,7 +166,7 @@ class ClusterPresenceIT {
 
     @Test
     void aKilledGatewaysMembersAreShownLeavingAndItsNicksFreedWithin15Seconds() throws Exception {
-        try (GatewayProcess doomed = GatewayProcess.start("doomed", topic, logs);
+        try (JavaProcess doomed = GatewayProcess.start("doomed", topic, logs);
              ChatTestClient ian = ChatTestClient.login(doomed.port(), "ian");
              ChatTestClient jo = ChatTestClient.login(gw1.port(), "jo")) {
             ian.join("crash");
@@ -188,7 +189,7 @@ class ClusterPresenceIT {
 
     @Test
     void aClientOfAKilledGatewayResumesOnAnotherAtOnceAndNobodySeesItLeave() throws Exception {
-        try (GatewayProcess doomed = GatewayProcess.start("doomed2", topic, logs);
+        try (JavaProcess doomed = GatewayProcess.start("doomed2", topic, logs);
              ChatTestClient kim = ChatTestClient.connect(doomed.port());
              ChatTestClient lou = ChatTestClient.login(doomed.port(), "lou");
              ChatTestClient max = ChatTestClient.login(gw1.port(), "max")) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.settings.UsageException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,24 +46,24 @@ class GatewayConfigTest {
 
     @Test
     void badInputIsExplained() {
-        assertTrue(assertThrows(GatewayConfig.UsageException.class,
+        assertTrue(assertThrows(UsageException.class,
             () -> GatewayConfig.parse(new String[] {"--port", "seven"}, Map.of())).getMessage().contains("--port"));
-        assertTrue(assertThrows(GatewayConfig.UsageException.class,
+        assertTrue(assertThrows(UsageException.class,
             () -> GatewayConfig.parse(new String[] {"--colour", "red"}, Map.of())).getMessage().contains("unknown option"));
-        assertTrue(assertThrows(GatewayConfig.UsageException.class,
+        assertTrue(assertThrows(UsageException.class,
             () -> GatewayConfig.parse(new String[] {"--port"}, Map.of())).getMessage().contains("needs a value"));
-        assertThrows(GatewayConfig.UsageException.class,
+        assertThrows(UsageException.class,
             () -> GatewayConfig.parse(new String[0], Map.of("GATEWAY_SEND_TIMEOUT_MS", "10")));
-        assertThrows(GatewayConfig.UsageException.class,
+        assertThrows(UsageException.class,
             () -> GatewayConfig.parse(new String[] {"--presence-topic", "chat.events"}, Map.of()));
-        assertThrows(GatewayConfig.UsageException.class, () -> GatewayConfig.parse(new String[] {"--rate", "0"}, Map.of()));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[] {"--rate", "0"}, Map.of()));
     }
 
     @Test
     void usageNamesEveryFlagAndVariable() {
         String usage = GatewayConfig.usage();
         for (GatewayConfig.Setting s : GatewayConfig.Setting.values()) {
-            assertTrue(usage.contains(s.flag) && usage.contains(s.env), s.name());
+            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.name());
         }
     }
 }

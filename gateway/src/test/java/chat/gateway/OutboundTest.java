@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class OutboundTest {
@@ -52,5 +53,26 @@ class OutboundTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         outbound.drainTo(out, new GatewayStats());
         assertEquals("bye\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSenderThatMayWaitWaitsForTheWriterToMakeRoom() throws Exception {
+        Outbound outbound = new Outbound(4);
+        outbound.offer("a");
+        outbound.offer("b");
+        outbound.offer("c");
+        assertFalse(outbound.awaitRoom(2, Duration.ofMillis(50)), "one place is free, two are wanted");
+        assertTrue(outbound.awaitRoom(1, Duration.ZERO));
+
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                outbound.drainTo(new ByteArrayOutputStream(), new GatewayStats());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertTrue(outbound.awaitRoom(4, Duration.ofSeconds(20)), "the writer emptied the queue");
+        outbound.finish(null);
+        writer.join();
     }
 }

@@ -19,6 +19,9 @@ final class TestGateways {
         return topic + "-presence";
     }
 
+    /** Where no history service answers: these gateways' joins replay nothing and say history unavailable. */
+    static final String NO_HISTORY = "http://127.0.0.1:1";
+
     /** For tests that send hundreds of frames at once on purpose: rate limits are {@link AbuseLimitsIT}'s business. */
     static final String[] UNLIMITED_RATE = {"--rate", "1000000", "--burst", "1000000"};
 
@@ -29,7 +32,7 @@ final class TestGateways {
     static Gateway startOn(String kafka, String id, String topic, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
             "--kafka", kafka, "--id", id, "--port", "0", "--topic", topic, "--partitions", "3",
-            "--presence-topic", presenceTopicOf(topic)));
+            "--presence-topic", presenceTopicOf(topic), "--history-url", NO_HISTORY));
         args.addAll(List.of(extraArgs));
         try {
             return Gateway.start(GatewayConfig.parse(args.toArray(String[]::new), Map.of()));

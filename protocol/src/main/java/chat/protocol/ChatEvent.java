@@ -21,9 +21,14 @@ public sealed interface ChatEvent {
     record DirectMessage(String from, String to, String text, String id, String ts, String gateway) implements ChatEvent {
         /** The Kafka key of the conversation: both nicks, case-folded and sorted, so either direction shares it. */
         public String conversation() {
-            String a = from.toLowerCase(Locale.ROOT);
-            String b = to.toLowerCase(Locale.ROOT);
-            return a.compareTo(b) <= 0 ? "@" + a + ":" + b : "@" + b + ":" + a;
+            return conversationOf(from, to);
         }
+    }
+
+    /** The key of the direct conversation between two nicks, the same whichever comes first. */
+    static String conversationOf(String nick, String other) {
+        String a = nick.toLowerCase(Locale.ROOT);
+        String b = other.toLowerCase(Locale.ROOT);
+        return a.compareTo(b) <= 0 ? "@" + a + ":" + b : "@" + b + ":" + a;
     }
 }

@@ -25,6 +25,13 @@ public sealed interface ClientFrame {
     /** A direct message to the session holding nick {@code to}. */
     record Dm(String to, String text, String id, String ref) implements ClientFrame {}
 
+    /**
+     * Asks for older messages of a room ({@code room} set) or of the direct conversation with nick {@code with}
+     * (exactly one of the two is set): the {@code limit} newest messages before {@code before}, or the newest of all
+     * when {@code before} is null.
+     */
+    record History(String room, String with, Long before, int limit, String ref) implements ClientFrame {}
+
     record Ping(String ref) implements ClientFrame {}
 
     record Quit(String ref) implements ClientFrame {}

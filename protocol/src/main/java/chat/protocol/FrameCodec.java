@@ -68,6 +68,7 @@ public final class FrameCodec {
                 }
                 yield new ClientFrame.Dm(to, messageText(object, ref), messageId(object, ref), ref);
             }
+            case "history" -> history(object, ref);
             case "who" -> new ClientFrame.Who(room(object, ref), ref);
             case "rooms" -> new ClientFrame.Rooms(ref);
             case "ping" -> new ClientFrame.Ping(ref);
@@ -94,6 +95,15 @@ public final class FrameCodec {
             case ClientFrame.Who w -> o.put("type", "who").put("room", w.room());
             case ClientFrame.Rooms r -> o.put("type", "rooms");
             case ClientFrame.Dm d -> o.put("type", "dm").put("to", d.to()).put("text", d.text()).put("id", d.id());
+            case ClientFrame.History h -> {
+                o.put("type", "history");
+                putIfPresent(o, "room", h.room());
+                putIfPresent(o, "with", h.with());
+                if (h.before() != null) {
+                    o.put("before", h.before());
+                }
+                o.put("limit", h.limit());
+            }
             case ClientFrame.Ping p -> o.put("type", "ping");
             case ClientFrame.Quit q -> o.put("type", "quit");
         }
@@ -115,6 +125,7 @@ public final class FrameCodec {
                 o.put("type", "joined").put("room", j.room());
                 ArrayNode members = o.putArray("members");
                 j.members().forEach(members::add);
+                o.put("live", j.live());
                 ref = j.ref();
             }
             case ServerFrame.Parted p -> {
@@ -127,10 +138,19 @@ public final class FrameCodec {
                 o.put("type", "ack").put("id", a.id()).put("seq", a.seq()).put("ts", a.ts());
                 ref = a.ref();
             }
-            case ServerFrame.Message m -> o.put("type", "message").put("room", m.room()).put("from", m.from())
-                .put("text", m.text()).put("id", m.id()).put("seq", m.seq()).put("ts", m.ts());
-            case ServerFrame.Dm d -> o.put("type", "dm").put("from", d.from()).put("to", d.to()).put("text", d.text())
-                .put("id", d.id()).put("seq", d.seq()).put("ts", d.ts());
+            case ServerFrame.Message m -> putMessage(o, m);
+            case ServerFrame.Dm d -> putMessage(o, d);
+            case ServerFrame.History h -> {
+                o.put("type", "history");
+                putIfPresent(o, "room", h.room());
+                putIfPresent(o, "with", h.with());
+                putMessages(o, h.messages());
+                o.put("more", h.more());
+                if (h.unavailable()) {
+                    o.put("unavailable", true);
+                }
+                ref = h.ref();
+            }
             case ServerFrame.Members m -> {
                 o.put("type", "members").put("room", m.room());
                 ArrayNode members = o.putArray("members");
@@ -168,18 +188,17 @@ public final class FrameCodec {
         return switch (type) {
             case "welcome" -> new ServerFrame.Welcome(requiredString(o, "nick", ref), requiredString(o, "session", ref),
                 requiredString(o, "gateway", ref), ref);
-            case "joined" -> new ServerFrame.Joined(requiredString(o, "room", ref), stringList(o, "members", ref), ref);
+            case "joined" -> new ServerFrame.Joined(requiredString(o, "room", ref), stringList(o, "members", ref),
+                requiredLong(o, "live", ref), ref);
             case "parted" -> new ServerFrame.Parted(requiredString(o, "room", ref), ref);
             case "presence" -> new ServerFrame.Presence(requiredString(o, "room", ref), requiredString(o, "nick", ref),
                 requiredString(o, "event", ref));
             case "ack" -> new ServerFrame.Ack(requiredString(o, "id", ref), requiredLong(o, "seq", ref),
                 requiredString(o, "ts", ref), ref);
-            case "message" -> new ServerFrame.Message(requiredString(o, "room", ref), requiredString(o, "from", ref),
-                requiredString(o, "text", ref), requiredString(o, "id", ref), requiredLong(o, "seq", ref),
-                requiredString(o, "ts", ref));
-            case "dm" -> new ServerFrame.Dm(requiredString(o, "from", ref), requiredString(o, "to", ref),
-                requiredString(o, "text", ref), requiredString(o, "id", ref), requiredLong(o, "seq", ref),
-                requiredString(o, "ts", ref));
+            case "message", "dm" -> message(o, ref);
+            case "history" -> new ServerFrame.History(optionalString(o, "room", Integer.MAX_VALUE, ref),
+                optionalString(o, "with", Integer.MAX_VALUE, ref), messages(o, ref), requiredBoolean(o, "more", ref),
+                o.path("unavailable").asBoolean(false), ref);
             case "members" -> new ServerFrame.Members(requiredString(o, "room", ref), stringList(o, "members", ref), ref);
             case "rooms" -> new ServerFrame.RoomList(roomSummaries(o, ref), ref);
             case "pong" -> new ServerFrame.Pong(ref);
@@ -196,7 +215,104 @@ public final class FrameCodec {
         };
     }
 
+    // ---- pages of the history service's HTTP API: {"messages":[message or dm frames], "more": bool} ----
+
+    public static String encode(HistoryPage page) {
+        ObjectNode o = JSON.createObjectNode();
+        putMessages(o, page.messages());
+        o.put("more", page.more());
+        return write(o);
+    }
+
+    public static HistoryPage decodeHistoryPage(String json) throws ProtocolException {
+        ObjectNode o = parseObject(json);
+        return new HistoryPage(messages(o, null), requiredBoolean(o, "more", null));
+    }
+
     // ---- helpers ----
+
+    private static ClientFrame.History history(ObjectNode o, String ref) throws ProtocolException {
+        String room = null;
+        String with = null;
+        if (o.hasNonNull("room") == o.hasNonNull("with")) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "history needs one of room or with", ref);
+        }
+        if (o.hasNonNull("room")) {
+            room = room(o, ref);
+        } else {
+            with = requiredString(o, "with", ref);
+            if (!Limits.isValidNick(with)) {
+                throw new ProtocolException(ErrorCode.BAD_NICK, "with must be a nick matching ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
+            }
+        }
+        Long before = null;
+        JsonNode beforeNode = o.get("before");
+        if (beforeNode != null && !beforeNode.isNull()) {
+            if (!beforeNode.isIntegralNumber() || !beforeNode.canConvertToLong() || beforeNode.asLong() < 0) {
+                throw new ProtocolException(ErrorCode.BAD_FRAME, "before must be a seq of 0 or more", ref);
+            }
+            before = beforeNode.asLong();
+        }
+        int limit = Limits.DEFAULT_HISTORY_PAGE;
+        JsonNode limitNode = o.get("limit");
+        if (limitNode != null && !limitNode.isNull()) {
+            if (!limitNode.isIntegralNumber() || limitNode.asLong() < 1 || limitNode.asLong() > Limits.MAX_HISTORY_PAGE) {
+                throw new ProtocolException(ErrorCode.BAD_FRAME, "limit must be 1 to " + Limits.MAX_HISTORY_PAGE, ref);
+            }
+            limit = limitNode.asInt();
+        }
+        return new ClientFrame.History(room, with, before, limit, ref);
+    }
+
+    private static void putMessage(ObjectNode o, ServerFrame message) {
+        switch (message) {
+            case ServerFrame.Message m -> o.put("type", "message").put("room", m.room()).put("from", m.from())
+                .put("text", m.text()).put("id", m.id()).put("seq", m.seq()).put("ts", m.ts());
+            case ServerFrame.Dm d -> o.put("type", "dm").put("from", d.from()).put("to", d.to()).put("text", d.text())
+                .put("id", d.id()).put("seq", d.seq()).put("ts", d.ts());
+            default -> throw new IllegalArgumentException("history holds message and dm frames only, not " + message);
+        }
+    }
+
+    private static void putMessages(ObjectNode o, List<ServerFrame> messages) {
+        ArrayNode array = o.putArray("messages");
+        messages.forEach(m -> putMessage(array.addObject(), m));
+    }
+
+    private static List<ServerFrame> messages(ObjectNode o, String ref) throws ProtocolException {
+        JsonNode value = o.get("messages");
+        if (value == null || !value.isArray()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "field messages must be an array", ref);
+        }
+        List<ServerFrame> out = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!(item instanceof ObjectNode m)) {
+                throw new ProtocolException(ErrorCode.BAD_FRAME, "field messages must hold objects", ref);
+            }
+            out.add(message(m, ref));
+        }
+        return out;
+    }
+
+    private static ServerFrame message(ObjectNode m, String ref) throws ProtocolException {
+        return switch (typeOf(m, ref)) {
+            case "message" -> new ServerFrame.Message(requiredString(m, "room", ref), requiredString(m, "from", ref),
+                requiredString(m, "text", ref), requiredString(m, "id", ref), requiredLong(m, "seq", ref),
+                requiredString(m, "ts", ref));
+            case "dm" -> new ServerFrame.Dm(requiredString(m, "from", ref), requiredString(m, "to", ref),
+                requiredString(m, "text", ref), requiredString(m, "id", ref), requiredLong(m, "seq", ref),
+                requiredString(m, "ts", ref));
+            default -> throw new ProtocolException(ErrorCode.BAD_FRAME, "expected a message or dm frame", ref);
+        };
+    }
+
+    private static boolean requiredBoolean(ObjectNode o, String field, String ref) throws ProtocolException {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isBoolean()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "field " + field + " must be true or false", ref);
+        }
+        return value.booleanValue();
+    }
 
     private static ObjectNode parseObject(String line) throws ProtocolException {
         JsonNode node;

@@ -6,11 +6,20 @@ import java.util.regex.Pattern;
 public final class Limits {
     /** Longest line accepted, in bytes of UTF-8, not counting the terminating newline. */
     public static final int MAX_LINE_BYTES = 65_536;
+    /**
+     * Longest line a gateway sends, in bytes of UTF-8: a {@code history} frame holds up to
+     * {@link #MAX_HISTORY_PAGE} messages, which can be long. Clients read lines of this size.
+     */
+    public static final int MAX_SERVER_LINE_BYTES = 1_048_576;
     public static final int MAX_TEXT_CODE_POINTS = 4_000;
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_REF_LENGTH = 128;
     public static final int MAX_SESSION_LENGTH = 128;
     public static final int PROTOCOL_VERSION = 1;
+    /** Most messages in one page of history, whether a {@code history} frame or an answer of the history service. */
+    public static final int MAX_HISTORY_PAGE = 500;
+    /** Messages in a page of history when the asker names no limit, and in the replay of a {@code join} without {@code after}. */
+    public static final int DEFAULT_HISTORY_PAGE = 50;
 
     private static final Pattern NICK = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,19}");
     private static final Pattern ROOM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");

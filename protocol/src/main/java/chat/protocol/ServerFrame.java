@@ -7,7 +7,12 @@ public sealed interface ServerFrame {
 
     record Welcome(String nick, String session, String gateway, String ref) implements ServerFrame {}
 
-    record Joined(String room, List<String> members, String ref) implements ServerFrame {
+    /**
+     * The answer to {@code join}. {@code live} is where the client's live stream of the room starts: messages from
+     * this seq on come live, those below it in the replay. A client that loses its gateway before it has seen any
+     * message of the room asks for both again from there.
+     */
+    record Joined(String room, List<String> members, long live, String ref) implements ServerFrame {
         public Joined {
             members = List.copyOf(members);
         }
@@ -41,6 +46,18 @@ public sealed interface ServerFrame {
 
     /** One room of a {@link RoomList}: its name and how many members it has. */
     record RoomSummary(String room, int members) {}
+
+    /**
+     * Stored messages of a room ({@code room} set, {@link Message}s) or of a direct conversation ({@code with} set, the
+     * other nick, {@link Dm}s), oldest first. Sent on {@code join} before the room's live messages, and in answer to
+     * a {@code history} request. {@code unavailable} says the history service could not be asked.
+     */
+    record History(String room, String with, List<ServerFrame> messages, boolean more, boolean unavailable, String ref)
+        implements ServerFrame {
+        public History {
+            messages = List.copyOf(messages);
+        }
+    }
 
     record Pong(String ref) implements ServerFrame {}
 

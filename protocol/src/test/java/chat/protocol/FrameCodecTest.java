@@ -26,6 +26,10 @@ class FrameCodecTest {
         assertEquals(new ClientFrame.Rooms(null), FrameCodec.decodeClient("{\"type\":\"rooms\"}"));
         assertEquals(new ClientFrame.Dm("Bob", "psst", "d1", null),
             FrameCodec.decodeClient("{\"type\":\"dm\",\"to\":\"Bob\",\"text\":\"psst\",\"id\":\"d1\"}"));
+        assertEquals(new ClientFrame.History("lobby", null, null, Limits.DEFAULT_HISTORY_PAGE, null),
+            FrameCodec.decodeClient("{\"type\":\"history\",\"room\":\"lobby\"}"));
+        assertEquals(new ClientFrame.History(null, "Bob", 90L, 500, "h"),
+            FrameCodec.decodeClient("{\"type\":\"history\",\"with\":\"Bob\",\"before\":90,\"limit\":500,\"ref\":\"h\"}"));
         assertEquals(new ClientFrame.Ping("p"), FrameCodec.decodeClient("{\"type\":\"ping\",\"ref\":\"p\"}"));
         assertEquals(new ClientFrame.Quit(null), FrameCodec.decodeClient("{\"type\":\"quit\"}"));
     }
@@ -36,6 +40,7 @@ class FrameCodecTest {
             new ClientFrame.Hello("alice", 1, "s", "r"), new ClientFrame.Join("a-b_c", 7L, "r2"),
             new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
             new ClientFrame.Who("x", "w"), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
+            new ClientFrame.History("x", null, 5L, 20, "h"), new ClientFrame.History(null, "bob", null, 50, null),
             new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
         for (ClientFrame frame : frames) {
             assertEquals(frame, FrameCodec.decodeClient(FrameCodec.encode(frame)));
@@ -45,13 +50,19 @@ class FrameCodecTest {
     @Test
     void serverFramesSurviveARoundTrip() throws Exception {
         List<ServerFrame> frames = List.of(
-            new ServerFrame.Welcome("alice", "tok", "gw1", "r"), new ServerFrame.Joined("lobby", List.of("a", "b"), null),
+            new ServerFrame.Welcome("alice", "tok", "gw1", "r"), new ServerFrame.Joined("lobby", List.of("a", "b"), 41, null),
             new ServerFrame.Parted("lobby", "r"), new ServerFrame.Presence("lobby", "a", "join"),
             new ServerFrame.Ack("m1", 12, "2026-01-01T00:00:00Z", "r"),
             new ServerFrame.Message("lobby", "a", "line\nbreak", "m1", 12, "2026-01-01T00:00:00Z"),
             new ServerFrame.Dm("alice", "bob", "psst", "d1", 13, "2026-01-01T00:00:00Z"),
             new ServerFrame.Members("lobby", List.of("alice", "bob"), "w"),
             new ServerFrame.RoomList(List.of(new ServerFrame.RoomSummary("lobby", 2), new ServerFrame.RoomSummary("x", 1)), null),
+            new ServerFrame.History("lobby", null, List.of(
+                new ServerFrame.Message("lobby", "a", "one", "m1", 3, "2026-01-01T00:00:00Z"),
+                new ServerFrame.Message("lobby", "b", "two", "m2", 9, "2026-01-01T00:00:01Z")), true, false, "j"),
+            new ServerFrame.History(null, "bob", List.of(new ServerFrame.Dm("alice", "bob", "psst", "d1", 13,
+                "2026-01-01T00:00:00Z")), false, false, null),
+            new ServerFrame.History("lobby", null, List.of(), false, true, null),
             new ServerFrame.Pong(null), new ServerFrame.Bye("shutdown", null),
             new ServerFrame.Error(ErrorCode.NOT_MEMBER, "join first", "r9"));
         for (ServerFrame frame : frames) {
@@ -78,6 +89,13 @@ class FrameCodecTest {
         "{\"type\":\"join\",\"room\":\"Lobby\"}                     | bad_room",
         "{\"type\":\"join\",\"room\":\"-x\"}                        | bad_room",
         "{\"type\":\"join\",\"room\":\"x\",\"after\":\"3\"}         | bad_frame",
+        "{\"type\":\"history\"}                                 | bad_frame",
+        "{\"type\":\"history\",\"room\":\"x\",\"with\":\"bob\"}      | bad_frame",
+        "{\"type\":\"history\",\"room\":\"X\"}                    | bad_room",
+        "{\"type\":\"history\",\"with\":\"9bob\"}                 | bad_nick",
+        "{\"type\":\"history\",\"room\":\"x\",\"before\":-1}      | bad_frame",
+        "{\"type\":\"history\",\"room\":\"x\",\"limit\":501}      | bad_frame",
+        "{\"type\":\"history\",\"room\":\"x\",\"limit\":0}        | bad_frame",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"\",\"id\":\"1\"}   | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\\u0007\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"\\u001b[2J\",\"id\":\"1\"} | bad_text",
@@ -121,5 +139,17 @@ class FrameCodecTest {
         assertEquals(true, Limits.isValidRoom("a".repeat(32)));
         assertEquals(false, Limits.isValidRoom("a".repeat(33)));
         assertEquals(false, Limits.isValidRoom("é"));
+    }
+
+    @Test
+    void historyPagesOfTheServiceSurviveARoundTrip() throws Exception {
+        HistoryPage page = new HistoryPage(List.of(
+            new ServerFrame.Message("lobby", "a", "one", "m1", 3, "2026-01-01T00:00:00Z"),
+            new ServerFrame.Dm("a", "b", "two", "d2", 7, "2026-01-01T00:00:01Z")), true);
+        assertEquals(page, FrameCodec.decodeHistoryPage(FrameCodec.encode(page)));
+        assertEquals(7, page.lastSeq(-1));
+        assertEquals(-1, new HistoryPage(List.of(), false).lastSeq(-1));
+        assertThrows(ProtocolException.class, () -> FrameCodec.decodeHistoryPage("{\"messages\":[{\"type\":\"pong\"}],\"more\":false}"));
+        assertThrows(ProtocolException.class, () -> FrameCodec.decodeHistoryPage("{\"messages\":[]}"));
     }
 }

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,10 +55,10 @@ public final class LatencyBench {
             throughGateways(kafka.bootstrapServers(), "bench-chat-warm", warmup + messages, rate);
             long[] raw = rawKafka(kafka.bootstrapServers(), "bench-raw", warmup + messages, rate);
             long[][] chat = throughGateways(kafka.bootstrapServers(), "bench-chat", warmup + messages, rate);
-            System.out.printf("%-36s %8s %8s %8s %8s %8s%n", "path (ms)", "p50", "p90", "p99", "p99.9", "max");
-            report("raw Kafka produce -> consume", raw, warmup);
-            report("gateway say -> ack", chat[0], warmup);
-            report("say on gw1 -> message on gw2", chat[1], warmup);
+            Percentiles.header();
+            Percentiles.report("raw Kafka produce -> consume", raw, warmup);
+            Percentiles.report("gateway say -> ack", chat[0], warmup);
+            Percentiles.report("say on gw1 -> message on gw2", chat[1], warmup);
         }
     }
 
@@ -158,17 +157,5 @@ public final class LatencyBench {
             send.accept(i);
             next += interval;
         }
-    }
-
-    private static void report(String name, long[] latencies, int warmup) {
-        long[] measured = Arrays.copyOfRange(latencies, warmup, latencies.length);
-        Arrays.sort(measured);
-        System.out.printf("%-36s %8.2f %8.2f %8.2f %8.2f %8.2f%n", name, pct(measured, 50), pct(measured, 90),
-            pct(measured, 99), pct(measured, 99.9), measured[measured.length - 1] / 1e6);
-    }
-
-    private static double pct(long[] sorted, double p) {
-        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
     }
 }

@@ -3,6 +3,7 @@ package chat.testkit;
 import chat.protocol.ClientFrame;
 import chat.protocol.FrameCodec;
 import chat.protocol.LineReader;
+import chat.protocol.Limits;
 import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
@@ -76,10 +77,45 @@ public final class ChatTestClient implements AutoCloseable {
         }
     }
 
-    /** Joins and waits for {@code joined}, passing over other frames (presence of others) on the way. */
+    /**
+     * Joins and waits for {@code joined} and the end of the room's history replay, passing over other frames
+     * (presence of others) on the way.
+     */
     public ServerFrame.Joined join(String room) {
-        send(new ClientFrame.Join(room, null, null));
-        return nextMatching(ServerFrame.Joined.class, j -> j.room().equals(room));
+        return joinAndReplay(room, null).joined();
+    }
+
+    /** A join's answer and the history replayed after it. */
+    public record Replay(ServerFrame.Joined joined, List<ServerFrame> messages, boolean unavailable, int frames) {
+        /** The replayed messages' ids, in order. */
+        public List<String> ids() {
+            return messages.stream().map(m -> m instanceof ServerFrame.Message msg ? msg.id() : ((ServerFrame.Dm) m).id()).toList();
+        }
+    }
+
+    /**
+     * Joins (with {@code after}, when not null) and collects the replay: the messages of every {@code history} frame
+     * of the room up to the one with {@code more: false}. Fails if a live message of the room comes before that.
+     */
+    public Replay joinAndReplay(String room, Long after) {
+        send(new ClientFrame.Join(room, after, "join-" + room));
+        ServerFrame.Joined joined = nextMatching(ServerFrame.Joined.class, j -> j.room().equals(room));
+        List<ServerFrame> messages = new ArrayList<>();
+        int frames = 0;
+        while (true) {
+            List<ServerFrame> passed = until(f -> f instanceof ServerFrame.History h && room.equals(h.room()));
+            for (ServerFrame f : passed) {
+                if (f instanceof ServerFrame.Message m && m.room().equals(room)) {
+                    throw new AssertionError("a live message came before the end of the history replay: " + m);
+                }
+            }
+            ServerFrame.History history = (ServerFrame.History) passed.getLast();
+            messages.addAll(history.messages());
+            frames++;
+            if (!history.more()) {
+                return new Replay(joined, messages, history.unavailable(), frames);
+            }
+        }
     }
 
     public void say(String room, String text, String id) {
@@ -177,7 +213,7 @@ public final class ChatTestClient implements AutoCloseable {
 
     private void readLoop() {
         try {
-            LineReader reader = new LineReader(socket.getInputStream());
+            LineReader reader = new LineReader(socket.getInputStream(), Limits.MAX_SERVER_LINE_BYTES);
             String line;
             while ((line = reader.readLine()) != null) {
                 inbox.add(FrameCodec.decodeServer(line));

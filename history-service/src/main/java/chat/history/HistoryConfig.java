@@ -1,0 +1,123 @@
+package chat.history;
+
+import chat.settings.SettingValues;
+import chat.settings.UsageException;
+import java.util.Map;
+
+/**
+ * Every setting of the history service, parsed and checked once, from command-line flags first and environment
+ * variables second. Nothing else in the service reads the environment. Immutable.
+ */
+public record HistoryConfig(
+    String kafkaBootstrapServers,
+    String topic,
+    String group,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    int dbReaders,
+    String host,
+    int port,
+    int batchMessages) {
+
+    /** One setting: its flag, its environment variable, its default and what it does. */
+    public enum Setting implements chat.settings.Setting {
+        KAFKA("--kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092", "Kafka bootstrap servers, HOST:PORT,..."),
+        TOPIC("--topic", "CHAT_TOPIC", "chat.events", "the chat topic to read"),
+        GROUP("--group", "HISTORY_GROUP", "chat-history",
+            "Kafka consumer group; instances in one group share the topic's partitions"),
+        DB_URL("--db-url", "HISTORY_DB_URL", "jdbc:sqlite:data/history.db",
+            "the database: jdbc:sqlite:FILE, or jdbc:postgresql://HOST:PORT/DB for several instances"),
+        DB_USER("--db-user", "HISTORY_DB_USER", null, "database user (PostgreSQL)"),
+        DB_PASSWORD("--db-password", "HISTORY_DB_PASSWORD", null, "database password (PostgreSQL; prefer the variable)"),
+        DB_READERS("--db-readers", "HISTORY_DB_READERS", "8", "database connections that serve queries"),
+        HOST("--host", "HISTORY_HOST", "127.0.0.1", "address of the HTTP query API"),
+        PORT("--port", "HISTORY_PORT", "7100", "port of the HTTP query API (0 picks a free one)"),
+        BATCH("--batch", "HISTORY_BATCH", "5000", "most messages written in one database transaction");
+
+        private final String flag;
+        private final String env;
+        private final String defaultValue;
+        private final String doc;
+
+        Setting(String flag, String env, String defaultValue, String doc) {
+            this.flag = flag;
+            this.env = env;
+            this.defaultValue = defaultValue;
+            this.doc = doc;
+        }
+
+        @Override
+        public String flag() {
+            return flag;
+        }
+
+        @Override
+        public String env() {
+            return env;
+        }
+
+        @Override
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        @Override
+        public String doc() {
+            return doc;
+        }
+    }
+
+    public HistoryConfig {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0 to 65535");
+        }
+        if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("the database URL must start with jdbc:sqlite: or jdbc:postgresql:");
+        }
+        if (dbReaders < 1 || batchMessages < 1) {
+            throw new IllegalArgumentException("db readers and batch must be at least 1");
+        }
+        if (group.isBlank() || topic.isBlank()) {
+            throw new IllegalArgumentException("topic and group must not be empty");
+        }
+    }
+
+    public static HistoryConfig parse(String[] args, Map<String, String> env) throws UsageException {
+        SettingValues<Setting> values = SettingValues.parse(Setting.class, args, env);
+        try {
+            return new HistoryConfig(
+                values.text(Setting.KAFKA),
+                values.text(Setting.TOPIC),
+                values.text(Setting.GROUP),
+                values.text(Setting.DB_URL),
+                values.text(Setting.DB_USER),
+                values.text(Setting.DB_PASSWORD),
+                values.integer(Setting.DB_READERS),
+                values.text(Setting.HOST),
+                values.integer(Setting.PORT),
+                values.integer(Setting.BATCH));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    public static String usage() {
+        return SettingValues.usage(Setting.class, """
+            usage: java -jar history-service.jar [OPTION VALUE]...
+
+            The history service: reads the chat topic, keeps every message in a database, and answers
+            queries for it over HTTP (docs/PROTOCOL.md). Every option can also be set by the environment
+            variable named beside it; a flag wins.
+
+            """);
+    }
+
+    /** The settings as they may be logged: the database URL without its query string, no password. */
+    @Override
+    public String toString() {
+        int params = dbUrl.indexOf('?');
+        return "HistoryConfig[kafka=" + kafkaBootstrapServers + ", topic=" + topic + ", group=" + group + ", db="
+            + (params < 0 ? dbUrl : dbUrl.substring(0, params)) + ", http=" + host + ":" + port + "]";
+    }
+}

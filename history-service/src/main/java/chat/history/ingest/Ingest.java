@@ -1,0 +1,315 @@
+package chat.history.ingest;
+
+import chat.history.HistoryConfig;
+import chat.history.store.HistoryStore;
+import chat.history.store.StoreException;
+import chat.history.store.StoredMessage;
+import chat.protocol.ChatEvent;
+import chat.protocol.EventCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the chat topic in the service's consumer group and writes every message and direct message to the store,
+ * one transaction per poll. The store keeps, in the same transaction, how far it has read each partition; a
+ * partition this instance is given starts from there, and the group's Kafka offset is committed only after the
+ * transaction, so the offsets in Kafka never run ahead of the rows. A record read twice (after a crash between the
+ * two commits, or a resent message) adds nothing: the store keeps each message once.
+ *
+ * <p>One platform thread owns the consumer. Other threads read {@link #status()} and wait in {@link #awaitStored}.
+ * Thread-safe.
+ */
+public final class Ingest implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Ingest.class);
+    /** Reading means a poll returned within this long; a poll waits at most 500 ms. */
+    private static final Duration STALE = Duration.ofSeconds(10);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /** What the ingest is doing, for the health check. */
+    public record Status(boolean reading, long lag, int partitionsAssigned, String problem) {}
+
+    private final String topic;
+    private final HistoryStore store;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Signalled after every transaction, for {@link #awaitStored}. */
+    private final Object progress = new Object();
+    private volatile boolean running = true;
+    private volatile long lastPollNanos = System.nanoTime();
+    private volatile long lag;
+    private volatile int partitionsAssigned;
+    private volatile int partitionCount;
+    private volatile String problem = "starting";
+
+    public Ingest(HistoryConfig config, HistoryStore store) {
+        this.topic = config.topic();
+        this.store = store;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "history-" + config.group());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMessages());
+        // An instance killed without leaving holds its partitions until its session times out: 10 s, not Kafka's 45.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumer = new KafkaConsumer<>(p);
+        this.thread = Thread.ofPlatform().name("ingest").daemon(true).unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public Status status() {
+        boolean fresh = System.nanoTime() - lastPollNanos < STALE.toNanos();
+        String why = problem;
+        if (why == null && !fresh) {
+            why = "no poll of Kafka for " + STALE.toSeconds() + " s";
+        }
+        return new Status(running && why == null, lag, partitionsAssigned, why);
+    }
+
+    /** The partition of the topic that holds a stream (a room or a conversation), or -1 while the topic is unknown. */
+    public int partitionOf(String stream) {
+        int partitions = partitionCount;
+        if (partitions == 0) {
+            return -1;
+        }
+        // The producer's rule for a keyed record: murmur2 of the key bytes.
+        return Utils.toPositive(Utils.murmur2(stream.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /**
+     * Waits until the store holds every record of the stream's partition below {@code before}, so that a page read
+     * up to {@code before} is complete. False when that did not happen within {@code patience}.
+     */
+    public boolean awaitStored(String stream, long before, Duration patience) throws StoreException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            int partition = partitionOf(stream);
+            if (partition >= 0 && store.nextOffset(topic, partition) >= before) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            // Another instance of the group may own the partition: look at the store again every 50 ms at least.
+            synchronized (progress) {
+                progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topic), new StartFromStore());
+            Duration backoff = Duration.ofMillis(100);
+            while (running) {
+                try {
+                    pollOnce();
+                    backoff = Duration.ofMillis(100);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    problem = "Kafka: " + e.getMessage();
+                    log.warn("reading the topic failed; trying again in {} ms: {}", backoff.toMillis(), e.toString());
+                    pause(backoff);
+                    backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us to stop.
+        } catch (RuntimeException e) {
+            problem = "stopped: " + e;
+            log.error("ingest stopped", e);
+        } finally {
+            running = false;
+            consumer.close(Duration.ofSeconds(2));
+            stopped.countDown();
+        }
+    }
+
+    private void pollOnce() {
+        if (partitionCount == 0) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+            partitionCount = partitions == null ? 0 : partitions.size();
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        if (!records.isEmpty()) {
+            store(records);
+        } else if (problem != null && problem.startsWith("Kafka")) {
+            problem = null;
+        }
+        if ("starting".equals(problem)) {
+            problem = null;
+        }
+        lastPollNanos = System.nanoTime();
+        lag = lag();
+    }
+
+    /** Writes one poll's messages, retrying until the store takes them or the service stops. */
+    private void store(ConsumerRecords<byte[], byte[]> records) {
+        List<StoredMessage> messages = new ArrayList<>(records.count());
+        Map<Integer, Long> nextOffsets = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> ofPartition = records.records(tp);
+            for (ConsumerRecord<byte[], byte[]> record : ofPartition) {
+                toStored(record, messages);
+            }
+            long next = ofPartition.getLast().offset() + 1;
+            nextOffsets.put(tp.partition(), next);
+            commits.put(tp, new OffsetAndMetadata(next));
+        }
+        Duration backoff = Duration.ofMillis(100);
+        while (running) {
+            try {
+                store.append(topic, messages, nextOffsets);
+                problem = null;
+                break;
+            } catch (StoreException e) {
+                problem = "database: " + e.getMessage();
+                log.warn("{}; trying again in {} ms", e.getMessage(), backoff.toMillis());
+                pause(backoff);
+                backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+            }
+        }
+        if (!running) {
+            return;
+        }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+        try {
+            consumer.commitSync(commits, Duration.ofSeconds(5));
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // The rows and the store's positions are committed; the next owner of the partition starts from those.
+            log.info("could not commit offsets to Kafka ({}); the store's positions stand", e.toString());
+        }
+    }
+
+    private static void toStored(ConsumerRecord<byte[], byte[]> record, List<StoredMessage> out) {
+        try {
+            EventCodec.decode(record.value()).ifPresent(event -> {
+                switch (event) {
+                    case ChatEvent.MessagePosted m -> out.add(StoredMessage.of(m, record.offset()));
+                    case ChatEvent.DirectMessage d -> out.add(StoredMessage.of(d, record.offset()));
+                    case ChatEvent.MemberJoined j -> { }
+                    case ChatEvent.MemberLeft l -> { }
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            log.warn("skipping a malformed event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
+        }
+    }
+
+    /** Messages in the assigned partitions not yet read. */
+    private long lag() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        partitionsAssigned = assigned.size();
+        long total = 0;
+        Set<TopicPartition> unknown = new HashSet<>();
+        for (TopicPartition tp : assigned) {
+            OptionalLong known = consumer.currentLag(tp);
+            if (known.isPresent()) {
+                total += known.getAsLong();
+            } else {
+                unknown.add(tp);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(unknown, Duration.ofSeconds(1));
+            for (TopicPartition tp : unknown) {
+                total += Math.max(0, ends.getOrDefault(tp, 0L) - consumer.position(tp, Duration.ofSeconds(1)));
+            }
+        }
+        return total;
+    }
+
+    private void pause(Duration duration) {
+        try {
+            closing.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** A partition given to this instance starts where the store's rows end, not where Kafka's offsets say. */
+    private final class StartFromStore implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // A rebalance may follow partitions added to the topic: count them again.
+            partitionCount = 0;
+            try {
+                Map<Integer, Long> positions = store.nextOffsets(topic);
+                for (TopicPartition tp : partitions) {
+                    Long next = positions.get(tp.partition());
+                    if (next != null) {
+                        consumer.seek(tp, next);
+                    }
+                }
+                log.info("reading partitions {} of {}", partitions.stream().map(TopicPartition::partition).sorted().toList(), topic);
+            } catch (StoreException e) {
+                // Kafka's committed offsets are never ahead of the rows: starting from them reads a few records twice.
+                log.warn("could not read the store's positions ({}); starting from the committed offsets", e.getMessage());
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Every poll's rows are committed before the next poll: nothing is half done.
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        closing.countDown();
+        consumer.wakeup();
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package chat.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.settings.UsageException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HistoryConfigTest {
+
+    @Test
+    void defaultsServeTheLocalStack() throws Exception {
+        HistoryConfig config = HistoryConfig.parse(new String[0], Map.of());
+        assertEquals("127.0.0.1:19092", config.kafkaBootstrapServers());
+        assertEquals("chat.events", config.topic());
+        assertEquals("chat-history", config.group());
+        assertEquals("jdbc:sqlite:data/history.db", config.dbUrl());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(7100, config.port());
+    }
+
+    @Test
+    void postgresComesFromTheEnvironmentAndItsPasswordIsNeverShown() throws Exception {
+        HistoryConfig config = HistoryConfig.parse(new String[0], Map.of(
+            "HISTORY_DB_URL", "jdbc:postgresql://db:5432/chat?password=hunter2", "HISTORY_DB_PASSWORD", "hunter2"));
+        assertEquals("hunter2", config.dbPassword());
+        assertFalse(config.toString().contains("hunter2"), config.toString());
+    }
+
+    @Test
+    void badInputIsExplained() {
+        assertTrue(assertThrows(UsageException.class, () -> HistoryConfig.parse(new String[] {"--db-url", "jdbc:mysql://x"},
+            Map.of())).getMessage().contains("jdbc:sqlite: or jdbc:postgresql:"));
+        assertTrue(assertThrows(UsageException.class, () -> HistoryConfig.parse(new String[] {"--port", "x"},
+            Map.of())).getMessage().contains("--port"));
+        assertThrows(UsageException.class, () -> HistoryConfig.parse(new String[] {"--batch", "0"}, Map.of()));
+    }
+
+    @Test
+    void usageNamesEveryFlagAndVariable() {
+        String usage = HistoryConfig.usage();
+        for (HistoryConfig.Setting s : HistoryConfig.Setting.values()) {
+            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.name());
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package chat.bench;
+
+import java.util.Arrays;
+
+/** Prints a row of latency percentiles, in milliseconds, of the samples after a warm-up. */
+final class Percentiles {
+    private Percentiles() {}
+
+    static void header() {
+        System.out.printf("%-44s %8s %8s %8s %8s %8s%n", "path (ms)", "p50", "p90", "p99", "p99.9", "max");
+    }
+
+    static void report(String name, long[] nanos, int warmup) {
+        long[] measured = Arrays.copyOfRange(nanos, warmup, nanos.length);
+        Arrays.sort(measured);
+        System.out.printf("%-44s %8.2f %8.2f %8.2f %8.2f %8.2f%n", name, pct(measured, 50), pct(measured, 90),
+            pct(measured, 99), pct(measured, 99.9), measured[measured.length - 1] / 1e6);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
+    }
+}

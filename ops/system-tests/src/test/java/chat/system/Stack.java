@@ -1,0 +1,139 @@
+package chat.system;
+
+import chat.gateway.Gateway;
+import chat.gateway.GatewayConfig;
+import chat.history.HistoryConfig;
+import chat.history.HistoryMain;
+import chat.history.HistoryService;
+import chat.protocol.FrameCodec;
+import chat.protocol.HistoryPage;
+import chat.protocol.ServerFrame;
+import chat.testkit.ChatTestClient;
+import chat.testkit.JavaProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Starts the parts of the chat for a test: gateways and history services on free ports, on one topic. */
+final class Stack {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Stack() {}
+
+    static String freshTopic() {
+        return "sys-" + UUID.randomUUID();
+    }
+
+    static Gateway gateway(String kafka, String id, String topic, int historyPort, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--kafka", kafka, "--id", id, "--port", "0", "--topic", topic,
+            "--partitions", "3", "--presence-topic", topic + "-presence", "--history-url", historyUrl(historyPort),
+            "--rate", "1000000", "--burst", "1000000"));
+        args.addAll(List.of(extraArgs));
+        try {
+            return Gateway.start(GatewayConfig.parse(args.toArray(String[]::new), Map.of()));
+        } catch (Exception e) {
+            throw new IllegalStateException("gateway " + id + " did not start", e);
+        }
+    }
+
+    static List<String> historyArgs(String kafka, String topic, String dbUrl, int port) {
+        return List.of("--kafka", kafka, "--topic", topic, "--group", topic + "-history", "--db-url", dbUrl,
+            "--port", Integer.toString(port));
+    }
+
+    static HistoryService history(String kafka, String topic, String dbUrl) {
+        return history(kafka, topic, dbUrl, 0);
+    }
+
+    static HistoryService history(String kafka, String topic, String dbUrl, int port) {
+        try {
+            return HistoryService.start(HistoryConfig.parse(historyArgs(kafka, topic, dbUrl, port).toArray(String[]::new),
+                Map.of()));
+        } catch (Exception e) {
+            throw new IllegalStateException("history service did not start", e);
+        }
+    }
+
+    /** A history service in a JVM of its own, to be killed with SIGKILL. */
+    static JavaProcess historyProcess(String name, String kafka, String topic, String dbUrl, Path logDir) {
+        return JavaProcess.start(name, HistoryMain.class, historyArgs(kafka, topic, dbUrl, 0), logDir);
+    }
+
+    static String historyUrl(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** GET on the history API: the status and the body. */
+    static HttpResponse<String> get(int historyPort, String pathAndQuery) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(historyUrl(historyPort) + pathAndQuery))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("the history service did not answer " + pathAndQuery, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Every stored message of a room, oldest first, read page by page through the API. */
+    static List<ServerFrame.Message> storedMessages(int historyPort, String room) {
+        List<ServerFrame.Message> out = new ArrayList<>();
+        long after = -1;
+        while (true) {
+            HttpResponse<String> response = get(historyPort, "/rooms/" + room + "/messages?after=" + after + "&limit=500");
+            if (response.statusCode() != 200) {
+                throw new AssertionError("history answered " + response.statusCode() + ": " + response.body());
+            }
+            HistoryPage page;
+            try {
+                page = FrameCodec.decodeHistoryPage(response.body());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            page.messages().forEach(m -> out.add((ServerFrame.Message) m));
+            after = page.lastSeq(after);
+            if (!page.more()) {
+                return out;
+            }
+        }
+    }
+
+    /** Waits, through the API's own wait, until the history service has read the room up to {@code seq}. */
+    static void awaitIngested(int historyPort, String room, long seq) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> response;
+        while ((response = get(historyPort, "/rooms/" + room + "/messages?limit=1&wait=10000&before=" + (seq + 1)))
+            .statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the history never read " + room + " up to " + seq + ": " + response.body());
+            }
+        }
+    }
+
+    /** Says {@code count} messages with ids {@code prefix0...}, then returns the acks' seqs in order. */
+    static List<Long> sayAndAwaitAcks(ChatTestClient client, String room, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            client.say(room, prefix + " text " + i, prefix + i);
+        }
+        Map<String, Long> acked = new HashMap<>();
+        while (acked.size() < count) {
+            ServerFrame.Ack ack = client.nextMatching(ServerFrame.Ack.class, a -> a.id().startsWith(prefix));
+            acked.put(ack.id(), ack.seq());
+        }
+        List<Long> seqs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            seqs.add(acked.get(prefix + i));
+        }
+        return seqs;
+    }
+}

@@ -1,0 +1,110 @@
+package chat.testkit;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A service of ours in a JVM of its own, run from the test's class path, so that a test can kill it as the kernel
+ * would: SIGKILL, no goodbye. Its output goes to a log file; it counts as started once it prints
+ * "listening on HOST:PORT", which gives its port.
+ */
+public final class JavaProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
+    private static final AtomicInteger STARTS = new AtomicInteger();
+
+    private final Process process;
+    private final int port;
+
+    private JavaProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static JavaProcess start(String name, Class<?> mainClass, List<String> args, Path logDir) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            mainClass.getName()));
+        command.addAll(args);
+        // One file per start, so that a test's logs survive the tests after it.
+        Path log = logDir.resolve(name + "-" + STARTS.incrementAndGet() + "-" + ProcessHandle.current().pid() + ".log");
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread.ofVirtual().name(name + "-output").start(() -> copyOutput(process, log, port));
+        try {
+            return new JavaProcess(process, port.get(2 * ChatTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " did not start listening; see " + log, e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Keeps the process's output in its log file, and tells the port as soon as the service names it. */
+    private static void copyOutput(Process process, Path log, CompletableFuture<Integer> port) {
+        try (BufferedReader in = process.inputReader(StandardCharsets.UTF_8);
+             BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.write(line);
+                out.newLine();
+                out.flush();
+                Matcher m = LISTENING.matcher(line);
+                if (!port.isDone() && m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                }
+            }
+            port.completeExceptionally(new IllegalStateException("the process exited"));
+        } catch (IOException e) {
+            port.completeExceptionally(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** SIGSTOP: the process hangs with its sockets open, as a gateway stuck in a long pause would. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** SIGKILL: the service gets no chance to say anything to anyone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}

@@ -1,0 +1,114 @@
+package chat.settings;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The values of a service's settings: a command-line flag ({@code --name value} or {@code --name=value}) wins over
+ * the environment variable, which wins over the default. A service turns them into its settings record in one
+ * place; nothing else reads the environment. Immutable.
+ *
+ * @param <S> the service's enum of settings
+ */
+public final class SettingValues<S extends Enum<S> & Setting> {
+    private final Map<S, String> values;
+
+    private SettingValues(Map<S, String> values) {
+        this.values = values;
+    }
+
+    public static <S extends Enum<S> & Setting> SettingValues<S> parse(Class<S> settings, String[] args,
+                                                                      Map<String, String> env) throws UsageException {
+        Map<S, String> values = new EnumMap<>(settings);
+        for (S s : settings.getEnumConstants()) {
+            String fromEnv = env.get(s.env());
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                values.put(s, fromEnv.trim());
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String inlineValue = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                inlineValue = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            S setting = byFlag(settings, arg);
+            if (setting == null) {
+                throw new UsageException("unknown option " + arg);
+            }
+            String value = inlineValue;
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(arg + " needs a value");
+                }
+                value = args[++i];
+            }
+            values.put(setting, value);
+        }
+        return new SettingValues<>(values);
+    }
+
+    /** The {@code --help} text: {@code intro}, then one line per setting with its variable and default. */
+    public static <S extends Enum<S> & Setting> String usage(Class<S> settings, String intro) {
+        StringBuilder out = new StringBuilder(intro);
+        for (S s : settings.getEnumConstants()) {
+            out.append(String.format("  %-30s %-36s %s%s%n", s.flag() + " VALUE", s.env(), s.doc(),
+                s.defaultValue() == null ? "" : " [" + s.defaultValue() + "]"));
+        }
+        out.append(String.format("  %-30s %-36s %s%n", "--help", "", "print this and exit"));
+        return out.toString();
+    }
+
+    /** Whether a flag or the environment gave the setting (its default does not count). */
+    public boolean isGiven(S s) {
+        return values.containsKey(s);
+    }
+
+    /** The value, or the default; null when neither exists. */
+    public String text(S s) {
+        return values.getOrDefault(s, s.defaultValue());
+    }
+
+    /** @throws IllegalArgumentException naming the setting, when the value is not a whole number */
+    public int integer(S s) {
+        String raw = text(s);
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be a whole number, not '" + raw + "'");
+        }
+    }
+
+    /** A whole number of milliseconds. */
+    public Duration millis(S s) {
+        return Duration.ofMillis(integer(s));
+    }
+
+    /** A URL with a host, without a trailing slash. */
+    public URI url(S s) {
+        String raw = text(s);
+        try {
+            URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+            if (uri.getHost() == null) {
+                throw new URISyntaxException(raw, "no host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be a URL like http://HOST:PORT, not '" + raw + "'");
+        }
+    }
+
+    private static <S extends Enum<S> & Setting> S byFlag(Class<S> settings, String flag) {
+        for (S s : settings.getEnumConstants()) {
+            if (s.flag().equals(flag)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+package chat.client.command;
+
+/** What a line typed into the input means. Names and text are checked by {@link CommandParser}. */
+public sealed interface Command {
+
+    /** Plain text: said in the current room (or conversation). */
+    record Say(String text) implements Command {}
+
+    record Join(String room) implements Command {}
+
+    /** Leaves {@code room}, or the current room when it is null. */
+    record Part(String room) implements Command {}
+
+    /** A direct message: {@code /msg NICK TEXT} or {@code @NICK TEXT}. */
+    record Msg(String nick, String text) implements Command {}
+
+    record Who() implements Command {}
+
+    record Rooms() implements Command {}
+
+    record Help() implements Command {}
+
+    record Quit() implements Command {}
+
+    /** A line that cannot be carried out, and why, for the status line. */
+    record Invalid(String reason) implements Command {}
+}

@@ -1,0 +1,326 @@
+package chat.client.config;
+
+import chat.client.failover.Failover.Gateway;
+import chat.protocol.Limits;
+import chat.settings.SettingValues;
+import chat.settings.UsageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * Every setting of the terminal client, parsed and checked once. Each comes from, first to last: its command-line
+ * flag, its environment variable, {@code client.properties} in the config directory, what the client remembered
+ * from its last run ({@link RememberedState}), its default. Nothing else in the client reads the environment or
+ * these files. Immutable.
+ *
+ * @param nick the nick to use; null when none is given anywhere, and the client asks for one
+ * @param gateways the gateways to talk to, in the order failover tries them; never empty
+ * @param configDir where {@code client.properties} and {@code state.json} live
+ * @param rooms the rooms to join at start, possibly none
+ */
+public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms) {
+    /** The file of settings in the config directory, written by the user. */
+    public static final String SETTINGS_FILE = "client.properties";
+    /** The remembered state in the config directory, written by the client. */
+    public static final String STATE_FILE = "state.json";
+    /** Most rooms joined at start, and remembered. */
+    public static final int MAX_ROOMS = 100;
+    /** Largest {@code client.properties} read; a settings file is a few lines. */
+    public static final int MAX_SETTINGS_FILE_BYTES = 64 * 1024;
+
+    /** One setting: its flag, its environment variable, its default, what it does, and its key in the settings file. */
+    public enum Setting implements chat.settings.Setting {
+        NICK("--nick", "CHAT_NICK", null,
+            "nick to use: a letter, then up to 19 letters, digits, _ or - (default: the last one used, else asked)",
+            "nick"),
+        GATEWAYS("--gateways", "CHAT_GATEWAYS", "127.0.0.1:7001,127.0.0.1:7002",
+            "gateways to talk to, HOST:PORT,... ([::1]:7001 for IPv6), the next tried when one is lost "
+                + "(default: the last ones used, else these)",
+            "gateways"),
+        ROOMS("--rooms", "CHAT_ROOMS", "lobby",
+            "rooms to join at start, ROOM,... (default: the rooms open when the client last ran, else this)", "rooms"),
+        CONFIG_DIR("--config-dir", "CHAT_CONFIG_DIR", null,
+            "directory of client.properties and state.json (default $XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)",
+            null);
+
+        private final String flag;
+        private final String env;
+        private final String defaultValue;
+        private final String doc;
+        private final String fileKey;
+
+        Setting(String flag, String env, String defaultValue, String doc, String fileKey) {
+            this.flag = flag;
+            this.env = env;
+            this.defaultValue = defaultValue;
+            this.doc = doc;
+            this.fileKey = fileKey;
+        }
+
+        @Override
+        public String flag() {
+            return flag;
+        }
+
+        @Override
+        public String env() {
+            return env;
+        }
+
+        @Override
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        @Override
+        public String doc() {
+            return doc;
+        }
+
+        /** Its key in {@code client.properties}, or null when the file cannot set it. */
+        public String fileKey() {
+            return fileKey;
+        }
+    }
+
+    /**
+     * What the client starts with: its settings, and why the remembered state was set aside (a sentence to show the
+     * user), or null when it was read or there was none.
+     */
+    public record Startup(ClientConfig config, String stateProblem) {}
+
+    public ClientConfig {
+        if (nick != null && !Limits.isValidNick(nick)) {
+            throw new IllegalArgumentException("not a valid nick: '" + nick + "'");
+        }
+        gateways = List.copyOf(gateways);
+        if (gateways.isEmpty()) {
+            throw new IllegalArgumentException("at least one gateway is needed");
+        }
+        if (configDir == null) {
+            throw new IllegalArgumentException("a config directory is needed");
+        }
+        rooms = List.copyOf(rooms);
+        if (rooms.size() > MAX_ROOMS || !rooms.stream().allMatch(Limits::isValidRoom)) {
+            throw new IllegalArgumentException("rooms must be at most " + MAX_ROOMS + " valid room names");
+        }
+    }
+
+    /**
+     * Reads the flags and the environment, then {@code client.properties} and {@code state.json} in the config
+     * directory they name; a missing file is no error.
+     *
+     * @param userHome the user's home directory, for the default config directory
+     * @throws UsageException naming the flag, variable or file entry that cannot be used, or when
+     *     {@code client.properties} cannot be read
+     */
+    public static Startup load(String[] args, Map<String, String> env, Path userHome) throws UsageException {
+        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
+        Path configDir = configDir(given, env, userHome);
+        Map<Setting, String> file = settingsFile(readSettingsFile(configDir.resolve(SETTINGS_FILE)));
+        RememberedState.Loaded remembered = RememberedState.load(configDir.resolve(STATE_FILE));
+        return new Startup(resolve(given, configDir, file, remembered.state()), remembered.problem());
+    }
+
+    /**
+     * Like {@link #load}, from the settings file's text (null for none) and a remembered state given here rather
+     * than read from the config directory.
+     */
+    public static ClientConfig parse(String[] args, Map<String, String> env, Path userHome, String settingsFileText,
+                                     RememberedState remembered) throws UsageException {
+        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
+        return resolve(given, configDir(given, env, userHome), settingsFile(settingsFileText), remembered);
+    }
+
+    /**
+     * {@code $XDG_CONFIG_HOME/kafka-chat} when that variable names an absolute path (the XDG base directory rule
+     * ignores a relative one), else {@code ~/.config/kafka-chat}.
+     */
+    public static Path defaultConfigDir(Map<String, String> env, Path userHome) {
+        String xdg = env.get("XDG_CONFIG_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            try {
+                Path base = Path.of(xdg.strip());
+                if (base.isAbsolute()) {
+                    return base.resolve("kafka-chat");
+                }
+            } catch (InvalidPathException e) {
+                // Not a usable path: the home directory's default is.
+            }
+        }
+        return userHome.resolve(".config").resolve("kafka-chat");
+    }
+
+    public static String usage() {
+        return SettingValues.usage(Setting.class, """
+            usage: java -jar terminal-client.jar [OPTION VALUE]...
+
+            The full-screen chat client. It talks to one gateway at a time and moves to the next of its list
+            when that one is lost. Each option comes from, first to last: its flag, the environment variable
+            named beside it, the same-named key (nick, gateways, rooms) in client.properties in the config
+            directory, what the client remembered from its last run (state.json there), its default.
+
+            """);
+    }
+
+    /** Where the client remembers its nick, rooms and gateways between runs. */
+    public Path stateFile() {
+        return configDir.resolve(STATE_FILE);
+    }
+
+    /** The one place that decides where each setting comes from. */
+    private static ClientConfig resolve(SettingValues<Setting> given, Path configDir, Map<Setting, String> file,
+                                        RememberedState remembered) throws UsageException {
+        try {
+            String nick = pick(Setting.NICK, given, file, remembered.nick(), ClientConfig::parseNick);
+            List<Gateway> gateways = pick(Setting.GATEWAYS, given, file,
+                remembered.gateways().isEmpty() ? null : remembered.gateways(), ClientConfig::parseGateways);
+            // No remembered state at all (a first start) joins the default room; an empty list remembered joins none.
+            List<String> rooms = pick(Setting.ROOMS, given, file,
+                remembered.equals(RememberedState.EMPTY) ? null : remembered.rooms(), ClientConfig::parseRooms);
+            return new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * From the flag or variable, else the settings file, else the remembered value, else the default; null if none.
+     * {@code parse} takes the text and where it came from, for its error message.
+     */
+    private static <T> T pick(Setting s, SettingValues<Setting> given, Map<Setting, String> file, T remembered,
+                              BiFunction<String, String, T> parse) {
+        if (given.isGiven(s)) {
+            return parse.apply(given.text(s).strip(), s.flag() + " (" + s.env() + ")");
+        }
+        if (file.containsKey(s)) {
+            return parse.apply(file.get(s).strip(), SETTINGS_FILE + " " + s.fileKey());
+        }
+        if (remembered != null) {
+            return remembered;
+        }
+        return s.defaultValue() == null ? null : parse.apply(s.defaultValue(), "the default of " + s.flag());
+    }
+
+    private static String parseNick(String text, String source) {
+        if (!Limits.isValidNick(text)) {
+            throw new IllegalArgumentException(source + " must be a nick (a letter, then up to 19 letters, digits, _ "
+                + "or -), not '" + text + "'");
+        }
+        return text;
+    }
+
+    private static List<Gateway> parseGateways(String text, String source) {
+        try {
+            return GatewayAddresses.parseList(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code ROOM,...}: blanks and empty entries ignored, a repeated room counts once; none is allowed. */
+    private static List<String> parseRooms(String text, String source) {
+        Set<String> rooms = new LinkedHashSet<>();
+        for (String entry : text.split(",", -1)) {
+            String room = entry.strip();
+            if (room.isEmpty()) {
+                continue;
+            }
+            if (!Limits.isValidRoom(room)) {
+                throw new IllegalArgumentException(source + ": '" + room + "' is not a room name (up to 32 lowercase "
+                    + "letters, digits, _ or -, beginning with a letter or digit)");
+            }
+            rooms.add(room);
+        }
+        if (rooms.size() > MAX_ROOMS) {
+            throw new IllegalArgumentException(source + " names " + rooms.size() + " rooms; at most " + MAX_ROOMS);
+        }
+        return List.copyOf(rooms);
+    }
+
+    private static Path configDir(SettingValues<Setting> given, Map<String, String> env, Path userHome)
+        throws UsageException {
+        if (!given.isGiven(Setting.CONFIG_DIR)) {
+            return defaultConfigDir(env, userHome);
+        }
+        String raw = given.text(Setting.CONFIG_DIR);
+        try {
+            if (raw.isBlank()) {
+                throw new InvalidPathException(raw, "empty");
+            }
+            return Path.of(raw);
+        } catch (InvalidPathException e) {
+            throw new UsageException(Setting.CONFIG_DIR.flag() + " (" + Setting.CONFIG_DIR.env()
+                + ") must be a directory, not '" + raw + "'");
+        }
+    }
+
+    /** The file's settings by key; an unknown key is refused, as an unknown flag is. */
+    private static Map<Setting, String> settingsFile(String text) throws UsageException {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        if (text == null) {
+            return values;
+        }
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(text));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageException(SETTINGS_FILE + ": " + e.getMessage());
+        }
+        for (String key : properties.stringPropertyNames()) {
+            Setting setting = byFileKey(key);
+            if (setting == null) {
+                throw new UsageException(SETTINGS_FILE + ": unknown setting '" + key + "' (it may set nick, gateways, rooms)");
+            }
+            values.put(setting, properties.getProperty(key));
+        }
+        return values;
+    }
+
+    /** The text of the settings file, or null when there is none. */
+    private static String readSettingsFile(Path file) throws UsageException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(file + " is not a regular file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_SETTINGS_FILE_BYTES + 1);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (bytes.length > MAX_SETTINGS_FILE_BYTES) {
+            throw new UsageException(file + " is larger than " + MAX_SETTINGS_FILE_BYTES / 1024 + " KiB");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UsageException(file + " is not UTF-8 text");
+        }
+    }
+
+    private static Setting byFileKey(String key) {
+        for (Setting s : Setting.values()) {
+            if (key.equals(s.fileKey())) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

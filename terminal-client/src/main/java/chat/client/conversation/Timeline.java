@@ -1,0 +1,179 @@
+package chat.client.conversation;
+
+import chat.protocol.ServerFrame;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SequencedSet;
+
+/**
+ * What one room or direct conversation shows: its messages in seq order, each once, however often it arrives (live,
+ * in a history replay, again after a failover), and the user's own messages that are not acked yet, after them.
+ * A message is known by its sender and id, as the gateway and the history service know it. Bounded: past
+ * {@code capacity} messages the oldest are forgotten. Not thread-safe: the screen's thread owns it.
+ */
+public final class Timeline {
+    /**
+     * Where an own message stands: sent and waiting for its ack, acked, or given up on (it may be resent). A
+     * {@code NOTICE} is no message but a line of the client's own (a presence change, an answer to a command).
+     */
+    public enum State { PENDING, CONFIRMED, FAILED, NOTICE }
+
+    /**
+     * One line of the conversation. {@code seq} is null until the message is acked; a notice has the seq of the
+     * message shown before it (-1 for none), so that a message that arrives later takes its place in seq order around
+     * it, and neither sender nor id.
+     */
+    public record Entry(Long seq, String from, String text, String id, String ts, State state) {
+        public boolean isNotice() {
+            return state == State.NOTICE;
+        }
+    }
+
+    private final String me;
+    private final int capacity;
+    private final List<Entry> confirmed = new ArrayList<>();
+    /** Own messages not acked yet, in the order they were said, by id. */
+    private final Map<String, Entry> unacked = new LinkedHashMap<>();
+    /** Sender-and-id keys of the messages shown, oldest first, bounded with them. */
+    private final SequencedSet<String> seen = new LinkedHashSet<>();
+    private long lastSeq = -1;
+    private boolean oldestShown;
+
+    public Timeline(String me, int capacity) {
+        this.me = me;
+        this.capacity = capacity;
+    }
+
+    private static String key(String from, String id) {
+        return from.toLowerCase(Locale.ROOT) + '\u0000' + id;
+    }
+
+    /** The user said something: shown at once, dimmed until its ack. */
+    public void said(String id, String text, String ts) {
+        unacked.put(id, new Entry(null, me, text, id, ts, State.PENDING));
+    }
+
+    /** An own message was acked with its place in the log. */
+    public void acked(String id, long seq, String ts) {
+        Entry pending = unacked.remove(id);
+        if (pending != null) {
+            add(new Entry(seq, me, pending.text(), id, ts, State.CONFIRMED));
+        }
+    }
+
+    /** An own message was refused or its ack never came: marked, kept for a resend under the same id. */
+    public void failed(String id) {
+        unacked.computeIfPresent(id, (k, e) -> new Entry(null, e.from(), e.text(), id, e.ts(), State.FAILED));
+    }
+
+    /** The own messages to send again, with their ids, after a failover or when the user retries. */
+    public List<Entry> unacked() {
+        return List.copyOf(unacked.values());
+    }
+
+    /** Marks every unacked own message as pending again, as it is resent. */
+    public void resending() {
+        unacked.replaceAll((id, e) -> new Entry(null, e.from(), e.text(), id, e.ts(), State.PENDING));
+    }
+
+    /** Marks the failed own messages as pending again and returns them, for the user's retry. */
+    public List<Entry> retryFailed() {
+        List<Entry> retried = new ArrayList<>();
+        unacked.replaceAll((id, e) -> {
+            if (e.state() != State.FAILED) {
+                return e;
+            }
+            Entry again = new Entry(null, e.from(), e.text(), id, e.ts(), State.PENDING);
+            retried.add(again);
+            return again;
+        });
+        return retried;
+    }
+
+    /** A line of the client's own, shown after everything received so far. */
+    public void note(String text, String ts) {
+        long after = confirmed.isEmpty() ? -1 : confirmed.getLast().seq();
+        confirmed.add(new Entry(after, null, text, null, ts, State.NOTICE));
+        trim();
+    }
+
+    /**
+     * A message of this conversation arrived (a {@code message} or {@code dm} frame, live or from history). True when
+     * it is new and now shown; false when it was shown already.
+     */
+    public boolean receive(ServerFrame frame) {
+        Entry entry = entryOf(frame);
+        if (entry.from().equalsIgnoreCase(me)) {
+            unacked.remove(entry.id());
+        }
+        lastSeq = Math.max(lastSeq, entry.seq());
+        return add(entry);
+    }
+
+    /** The entry of a {@code message} or {@code dm} frame. */
+    public static Entry entryOf(ServerFrame frame) {
+        return switch (frame) {
+            case ServerFrame.Message m -> new Entry(m.seq(), m.from(), m.text(), m.id(), m.ts(), State.CONFIRMED);
+            case ServerFrame.Dm d -> new Entry(d.seq(), d.from(), d.text(), d.id(), d.ts(), State.CONFIRMED);
+            default -> throw new IllegalArgumentException("not a message: " + frame);
+        };
+    }
+
+    private boolean add(Entry entry) {
+        if (!seen.add(key(entry.from(), entry.id()))) {
+            return false;
+        }
+        int at = confirmed.size();
+        while (at > 0 && confirmed.get(at - 1).seq() > entry.seq()) {
+            at--;
+        }
+        confirmed.add(at, entry);
+        trim();
+        return true;
+    }
+
+    private void trim() {
+        while (confirmed.size() > capacity) {
+            Entry oldest = confirmed.removeFirst();
+            if (!oldest.isNotice()) {
+                seen.remove(key(oldest.from(), oldest.id()));
+            }
+        }
+    }
+
+    /** Everything to show, oldest first: the log, then the own messages not acked yet. */
+    public List<Entry> entries() {
+        List<Entry> all = new ArrayList<>(confirmed.size() + unacked.size());
+        all.addAll(confirmed);
+        all.addAll(unacked.values());
+        return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * The highest seq received from the room's stream, for {@code join {after}} after a reconnect; -1 before any. An
+     * ack does not count: it can come before messages below it are delivered, and those would be skipped.
+     */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /** The lowest seq shown, for asking older history with {@code before}; null before any. */
+    public Long firstSeq() {
+        return confirmed.stream().filter(e -> !e.isNotice()).findFirst().map(Entry::seq).orElse(null);
+    }
+
+    /** The server said no message is older than the first shown. */
+    public void reachedOldest() {
+        oldestShown = true;
+    }
+
+    /** Whether the first message shown is the conversation's first: scrolling up has nothing more to fetch. */
+    public boolean oldestShown() {
+        return oldestShown;
+    }
+}

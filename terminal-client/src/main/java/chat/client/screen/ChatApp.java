@@ -1,0 +1,317 @@
+package chat.client.screen;
+
+import chat.client.command.Command;
+import chat.client.command.CommandParser;
+import chat.client.conversation.Timeline;
+import chat.client.failover.Failover;
+import chat.client.session.ChatSession;
+import chat.client.text.InputLine;
+import chat.protocol.ServerFrame;
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.screen.Screen;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The full-screen client: keys in, a {@link ChatSession} driven, the screen painted. One thread, the one that calls
+ * {@link #run}, owns the screen, the {@link ChatView} and the input line; the session tells of its changes through a
+ * bounded queue that this thread drains, so nothing else ever touches the screen.
+ */
+public final class ChatApp {
+    static final List<String> HELP = List.of(
+        "/join ROOM  joins a room (Alt+1..9, Ctrl+N and Ctrl+P switch between rooms)",
+        "/part [ROOM]  leaves the current room, or ROOM; in a conversation, closes it",
+        "/msg NICK TEXT or @NICK TEXT  sends a direct message, in a conversation of its own",
+        "/who  who is in the room (F2 shows or hides the member list)    /rooms  every room in use",
+        "/quit or \\q  leaves (Ctrl+C too)    // at the start says a line that begins with /",
+        "PgUp/PgDn scroll, and bring older messages at the top; Tab completes nicks and commands",
+        "Up/Down recall what was typed; Ctrl+R sends failed messages again");
+    private static final long IDLE_POLL_MILLIS = 15;
+    private static final int UPDATE_CAPACITY = 10_000;
+
+    private final Screen screen;
+    private final ChatScreen painter;
+    private final ChatView view;
+    private final InputLine input = new InputLine();
+    private final BlockingQueue<Consumer<ChatApp>> updates = new ArrayBlockingQueue<>(UPDATE_CAPACITY);
+    /** Set when the queue was full and an update was dropped: the next paint starts from the session afresh. */
+    private final AtomicBoolean missedUpdates = new AtomicBoolean();
+    private final Consumer<List<String>> roomsChanged;
+    private ChatSession session;
+    private boolean quit;
+    private boolean dirty = true;
+    private boolean wantOlder;
+    private String refusal;
+
+    /**
+     * @param roomsChanged told, on the screen's thread, the rooms the user is in after each join and part, so that
+     *                     they can be remembered for the next start; what it throws is shown, and chat goes on
+     */
+    public ChatApp(Screen screen, Clock clock, String nick, Failover.Gateway first,
+                   Consumer<List<String>> roomsChanged) {
+        this.screen = screen;
+        this.painter = new ChatScreen(clock);
+        this.view = new ChatView(nick, new Failover.State.Connecting(first, 0));
+        this.roomsChanged = roomsChanged;
+    }
+
+    /** The listener to give the session: it only queues what happened, for the screen's thread. */
+    public ChatSession.Listener listener() {
+        return new ChatSession.Listener() {
+            @Override
+            public void state(Failover.State state) {
+                post(app -> app.view.connection(state));
+            }
+
+            @Override
+            public void changed(String stream) {
+                post(app -> app.dirty = true);
+            }
+
+            @Override
+            public void arrived(String stream, Timeline.Entry message) {
+                post(app -> app.view.arrived(stream, message));
+            }
+
+            @Override
+            public void opened(String stream) {
+                post(app -> app.view.open(stream));
+            }
+
+            @Override
+            public void closed(String stream) {
+                post(app -> app.view.close(stream));
+            }
+
+            @Override
+            public void members(String room, List<String> members) {
+                post(app -> app.view.members(room, members));
+            }
+
+            @Override
+            public void rooms(List<ServerFrame.RoomSummary> rooms) {
+                String list = rooms.isEmpty() ? "no room has anyone in it"
+                    : rooms.stream().map(r -> "#" + r.room() + " (" + r.members() + ")").collect(Collectors.joining(", "));
+                post(app -> app.tell("rooms: " + list));
+            }
+
+            @Override
+            public void notice(String text) {
+                post(app -> app.view.news(text));
+            }
+
+            @Override
+            public void refused(String why) {
+                post(app -> {
+                    app.refusal = why;
+                    app.quit = true;
+                });
+            }
+        };
+    }
+
+    private void post(Consumer<ChatApp> update) {
+        if (!updates.offer(update)) {
+            missedUpdates.set(true);
+        }
+    }
+
+    /**
+     * Runs the client until the user quits or the session is refused; returns why it was refused, or null. The
+     * session is started here and closed before returning.
+     */
+    public String run(ChatSession session, List<String> rooms) throws IOException, InterruptedException {
+        this.session = session;
+        session.start();
+        rooms.forEach(view::open);
+        rooms.forEach(session::join);
+        view.select(0);
+        try {
+            while (!quit) {
+                Consumer<ChatApp> update = updates.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                while (update != null) {
+                    update.accept(this);
+                    dirty = true;
+                    update = updates.poll();
+                }
+                KeyStroke key;
+                while (!quit && (key = screen.pollInput()) != null) {
+                    key(key);
+                    dirty = true;
+                }
+                if (screen.doResizeIfNecessary() != null || missedUpdates.getAndSet(false)
+                    || view.connection() instanceof Failover.State.Waiting) {
+                    dirty = true;
+                }
+                if (dirty && !quit) {
+                    paint();
+                }
+            }
+        } finally {
+            session.close();
+        }
+        return refusal;
+    }
+
+    /** Paints the screen as it is now. */
+    void paint() throws IOException, InterruptedException {
+        dirty = false;
+        String current = view.current();
+        List<Timeline.Entry> entries = current == null ? List.of() : session.entries(current);
+        TerminalSize size = screen.getTerminalSize();
+        ChatScreen.Painted painted = painter.paint(screen.newTextGraphics(), size, view, entries, input);
+        screen.setCursorPosition(painted.cursor());
+        screen.refresh();
+        if (wantOlder && painted.atTop() && current != null) {
+            session.older(current);
+        }
+        wantOlder = false;
+    }
+
+    private int pageLines() {
+        return Math.max(1, screen.getTerminalSize().getRows() - 4);
+    }
+
+    private void key(KeyStroke key) {
+        switch (key.getKeyType()) {
+            case Character -> character(key);
+            case Enter -> submit(input.submit());
+            case Backspace -> input.backspace();
+            case Delete -> input.delete();
+            case ArrowLeft -> input.left();
+            case ArrowRight -> input.right();
+            case Home -> input.home();
+            case End -> input.end();
+            case ArrowUp -> input.up();
+            case ArrowDown -> input.down();
+            case Tab -> input.complete(completionNicks(), CommandParser.COMMANDS);
+            case PageUp -> {
+                view.scroll(pageLines());
+                wantOlder = true;
+            }
+            case PageDown -> view.scroll(-pageLines());
+            case F1 -> HELP.forEach(this::tell);
+            case F2 -> view.toggleMembers();
+            case EOF -> quit = true;
+            default -> {
+                // Other keys mean nothing here.
+            }
+        }
+    }
+
+    private void character(KeyStroke key) {
+        char c = key.getCharacter();
+        if (key.isAltDown() && c >= '1' && c <= '9') {
+            view.select(c - '1');
+        } else if (key.isCtrlDown()) {
+            switch (Character.toLowerCase(c)) {
+                case 'n' -> view.next();
+                case 'p' -> view.previous();
+                case 'a' -> input.home();
+                case 'e' -> input.end();
+                case 'u' -> input.clear();
+                case 'w' -> input.deleteWordBefore();
+                case 'r' -> {
+                    if (view.current() != null) {
+                        session.retry(view.current());
+                    }
+                }
+                case 'c', 'd' -> quit = true;
+                default -> {
+                    // Unbound.
+                }
+            }
+        } else if (!key.isAltDown()) {
+            input.insert(c);
+        }
+    }
+
+    private List<String> completionNicks() {
+        String current = view.current();
+        if (current == null) {
+            return List.of();
+        }
+        return current.startsWith("@") ? List.of(current.substring(1)) : view.members(current);
+    }
+
+    private void submit(String line) {
+        Command command = CommandParser.parse(line);
+        if (command == null) {
+            return;
+        }
+        String current = view.current();
+        switch (command) {
+            case Command.Say say -> {
+                if (current == null) {
+                    view.news("join a room first: /join ROOM");
+                } else {
+                    view.scroll(-view.scrollBack());
+                    session.say(current, say.text());
+                }
+            }
+            case Command.Join join -> {
+                session.join(join.room());
+                view.show(join.room());
+                remember();
+            }
+            case Command.Part part -> {
+                String room = part.room() != null ? part.room() : current;
+                if (room != null) {
+                    session.part(room);
+                    view.close(room);
+                    remember();
+                }
+            }
+            case Command.Msg msg -> {
+                String stream = ChatSession.conversationWith(msg.nick());
+                view.show(stream);
+                session.say(stream, msg.text());
+            }
+            case Command.Who who -> {
+                if (current == null || current.startsWith("@")) {
+                    view.news("/who lists the members of a room: switch to one first");
+                } else {
+                    session.who(current);
+                }
+            }
+            case Command.Rooms rooms -> session.rooms();
+            case Command.Help help -> HELP.forEach(this::tell);
+            case Command.Quit q -> quit = true;
+            case Command.Invalid invalid -> view.news(invalid.reason());
+        }
+    }
+
+    /** A line for the user in the current conversation, or above the input when there is none. */
+    private void tell(String text) {
+        if (view.current() == null) {
+            view.news(text);
+        } else {
+            session.notice(view.current(), text);
+        }
+    }
+
+    private void remember() {
+        try {
+            roomsChanged.accept(rooms());
+        } catch (RuntimeException e) {
+            view.news(e.getMessage());
+        }
+    }
+
+    /** A line of news above the input, until the next. */
+    public void news(String text) {
+        view.news(text);
+    }
+
+    private List<String> rooms() {
+        return view.streams().stream().filter(s -> !s.startsWith("@")).toList();
+    }
+}

@@ -1,0 +1,666 @@
+package chat.client.session;
+
+import chat.client.conversation.Timeline;
+import chat.client.failover.Failover;
+import chat.client.failover.PingWatch;
+import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
+import chat.protocol.FrameCodec;
+import chat.protocol.Limits;
+import chat.protocol.LineReader;
+import chat.protocol.ProtocolException;
+import chat.protocol.ServerFrame;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * A chat session that outlives any one gateway. It connects to a gateway of its list, says hello (with its session
+ * token once it has one), and when the gateway dies, closes, or stops answering pings for 5 s, moves to another by
+ * itself: it resumes the session there, joins its rooms again with {@code after} set to the last seq shown in each,
+ * asks each direct conversation's recent history again, and resends every message not acked yet under its original
+ * id. What each room or conversation shows is a {@link Timeline}: every message once, in seq order.
+ *
+ * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick.
+ *
+ * <p>One thread, the session's, owns all of its state and the socket's output; a thread per connection opens it and
+ * hands its frames over through a bounded queue, and callers hand commands over the same way, so the session's
+ * thread never waits on the network. The listener is called on the session's thread. Thread-safe.
+ */
+public final class ChatSession implements AutoCloseable {
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration PONG_PATIENCE = Duration.ofSeconds(5);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** An own message without an ack this long after it was sent, on a live connection, is marked failed. */
+    private static final Duration ACK_PATIENCE = Duration.ofSeconds(10);
+    private static final int TIMELINE_CAPACITY = 10_000;
+    private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
+    private static final String OLDER_REF = "older";
+
+    /** What the session tells its user about, on the session's thread. */
+    public interface Listener {
+        /** The connection's state changed; {@code state} is also what a status bar shows. */
+        default void state(Failover.State state) {}
+
+        /** A room or conversation shows something new (a message, a notice, an own message's progress). */
+        default void changed(String stream) {}
+
+        /** A message from someone else arrived live: it counts as unread where the user is not looking. */
+        default void arrived(String stream, Timeline.Entry message) {}
+
+        /** A room was joined, or a direct conversation began. */
+        default void opened(String stream) {}
+
+        /** A room was left. */
+        default void closed(String stream) {}
+
+        /** Who is in a room: on a join, in answer to {@code who}, and after each presence change. */
+        default void members(String room, List<String> members) {}
+
+        /** The answer to {@code rooms}. */
+        default void rooms(List<ServerFrame.RoomSummary> rooms) {}
+
+        /** Something to tell the user that belongs to no room: an error the gateway sent. */
+        default void notice(String text) {}
+
+        /** The gateways refused the session for good (its nick is held by another): the session has ended. */
+        default void refused(String why) {}
+    }
+
+    private sealed interface Event {
+        record Connected(long connection, Socket socket) implements Event {}
+
+        record Frame(long connection, ServerFrame frame) implements Event {}
+
+        record Closed(long connection, String why) implements Event {}
+
+        record Run(Runnable action) implements Event {}
+    }
+
+    /** An own message on its way: which stream it belongs to and when it was (last) sent. */
+    private record Sent(String stream, Instant at) {}
+
+    private final String nick;
+    private final Clock clock;
+    private final Failover failover;
+    private final PingWatch pings = new PingWatch(PING_INTERVAL, PONG_PATIENCE);
+    private final Listener listener;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(10_000);
+    private final Map<String, Timeline> timelines = new LinkedHashMap<>();
+    /** Members of each joined room, kept up to date by presence frames. */
+    private final Map<String, Set<String>> members = new HashMap<>();
+    /** Rooms joined on the current connection: a message can be said there (elsewhere it waits for the join). */
+    private final Set<String> joinedHere = new HashSet<>();
+    private final Map<String, Sent> awaitingAck = new HashMap<>();
+    /** Where each room's live stream began on the last join: what a rejoin asks for when nothing was seen. */
+    private final Map<String, Long> liveFrom = new HashMap<>();
+    private final String idPrefix;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private String token;
+    private Socket socket;
+    private OutputStream out;
+    private long connectionId;
+    /** When the current connection attempt began, to give up on a gateway that takes it but never welcomes. */
+    private Instant connectingSince;
+    private boolean welcomed;
+    private long nextId;
+
+    public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random, Listener listener) {
+        this.nick = nick;
+        this.clock = clock;
+        this.listener = listener;
+        this.failover = new Failover(gateways, random, Duration.ofMillis(500), Duration.ofSeconds(30));
+        this.idPrefix = Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "-";
+        this.thread = Thread.ofVirtual().name("session-" + nick).unstarted(this::run);
+    }
+
+    /** The stream of the direct conversation with {@code nick}. */
+    public static String conversationWith(String nick) {
+        return "@" + nick.toLowerCase(Locale.ROOT);
+    }
+
+    public static boolean isConversation(String stream) {
+        return stream.startsWith("@");
+    }
+
+    public String nick() {
+        return nick;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    // ---- commands, from any thread ----
+
+    public void join(String room) {
+        submit(() -> {
+            if (!timelines.containsKey(room)) {
+                timeline(room);
+                listener.opened(room);
+            }
+            if (welcomed) {
+                rejoin(room, timeline(room).lastSeq());
+            }
+        });
+    }
+
+    /** Leaves a room, or closes a direct conversation (which a new message opens again). */
+    public void part(String room) {
+        submit(() -> {
+            if (timelines.remove(room) != null) {
+                members.remove(room);
+                liveFrom.remove(room);
+                joinedHere.remove(room);
+                awaitingAck.values().removeIf(s -> s.stream().equals(room));
+                if (welcomed && !isConversation(room)) {
+                    send(new ClientFrame.Part(room, null));
+                }
+                listener.closed(room);
+            }
+        });
+    }
+
+    /**
+     * Says {@code text} in a room, or to the nick of a direct conversation: shown at once, sent now or as soon as a
+     * gateway is reached.
+     */
+    public void say(String stream, String text) {
+        submit(() -> {
+            openConversation(stream);
+            String id = idPrefix + nextId++;
+            timeline(stream).said(id, text, clock.instant().toString());
+            listener.changed(stream);
+            sendOwn(stream, id, text);
+        });
+    }
+
+    /** Sends the failed own messages of a stream again, under their ids. */
+    public void retry(String stream) {
+        submit(() -> {
+            Timeline timeline = timelines.get(stream);
+            if (timeline != null) {
+                timeline.retryFailed().forEach(e -> sendOwn(stream, e.id(), e.text()));
+                listener.changed(stream);
+            }
+        });
+    }
+
+    /** Asks a page of messages older than the first a stream shows, unless it shows the first of all already. */
+    public void older(String stream) {
+        submit(() -> {
+            Timeline timeline = timelines.get(stream);
+            if (timeline == null || timeline.oldestShown() || !welcomed) {
+                return;
+            }
+            send(historyOf(stream, timeline.firstSeq(), OLDER_REF));
+        });
+    }
+
+    public void who(String room) {
+        submit(() -> sendIfConnected(new ClientFrame.Who(room, null)));
+    }
+
+    public void rooms() {
+        submit(() -> sendIfConnected(new ClientFrame.Rooms(null)));
+    }
+
+    private void sendIfConnected(ClientFrame question) {
+        if (welcomed) {
+            send(question);
+        } else {
+            listener.notice("not connected: ask again in a moment");
+        }
+    }
+
+    /** A line of the client's own in a stream: help, answers, errors. */
+    public void notice(String stream, String text) {
+        submit(() -> note(stream, text));
+    }
+
+    /** A copy of what a stream shows now, oldest first; empty for a stream the session does not have. */
+    public List<Timeline.Entry> entries(String stream) throws InterruptedException {
+        return ask(s -> {
+            Timeline timeline = s.timelines.get(stream);
+            return timeline == null ? List.of() : timeline.entries();
+        });
+    }
+
+    /** The nicks in a room, as last heard. */
+    public List<String> members(String room) throws InterruptedException {
+        return ask(s -> s.members.getOrDefault(room, Set.of()).stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
+    }
+
+    private <T> T ask(Function<ChatSession, T> question) throws InterruptedException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        submit(() -> result.complete(question.apply(this)));
+        try {
+            return result.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the session did not answer", e);
+        }
+    }
+
+    private void submit(Runnable action) {
+        if (!events.offer(new Event.Run(action))) {
+            throw new IllegalStateException("the session is not keeping up");
+        }
+    }
+
+    // ---- the session's thread ----
+
+    private Timeline timeline(String stream) {
+        return timelines.computeIfAbsent(stream, s -> new Timeline(nick, TIMELINE_CAPACITY));
+    }
+
+    private void note(String stream, String text) {
+        timeline(stream).note(text, clock.instant().toString());
+        listener.changed(stream);
+    }
+
+    /** A direct conversation shown for the first time brings its recent history with it. */
+    private void openConversation(String stream) {
+        if (isConversation(stream) && !timelines.containsKey(stream)) {
+            timeline(stream);
+            listener.opened(stream);
+            if (welcomed) {
+                send(historyOf(stream, null, null));
+            }
+        }
+    }
+
+    private static ClientFrame.History historyOf(String stream, Long before, String ref) {
+        return isConversation(stream)
+            ? new ClientFrame.History(null, stream.substring(1), before, PAGE, ref)
+            : new ClientFrame.History(stream, null, before, PAGE, ref);
+    }
+
+    private void sendOwn(String stream, String id, String text) {
+        if (isConversation(stream) ? welcomed : joinedHere.contains(stream)) {
+            awaitingAck.put(id, new Sent(stream, clock.instant()));
+            send(isConversation(stream)
+                ? new ClientFrame.Dm(stream.substring(1), text, id, id)
+                : new ClientFrame.Say(stream, text, id, id));
+        }
+    }
+
+    private void run() {
+        listener.state(failover.state());
+        try {
+            while (running) {
+                Instant now = clock.instant();
+                Failover.State before = failover.state();
+                if (failover.tick(now) instanceof Failover.State.Connecting c && connectingSince == null) {
+                    connect(c.target(), now);
+                }
+                if (connectingSince != null && !welcomed && now.isAfter(connectingSince.plus(PONG_PATIENCE))) {
+                    // A frozen process's kernel still accepts connections; only the welcome tells it is alive.
+                    lose("no welcome within " + PONG_PATIENCE.toSeconds() + " s");
+                } else if (welcomed) {
+                    if (pings.overdue(now)) {
+                        lose("no pong for " + PONG_PATIENCE.toSeconds() + " s");
+                    } else if (pings.pingDue(now)) {
+                        pings.pinged(now);
+                        send(new ClientFrame.Ping(null));
+                    }
+                    giveUpOnLateAcks(now);
+                }
+                if (failover.state() != before) {
+                    listener.state(failover.state());
+                }
+                Event event = events.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    handle(event);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeSocket();
+        }
+    }
+
+    private void handle(Event event) {
+        switch (event) {
+            case Event.Run r -> r.action().run();
+            case Event.Connected c -> {
+                if (c.connection() == connectionId) {
+                    opened(c.socket());
+                } else {
+                    closeQuietly(c.socket());
+                }
+            }
+            case Event.Closed c -> {
+                if (c.connection() == connectionId) {
+                    lose(c.why());
+                }
+            }
+            case Event.Frame f -> {
+                if (f.connection() == connectionId) {
+                    frame(f.frame());
+                }
+            }
+        }
+    }
+
+    /** Opens a connection on a thread of its own, which then reads it: a gateway slow to answer holds nothing up. */
+    private void connect(Failover.Gateway target, Instant now) {
+        long id = ++connectionId;
+        welcomed = false;
+        joinedHere.clear();
+        connectingSince = now;
+        Thread.ofVirtual().name("session-" + nick + "-connection-" + id).start(() -> {
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress(target.host(), target.port()), (int) CONNECT_TIMEOUT.toMillis());
+                events.put(new Event.Connected(id, s));
+            } catch (IOException e) {
+                closeQuietly(s);
+                events.offer(new Event.Closed(id, "cannot reach " + target + ": " + e.getMessage()));
+                return;
+            } catch (InterruptedException e) {
+                closeQuietly(s);
+                Thread.currentThread().interrupt();
+                return;
+            }
+            read(s, id);
+        });
+    }
+
+    private void opened(Socket s) {
+        socket = s;
+        try {
+            out = s.getOutputStream();
+        } catch (IOException e) {
+            lose("cannot write: " + e.getMessage());
+            return;
+        }
+        send(new ClientFrame.Hello(nick, Limits.PROTOCOL_VERSION, token, null));
+    }
+
+    private void read(Socket s, long id) {
+        String why = "connection closed";
+        try {
+            LineReader reader = new LineReader(s.getInputStream(), Limits.MAX_SERVER_LINE_BYTES);
+            String line;
+            while ((line = reader.readLine()) != null) {
+                try {
+                    events.put(new Event.Frame(id, FrameCodec.decodeServer(line)));
+                } catch (ProtocolException e) {
+                    // A frame of a newer gateway this client does not know: passed over.
+                }
+            }
+        } catch (IOException | ProtocolException e) {
+            why = "connection lost: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.offer(new Event.Closed(id, why));
+    }
+
+    private void frame(ServerFrame frame) {
+        switch (frame) {
+            case ServerFrame.Welcome w -> welcome(w);
+            case ServerFrame.Message m -> received(m.room(), m, m.from());
+            case ServerFrame.Dm d -> {
+                String other = d.from().equalsIgnoreCase(nick) ? d.to() : d.from();
+                String stream = conversationWith(other);
+                openConversation(stream);
+                received(stream, d, d.from());
+            }
+            case ServerFrame.History h -> history(h);
+            case ServerFrame.Ack a -> acked(a);
+            case ServerFrame.Joined j -> joined(j);
+            case ServerFrame.Members m -> {
+                if (timelines.containsKey(m.room())) {
+                    members.put(m.room(), new HashSet<>(m.members()));
+                    listener.members(m.room(), m.members());
+                }
+                String answer = m.members().size() + " in " + m.room() + ": " + String.join(", ", m.members());
+                if (timelines.containsKey(m.room())) {
+                    note(m.room(), answer);
+                } else {
+                    listener.notice(answer);
+                }
+            }
+            case ServerFrame.RoomList r -> listener.rooms(r.rooms());
+            case ServerFrame.Presence p -> presence(p);
+            case ServerFrame.Pong p -> pings.ponged();
+            case ServerFrame.Bye b -> lose("the gateway said bye: " + b.reason());
+            case ServerFrame.Error e -> error(e);
+            case ServerFrame.Parted p -> {
+                // The part was done when the user asked for it.
+            }
+        }
+    }
+
+    private void received(String stream, ServerFrame message, String from) {
+        Timeline timeline = timelines.get(stream);
+        if (timeline == null || !timeline.receive(message)) {
+            return;
+        }
+        if (!from.equalsIgnoreCase(nick)) {
+            listener.arrived(stream, Timeline.entryOf(message));
+        }
+        listener.changed(stream);
+    }
+
+    private void history(ServerFrame.History h) {
+        String stream = h.room() != null ? h.room() : conversationWith(h.with());
+        Timeline timeline = timelines.get(stream);
+        if (timeline == null) {
+            return;
+        }
+        if (h.unavailable()) {
+            note(stream, "history is unavailable for now: live messages go on");
+            return;
+        }
+        for (ServerFrame m : h.messages()) {
+            timeline.receive(m);
+        }
+        if (OLDER_REF.equals(h.ref()) && !h.more()) {
+            timeline.reachedOldest();
+        }
+        listener.changed(stream);
+    }
+
+    private void acked(ServerFrame.Ack a) {
+        Sent sent = awaitingAck.remove(a.id());
+        if (sent != null && timelines.containsKey(sent.stream())) {
+            timelines.get(sent.stream()).acked(a.id(), a.seq(), a.ts());
+            listener.changed(sent.stream());
+            return;
+        }
+        // An ack after the client gave up waiting for it: the message made it after all.
+        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
+            if (t.getValue().unacked().stream().anyMatch(e -> e.id().equals(a.id()))) {
+                t.getValue().acked(a.id(), a.seq(), a.ts());
+                listener.changed(t.getKey());
+            }
+        }
+    }
+
+    private void giveUpOnLateAcks(Instant now) {
+        var late = awaitingAck.entrySet().iterator();
+        while (late.hasNext()) {
+            Map.Entry<String, Sent> e = late.next();
+            if (now.isAfter(e.getValue().at().plus(ACK_PATIENCE))) {
+                late.remove();
+                Timeline timeline = timelines.get(e.getValue().stream());
+                if (timeline != null) {
+                    timeline.failed(e.getKey());
+                    listener.changed(e.getValue().stream());
+                }
+            }
+        }
+    }
+
+    private void presence(ServerFrame.Presence p) {
+        Set<String> in = members.get(p.room());
+        if (in == null) {
+            return;
+        }
+        boolean joinedRoom = p.event().equals("join");
+        boolean change = joinedRoom ? in.add(p.nick()) : in.remove(p.nick());
+        if (change) {
+            listener.members(p.room(), in.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
+            note(p.room(), p.nick() + (joinedRoom ? " joined " : " left ") + p.room());
+        }
+    }
+
+    private void welcome(ServerFrame.Welcome w) {
+        token = w.session();
+        welcomed = true;
+        connectingSince = null;
+        failover.connected();
+        pings.reset(clock.instant());
+        listener.state(failover.state());
+        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
+            String stream = t.getKey();
+            if (isConversation(stream)) {
+                // Direct messages have no join: the history brings what came while no gateway was in use.
+                send(historyOf(stream, null, null));
+                t.getValue().resending();
+                t.getValue().unacked().forEach(e -> sendOwn(stream, e.id(), e.text()));
+                listener.changed(stream);
+            } else {
+                rejoin(stream, t.getValue().lastSeq());
+            }
+        }
+    }
+
+    /**
+     * Joins a room again on a new connection, from the last message seen. When none was (the gateway died before its
+     * replay came), from where the last join's live stream began, with the history below it that the replay held.
+     */
+    private void rejoin(String room, long lastSeen) {
+        Long live = liveFrom.get(room);
+        if (lastSeen >= 0) {
+            send(new ClientFrame.Join(room, lastSeen, null));
+        } else if (live != null) {
+            send(new ClientFrame.Join(room, live - 1, null));
+            send(historyOf(room, live, null));
+        } else {
+            send(new ClientFrame.Join(room, null, null));
+        }
+    }
+
+    /** In the room on this connection: what was said there and not acked goes (again) under its original id. */
+    private void joined(ServerFrame.Joined j) {
+        String room = j.room();
+        if (!timelines.containsKey(room) || !joinedHere.add(room)) {
+            return;
+        }
+        members.put(room, new HashSet<>(j.members()));
+        // The first join's start is the one to keep: until a message is seen, nothing above it has been shown.
+        liveFrom.putIfAbsent(room, j.live());
+        listener.members(room, j.members().stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
+        Timeline timeline = timeline(room);
+        timeline.resending();
+        for (Timeline.Entry e : timeline.unacked()) {
+            sendOwn(room, e.id(), e.text());
+        }
+        listener.changed(room);
+    }
+
+    private void error(ServerFrame.Error e) {
+        Sent refused = e.ref() == null ? null : awaitingAck.remove(e.ref());
+        if (refused != null && timelines.containsKey(refused.stream())) {
+            timelines.get(refused.stream()).failed(e.ref());
+            note(refused.stream(), "not sent: " + e.message());
+            return;
+        }
+        if (!welcomed && e.code() == ErrorCode.NICK_TAKEN) {
+            running = false;
+            listener.refused("the nick " + nick + " is held by another session: " + e.message());
+            return;
+        }
+        if (!welcomed && e.code() == ErrorCode.UNAVAILABLE) {
+            lose("hello refused: " + e.message());
+            return;
+        }
+        listener.notice(e.code().wireName() + ": " + e.message());
+    }
+
+    private void send(ClientFrame frame) {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.write((FrameCodec.encode(frame) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            lose("cannot write: " + e.getMessage());
+        }
+    }
+
+    /** The gateway in use is gone: drop its connection and let the failover pick the next. */
+    private void lose(String why) {
+        closeSocket();
+        welcomed = false;
+        connectingSince = null;
+        joinedHere.clear();
+        // Unacked messages stay pending: they are resent under their ids once a gateway is reached.
+        awaitingAck.clear();
+        connectionId++;
+        failover.lost(clock.instant(), why);
+        listener.state(failover.state());
+    }
+
+    private void closeSocket() {
+        closeQuietly(socket);
+        socket = null;
+        out = null;
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // Gone already.
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!thread.isAlive()) {
+            return;
+        }
+        submit(() -> {
+            if (welcomed) {
+                send(new ClientFrame.Quit(null));
+            }
+            running = false;
+        });
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package chat.client.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.protocol.ServerFrame;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TimelineTest {
+    private final Timeline lobby = new Timeline("alice", 5);
+
+    private static ServerFrame.Message message(String from, String id, long seq) {
+        return new ServerFrame.Message("lobby", from, "text " + id, id, seq, "2026-11-23T10:00:00.000Z");
+    }
+
+    private List<String> ids() {
+        return lobby.entries().stream().map(Timeline.Entry::id).toList();
+    }
+
+    @Test
+    void aMessageIsShownOnceWhetherLiveReplayedOrResentAfterAFailover() {
+        assertTrue(lobby.receive(message("bob", "b1", 10)));
+        assertTrue(lobby.receive(message("bob", "b2", 12)));
+        // The replay after a failover brings both again, and one that was missed.
+        assertFalse(lobby.receive(message("bob", "b1", 10)));
+        assertTrue(lobby.receive(message("carol", "c1", 11)));
+        assertFalse(lobby.receive(message("BOB", "b2", 12)), "nicks are one whatever their case");
+        assertEquals(List.of("b1", "c1", "b2"), ids(), "in seq order");
+        assertEquals(12, lobby.lastSeq());
+        assertEquals(10, lobby.firstSeq());
+    }
+
+    @Test
+    void ownMessagesShowAtOnceAndTakeTheirPlaceWhenAcked() {
+        lobby.receive(message("bob", "b1", 10));
+        lobby.said("a1", "hello", "2026-11-23T10:00:01.000Z");
+        assertEquals(Timeline.State.PENDING, lobby.entries().getLast().state());
+        assertNull(lobby.entries().getLast().seq());
+
+        lobby.acked("a1", 11, "2026-11-23T10:00:01.100Z");
+        assertFalse(lobby.receive(message("alice", "a1", 11)), "the message after its ack is not shown twice");
+        assertEquals(List.of("b1", "a1"), ids());
+        assertEquals(Timeline.State.CONFIRMED, lobby.entries().getLast().state());
+        assertEquals(List.of(), lobby.unacked());
+    }
+
+    @Test
+    void anAckDoesNotMoveTheSeqToRejoinAfter() {
+        lobby.receive(message("bob", "b1", 40));
+        lobby.said("a1", "hi", "2026-11-23T10:00:01.000Z");
+        // The ack for seq 42 comes before bob's message at 41 is delivered, and then the gateway dies.
+        lobby.acked("a1", 42, "2026-11-23T10:00:01.100Z");
+        assertEquals(40, lobby.lastSeq(), "a rejoin after 40 brings 41");
+        assertTrue(lobby.receive(message("bob", "b2", 41)));
+        assertFalse(lobby.receive(message("alice", "a1", 42)));
+        assertEquals(42, lobby.lastSeq());
+        assertEquals(List.of("b1", "b2", "a1"), ids());
+    }
+
+    @Test
+    void anUnackedMessageIsResentUnderItsIdAndShownOnce() {
+        lobby.said("a1", "are you there?", "2026-11-23T10:00:01.000Z");
+        lobby.failed("a1");
+        assertEquals(Timeline.State.FAILED, lobby.entries().getLast().state());
+        assertEquals(List.of("a1"), lobby.unacked().stream().map(Timeline.Entry::id).toList());
+
+        lobby.resending();
+        assertEquals(Timeline.State.PENDING, lobby.entries().getLast().state());
+        // The first send did reach Kafka after all: the replay brings it, and its resend's ack comes too.
+        assertTrue(lobby.receive(message("alice", "a1", 20)));
+        lobby.acked("a1", 20, "2026-11-23T10:00:02.000Z");
+        assertEquals(List.of("a1"), ids());
+    }
+
+    @Test
+    void theOldestAreForgottenPastTheCapacity() {
+        for (long seq = 1; seq <= 7; seq++) {
+            lobby.receive(message("bob", "b" + seq, seq));
+        }
+        assertEquals(List.of("b3", "b4", "b5", "b6", "b7"), ids());
+        assertEquals(3, lobby.firstSeq());
+    }
+
+    @Test
+    void aNoticeKeepsItsPlaceAfterTheMessagesShownBeforeIt() {
+        lobby.receive(message("bob", "b1", 10));
+        lobby.receive(message("bob", "b3", 30));
+        lobby.note("carol joined lobby", "2026-11-23T10:00:02.000Z");
+        // A message older than the notice, brought late by a replay, goes before it; a newer one after it.
+        assertTrue(lobby.receive(message("bob", "b2", 20)));
+        assertTrue(lobby.receive(message("bob", "b4", 40)));
+        assertEquals(List.of("b1", "b2", "b3", "carol joined lobby", "b4"),
+            lobby.entries().stream().map(e -> e.isNotice() ? e.text() : e.id()).toList());
+        assertEquals(40, lobby.lastSeq(), "a notice is no message");
+        assertEquals(10, lobby.firstSeq());
+    }
+
+    @Test
+    void aRetrySendsOnlyTheFailedMessagesAgain() {
+        lobby.said("a1", "first", "2026-11-23T10:00:01.000Z");
+        lobby.said("a2", "second", "2026-11-23T10:00:02.000Z");
+        lobby.failed("a1");
+        assertEquals(List.of("a1"), lobby.retryFailed().stream().map(Timeline.Entry::id).toList());
+        assertEquals(List.of(Timeline.State.PENDING, Timeline.State.PENDING),
+            lobby.entries().stream().map(Timeline.Entry::state).toList());
+        assertEquals(List.of(), lobby.retryFailed(), "nothing has failed any more");
+    }
+}
