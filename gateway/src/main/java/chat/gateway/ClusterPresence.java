@@ -98,6 +98,11 @@ final class ClusterPresence implements AutoCloseable {
         }
     }
 
+    /** Whether this gateway's lease, as last read from the presence topic, is live. */
+    boolean leaseLive() {
+        return running && state.isLive(incarnation);
+    }
+
     PresenceState state() {
         return state;
     }

@@ -33,14 +33,14 @@ final class Commands {
     private final Sessions sessions;
     private final LocalRooms localRooms;
     private final RecentIds recentIds;
-    private final GatewayStats stats;
+    private final GatewayMetrics metrics;
     private final Clock clock;
     private final Duration helloPatience;
     private final HistoryReplayer replayer;
     private final FanOut fanOut;
 
     Commands(String gatewayId, EventLog events, ClusterPresence presence, Sessions sessions, LocalRooms localRooms,
-             RecentIds recentIds, GatewayStats stats, Clock clock, Duration sendTimeout, HistoryReplayer replayer,
+             RecentIds recentIds, GatewayMetrics metrics, Clock clock, Duration sendTimeout, HistoryReplayer replayer,
              FanOut fanOut) {
         this.replayer = replayer;
         this.fanOut = fanOut;
@@ -50,7 +50,7 @@ final class Commands {
         this.sessions = sessions;
         this.localRooms = localRooms;
         this.recentIds = recentIds;
-        this.stats = stats;
+        this.metrics = metrics;
         this.clock = clock;
         // The claim's own send fails within the send timeout; reading it back takes moments more.
         this.helloPatience = sendTimeout.plusSeconds(5);
@@ -174,7 +174,7 @@ final class Commands {
             c.send(new ServerFrame.Ack(id, earlier.seq(), earlier.ts(), ref));
             return;
         }
-        stats.messageIn();
+        metrics.messageIn();
         c.expectAck(stream, id, ref);
         events.publish(event, (offset, failure) -> {
             if (failure == null) {

@@ -41,7 +41,7 @@ final class Connection {
     /** Run once, when the connection is over: gives back its place under the connection limits. */
     private final Runnable onEnd;
     private final Commands commands;
-    private final GatewayStats stats;
+    private final GatewayMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile CloseReason closeReason;
     private volatile String nick;
@@ -59,7 +59,7 @@ final class Connection {
     /** Messages said and not yet acked, by {@link #messageKey}. Guarded by itself for ack-before-message order. */
     private final Map<String, Pending> pendingAcks = new ConcurrentHashMap<>();
 
-    Connection(long id, Socket socket, GatewayConfig limits, Commands commands, GatewayStats stats, Runnable onEnd) {
+    Connection(long id, Socket socket, GatewayConfig limits, Commands commands, GatewayMetrics metrics, Runnable onEnd) {
         this.id = id;
         this.socket = socket;
         this.limits = limits;
@@ -68,7 +68,7 @@ final class Connection {
         // into the half that a replay waits to have free before it sends (awaitQueueRoom).
         this.replays = new Replays(this::sendLine, Math.max(1, limits.outboundQueueFrames() / 4));
         this.commands = commands;
-        this.stats = stats;
+        this.metrics = metrics;
         this.onEnd = onEnd;
     }
 
@@ -131,6 +131,11 @@ final class Connection {
     void start() {
         Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop);
         Thread.ofVirtual().name("conn-" + id + "-reader").start(this::readLoop);
+    }
+
+    /** Frames queued for the client and not yet written. */
+    int queuedFrames() {
+        return outbound.queued();
     }
 
     /** Queues a frame for the client; a client whose queue is full is cut off as a slow consumer. */
@@ -304,13 +309,13 @@ final class Connection {
 
     private void writeLoop() {
         try (OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65_536)) {
-            outbound.drainTo(out, stats);
+            outbound.drainTo(out, metrics);
         } catch (IOException | InterruptedException e) {
             close(CloseReason.IO_ERROR, null);
         } finally {
             closeSocket();
             CloseReason reason = closeReason;
-            stats.connectionClosed(reason == null ? CloseReason.IO_ERROR : reason);
+            metrics.connectionClosed(reason == null ? CloseReason.IO_ERROR : reason);
             onEnd.run();
             log.debug("connection {} ({}) closed: {}", id, nick, reason);
         }

@@ -20,8 +20,10 @@ final class EventLog implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
+    private final GatewayMetrics metrics;
 
-    EventLog(GatewayConfig config) {
+    EventLog(GatewayConfig config, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.producer = KafkaClients.producer(config, "events", "lz4");
         this.topic = config.topic();
     }
@@ -29,8 +31,14 @@ final class EventLog implements AutoCloseable {
     /** Sends the event; the outcome is told on the producer's thread, or on this one if the send fails at once. */
     void publish(ChatEvent event, Outcome outcome) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, EventCodec.key(event), EventCodec.encode(event));
+        long start = System.nanoTime();
         try {
-            producer.send(record, (metadata, error) -> outcome.done(error == null ? metadata.offset() : -1, error));
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    metrics.produced(start);
+                }
+                outcome.done(error == null ? metadata.offset() : -1, error);
+            });
         } catch (RuntimeException e) {
             outcome.done(-1, e);
         }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -38,7 +39,7 @@ final class FanOut implements AutoCloseable {
     private final LocalRooms localRooms;
     private final ClusterPresence presence;
     private final RecentIds recentIds;
-    private final GatewayStats stats;
+    private final GatewayMetrics metrics;
     private final HistoryReplayer replayer;
     /** Per partition, the offset of the record being handled or the next one: every record below it is delivered. */
     private final AtomicLongArray nextOffsets;
@@ -47,13 +48,13 @@ final class FanOut implements AutoCloseable {
     private volatile boolean running = true;
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
-           RecentIds recentIds, GatewayStats stats, HistoryReplayer replayer) {
+           RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer) {
         this.gatewayId = config.gatewayId();
         this.sessions = sessions;
         this.localRooms = localRooms;
         this.presence = presence;
         this.recentIds = recentIds;
-        this.stats = stats;
+        this.metrics = metrics;
         this.replayer = replayer;
         this.consumer = KafkaClients.consumer(config, "fanout", 2_000);
         List<TopicPartition> partitions = partitionsOf(config.topic(), Duration.ofSeconds(30));
@@ -139,7 +140,7 @@ final class FanOut implements AutoCloseable {
         boolean mine = gatewayId.equals(m.gateway());
         RecentIds.Seen earlier = recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(seq, m.ts()));
         if (earlier != null) {
-            stats.duplicateDropped();
+            metrics.duplicateDropped();
             Connection sender = mine ? sessions.byNick(m.from()) : null;
             if (sender != null) {
                 sender.ackIfPending(m.room(), m.id(), earlier.seq(), earlier.ts());
@@ -148,7 +149,9 @@ final class FanOut implements AutoCloseable {
         }
         ServerFrame.Message frame = new ServerFrame.Message(m.room(), m.from(), m.text(), m.id(), seq, m.ts());
         String line = FrameCodec.encode(frame);
-        for (Connection member : localRooms.members(m.room())) {
+        Set<Connection> members = localRooms.members(m.room());
+        metrics.messagesOut(members.size());
+        for (Connection member : members) {
             if (mine && m.from().equalsIgnoreCase(member.nick())) {
                 member.deliverOwn(m.room(), m.id(), seq, m.ts(), line);
             } else {
@@ -163,7 +166,7 @@ final class FanOut implements AutoCloseable {
         Connection sender = mine ? sessions.byNick(d.from()) : null;
         RecentIds.Seen earlier = recentIds.recordIfFirst(conversation, d.from(), d.id(), new RecentIds.Seen(seq, d.ts()));
         if (earlier != null) {
-            stats.duplicateDropped();
+            metrics.duplicateDropped();
             if (sender != null) {
                 sender.ackIfPending(conversation, d.id(), earlier.seq(), earlier.ts());
             }
@@ -172,10 +175,12 @@ final class FanOut implements AutoCloseable {
         String line = FrameCodec.encode(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts()));
         if (sender != null) {
             sender.deliverOwn(conversation, d.id(), seq, d.ts(), line);
+            metrics.messagesOut(1);
         }
         Connection addressee = sessions.byNick(d.to());
         if (addressee != null && addressee != sender) {
             addressee.sendLine(line);
+            metrics.messagesOut(1);
         }
     }
 

@@ -1,8 +1,12 @@
 package chat.gateway;
 
+import chat.admin.AdminServer;
+import chat.admin.Health;
+import chat.admin.ServiceMetrics;
 import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -14,6 +18,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +33,9 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
-    private final GatewayStats stats = new GatewayStats();
+    private final PrometheusMeterRegistry registry;
+    private final GatewayMetrics metrics;
+    private final AdminServer admin;
     private final Sessions sessions = new Sessions();
     private final EventLog events;
     private final ClusterPresence presence;
@@ -41,20 +49,24 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InterruptedException {
         this.config = config;
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.registry = ServiceMetrics.registry("gateway", config.gatewayId());
+        this.metrics = new GatewayMetrics(registry);
+        metrics.gaugeConnections(limits::open, this::queuedFrames, this::longestQueue);
         Topics.ensure(config);
         LocalRooms localRooms = new LocalRooms();
         RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
-        this.events = new EventLog(config);
+        this.events = new EventLog(config, metrics);
         this.presence = new ClusterPresence(config, sessions, localRooms, new SessionTokens(new SecureRandom()));
         presence.start(Duration.ofSeconds(30));
-        HistoryReplayer replayer = new HistoryReplayer(new HistoryClient(config.historyUrl(), config.historyTimeout()), stats);
-        this.fanOut = new FanOut(config, sessions, localRooms, presence, recentIds, stats, replayer);
-        this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, recentIds, stats, clock,
+        HistoryReplayer replayer = new HistoryReplayer(new HistoryClient(config.historyUrl(), config.historyTimeout()), metrics);
+        this.fanOut = new FanOut(config, sessions, localRooms, presence, recentIds, metrics, replayer);
+        this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, recentIds, metrics, clock,
             config.sendTimeout(), replayer, fanOut);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
         fanOut.start();
+        this.admin = AdminServer.start(config.adminHost(), config.adminPort(), registry, this::health);
         Thread.ofVirtual().name("acceptor-" + config.gatewayId()).start(this::acceptLoop);
     }
 
@@ -70,8 +82,39 @@ public final class Gateway implements AutoCloseable {
         return config.gatewayId();
     }
 
-    public GatewayStats stats() {
-        return stats;
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The port of {@code GET /health} and {@code GET /metrics}. */
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** Up while it accepts connections and its lease on the presence topic is live, so Kafka reads and writes. */
+    private Health health() {
+        boolean up = accepting && presence.leaseLive();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", up ? "up" : accepting ? "no presence lease" : "stopping");
+        details.put("gateway", config.gatewayId());
+        details.put("connections", limits.open());
+        return new Health(up, details);
+    }
+
+    private int queuedFrames() {
+        int queued = 0;
+        for (Connection c : sessions.all()) {
+            queued += c.queuedFrames();
+        }
+        return queued;
+    }
+
+    private int longestQueue() {
+        int longest = 0;
+        for (Connection c : sessions.all()) {
+            longest = Math.max(longest, c.queuedFrames());
+        }
+        return longest;
     }
 
     private void acceptLoop() {
@@ -86,14 +129,14 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
             InetAddress address = socket.getInetAddress();
-            stats.connectionOpened();
+            metrics.connectionOpened();
             if (!limits.tryOpen(address)) {
                 Thread.ofVirtual().name("refuse-" + address.getHostAddress()).start(() -> refuse(socket));
                 continue;
             }
             try {
                 socket.setTcpNoDelay(true);
-                Connection connection = new Connection(connectionIds.incrementAndGet(), socket, config, commands, stats,
+                Connection connection = new Connection(connectionIds.incrementAndGet(), socket, config, commands, metrics,
                     () -> limits.closed(address));
                 sessions.add(connection);
                 if (!accepting) {
@@ -108,7 +151,7 @@ public final class Gateway implements AutoCloseable {
                     // Already gone: nothing left to release.
                 }
                 limits.closed(address);
-                stats.connectionClosed(CloseReason.IO_ERROR);
+                metrics.connectionClosed(CloseReason.IO_ERROR);
             }
         }
     }
@@ -125,7 +168,7 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             log.debug("could not refuse a connection politely: {}", e.toString());
         } finally {
-            stats.connectionClosed(CloseReason.TOO_MANY_CONNECTIONS);
+            metrics.connectionClosed(CloseReason.TOO_MANY_CONNECTIONS);
         }
     }
 
@@ -146,6 +189,8 @@ public final class Gateway implements AutoCloseable {
         events.close(remaining(deadline.minusMillis(500)));
         presence.close();
         fanOut.close();
+        admin.close();
+        registry.close();
         log.info("gateway {} stopped", config.gatewayId());
     }
 

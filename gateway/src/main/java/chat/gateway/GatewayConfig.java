@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.admin.AdminServer;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.net.URI;
@@ -32,6 +33,8 @@ public record GatewayConfig(
     int maxConnectionsPerAddress,
     URI historyUrl,
     Duration historyTimeout,
+    String adminHost,
+    int adminPort,
     Duration shutdownGrace) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
@@ -69,7 +72,11 @@ public record GatewayConfig(
         HISTORY_URL("--history-url", "CHAT_HISTORY_URL", "http://127.0.0.1:7100",
             "base URL of the history service, asked for a room's messages on join and for older pages"),
         HISTORY_TIMEOUT("--history-timeout-ms", "GATEWAY_HISTORY_TIMEOUT_MS", "5000",
-            "how long the history service may take to answer before the client gets history unavailable");
+            "how long the history service may take to answer before the client gets history unavailable"),
+        ADMIN_HOST("--admin-host", "GATEWAY_ADMIN_HOST", null,
+            "address of the admin port, GET /health and GET /metrics (default: the gateway's --host)"),
+        ADMIN_PORT("--admin-port", "GATEWAY_ADMIN_PORT", null,
+            "the admin port (default: --port plus 1000, so 8001 for 7001; 0 picks a free one, as does --port 0)");
 
         private final String flag;
         private final String env;
@@ -129,6 +136,9 @@ public record GatewayConfig(
         if (historyTimeout.toMillis() < 100 || !("http".equals(historyUrl.getScheme()) || "https".equals(historyUrl.getScheme()))) {
             throw new IllegalArgumentException("the history URL must be http(s) and its timeout at least 100 ms");
         }
+        if (adminPort < 0 || adminPort > 65_535 || (adminPort == port && port != 0)) {
+            throw new IllegalArgumentException("the admin port must be 0 to 65535 and not the gateway's port");
+        }
         if (presenceTopic.equals(topic)) {
             throw new IllegalArgumentException("the presence topic must not be the chat topic");
         }
@@ -160,6 +170,8 @@ public record GatewayConfig(
                 values.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS),
                 values.url(Setting.HISTORY_URL),
                 values.millis(Setting.HISTORY_TIMEOUT),
+                values.isGiven(Setting.ADMIN_HOST) ? values.text(Setting.ADMIN_HOST) : values.text(Setting.HOST),
+                values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port),
                 Duration.ofSeconds(4));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -21,11 +21,11 @@ final class HistoryReplayer {
     private static final Duration CLIENT_PATIENCE = Duration.ofSeconds(30);
 
     private final HistoryClient history;
-    private final GatewayStats stats;
+    private final GatewayMetrics metrics;
 
-    HistoryReplayer(HistoryClient history, GatewayStats stats) {
+    HistoryReplayer(HistoryClient history, GatewayMetrics metrics) {
         this.history = history;
-        this.stats = stats;
+        this.metrics = metrics;
     }
 
     /**
@@ -75,7 +75,7 @@ final class HistoryReplayer {
             log.info("replay of {} to {} given up: {}", room, c.nick(), e.getMessage());
             c.replays().finishUnavailable(room, List.of(), ref);
         } catch (HistoryClient.Unavailable e) {
-            stats.historyFailed();
+            metrics.historyFailed();
             log.info("no history for {} in {}: {}", c.nick(), room, e.getMessage());
             c.replays().finishUnavailable(room, unsent, ref);
         } catch (InterruptedException e) {
@@ -112,7 +112,7 @@ final class HistoryReplayer {
                 answer = new ServerFrame.History(request.room(), request.with(), page.messages(), page.more(), false,
                     request.ref());
             } catch (HistoryClient.Unavailable e) {
-                stats.historyFailed();
+                metrics.historyFailed();
                 answer = new ServerFrame.History(request.room(), request.with(), List.of(), false, true, request.ref());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -28,6 +28,11 @@ final class Outbound {
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
+    /** Lines waiting to be written. */
+    int queued() {
+        return queue.size();
+    }
+
     /** Queues a line; false when the queue is full. */
     boolean offer(String line) {
         return queue.offer(line);
@@ -75,7 +80,7 @@ final class Outbound {
      * Writes queued lines to {@code out} until the end of the stream, several lines per flush when they queue up.
      * Returns normally at the end; throws when the socket fails.
      */
-    void drainTo(OutputStream out, GatewayStats stats) throws IOException, InterruptedException {
+    void drainTo(OutputStream out, GatewayMetrics metrics) throws IOException, InterruptedException {
         List<String> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
             batch.add(queue.take());
@@ -87,7 +92,7 @@ final class Outbound {
             for (String line : batch) {
                 if (line == END) {
                     out.flush();
-                    stats.framesOut(written);
+                    metrics.framesOut(written);
                     return;
                 }
                 out.write(line.getBytes(StandardCharsets.UTF_8));
@@ -95,7 +100,7 @@ final class Outbound {
                 written++;
             }
             out.flush();
-            stats.framesOut(written);
+            metrics.framesOut(written);
             batch.clear();
         }
     }

@@ -104,7 +104,7 @@ class AbuseLimitsIT {
             Duration flooded = Duration.between(floodStart, Instant.now());
             assertEquals(new ServerFrame.Bye("flooding", null), last.getLast());
             assertTrue(flooded.compareTo(Duration.ofSeconds(2)) >= 0, "cut off only after the cut-off: " + flooded);
-            assertEquals(1, gateway.stats().connectionsClosed(CloseReason.FLOODING));
+            assertEquals(1, gateway.metrics().connectionsClosed(CloseReason.FLOODING));
             assertTrue(said.size() >= 5, "the talker spoke through the flood: " + said.size());
 
             // The marker after the flood shows that nothing was missed, doubled or reordered in between.

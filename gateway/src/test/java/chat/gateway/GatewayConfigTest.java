@@ -45,6 +45,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theAdminPortIsTheGatewayPortPlus1000UnlessSet() throws Exception {
+        GatewayConfig beside = GatewayConfig.parse(new String[] {"--port", "7003", "--host", "0.0.0.0"}, Map.of());
+        assertEquals(8003, beside.adminPort());
+        assertEquals("0.0.0.0", beside.adminHost());
+        assertEquals(0, GatewayConfig.parse(new String[] {"--port", "0"}, Map.of()).adminPort());
+        GatewayConfig set = GatewayConfig.parse(new String[0], Map.of("GATEWAY_ADMIN_PORT", "9090",
+            "GATEWAY_ADMIN_HOST", "10.0.0.5"));
+        assertEquals(9090, set.adminPort());
+        assertEquals("10.0.0.5", set.adminHost());
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[] {"--admin-port", "7001"}, Map.of()));
+        assertTrue(assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[] {"--port", "65000"}, Map.of()))
+            .getMessage().contains("admin port"));
+    }
+
+    @Test
     void badInputIsExplained() {
         assertTrue(assertThrows(UsageException.class,
             () -> GatewayConfig.parse(new String[] {"--port", "seven"}, Map.of())).getMessage().contains("--port"));

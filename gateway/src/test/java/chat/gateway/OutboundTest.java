@@ -26,7 +26,7 @@ class OutboundTest {
         outbound.offer("{\"n\":2}");
         outbound.finish("bye");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        outbound.drainTo(out, new GatewayStats());
+        outbound.drainTo(out, new GatewayMetrics());
         assertEquals("{\"n\":1}\n{\"n\":2}\nbye\n", out.toString(StandardCharsets.UTF_8));
     }
 
@@ -38,10 +38,10 @@ class OutboundTest {
         outbound.offer("old-3");
         outbound.replaceWithLast("last");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        GatewayStats stats = new GatewayStats();
-        outbound.drainTo(out, stats);
+        GatewayMetrics metrics = new GatewayMetrics();
+        outbound.drainTo(out, metrics);
         assertEquals("last\n", out.toString(StandardCharsets.UTF_8));
-        assertEquals(1, stats.framesOut());
+        assertEquals(1, metrics.framesOut());
     }
 
     @Test
@@ -51,7 +51,7 @@ class OutboundTest {
         outbound.offer("backlog-2");
         outbound.finish("bye");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        outbound.drainTo(out, new GatewayStats());
+        outbound.drainTo(out, new GatewayMetrics());
         assertEquals("bye\n", out.toString(StandardCharsets.UTF_8));
     }
 
@@ -66,7 +66,7 @@ class OutboundTest {
 
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                outbound.drainTo(new ByteArrayOutputStream(), new GatewayStats());
+                outbound.drainTo(new ByteArrayOutputStream(), new GatewayMetrics());
             } catch (Exception e) {
                 throw new AssertionError(e);
             }

@@ -6,6 +6,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.ScrapedMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +41,7 @@ class SlowConsumerIT {
             String big = "z".repeat(3_900);
             int sent = 0;
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            while (gateway.stats().connectionsClosed(CloseReason.SLOW_CONSUMER) == 0) {
+            while (gateway.metrics().connectionsClosed(CloseReason.SLOW_CONSUMER) == 0) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new AssertionError("the stuck client was not cut off after " + sent + " messages");
                 }
@@ -58,6 +59,8 @@ class SlowConsumerIT {
             }
             assertEquals("last", got.getLast().id());
             assertStreamEnds(stuck.getInputStream());
+            assertEquals(1, ScrapedMetrics.scrape(gateway.adminPort())
+                .value("chat_gateway_connections_closed_total", "reason=\"slow_consumer\""), "the cut-off is counted");
         } finally {
             gateway.close();
         }

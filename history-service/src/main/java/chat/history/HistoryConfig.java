@@ -1,5 +1,6 @@
 package chat.history;
 
+import chat.admin.AdminServer;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.util.Map;
@@ -18,7 +19,9 @@ public record HistoryConfig(
     int dbReaders,
     String host,
     int port,
-    int batchMessages) {
+    int batchMessages,
+    String adminHost,
+    int adminPort) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
@@ -33,7 +36,11 @@ public record HistoryConfig(
         DB_READERS("--db-readers", "HISTORY_DB_READERS", "8", "database connections that serve queries"),
         HOST("--host", "HISTORY_HOST", "127.0.0.1", "address of the HTTP query API"),
         PORT("--port", "HISTORY_PORT", "7100", "port of the HTTP query API (0 picks a free one)"),
-        BATCH("--batch", "HISTORY_BATCH", "5000", "most messages written in one database transaction");
+        BATCH("--batch", "HISTORY_BATCH", "5000", "most messages written in one database transaction"),
+        ADMIN_HOST("--admin-host", "HISTORY_ADMIN_HOST", null,
+            "address of the admin port, GET /health and GET /metrics (default: --host)"),
+        ADMIN_PORT("--admin-port", "HISTORY_ADMIN_PORT", null,
+            "the admin port (default: --port plus 1000, so 8100 for 7100; 0 picks a free one, as does --port 0)");
 
         private final String flag;
         private final String env;
@@ -75,6 +82,9 @@ public record HistoryConfig(
         if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("the database URL must start with jdbc:sqlite: or jdbc:postgresql:");
         }
+        if (adminPort < 0 || adminPort > 65_535 || (adminPort == port && port != 0)) {
+            throw new IllegalArgumentException("the admin port must be 0 to 65535 and not the query API's port");
+        }
         if (dbReaders < 1 || batchMessages < 1) {
             throw new IllegalArgumentException("db readers and batch must be at least 1");
         }
@@ -86,6 +96,7 @@ public record HistoryConfig(
     public static HistoryConfig parse(String[] args, Map<String, String> env) throws UsageException {
         SettingValues<Setting> values = SettingValues.parse(Setting.class, args, env);
         try {
+            int port = values.integer(Setting.PORT);
             return new HistoryConfig(
                 values.text(Setting.KAFKA),
                 values.text(Setting.TOPIC),
@@ -95,8 +106,10 @@ public record HistoryConfig(
                 values.text(Setting.DB_PASSWORD),
                 values.integer(Setting.DB_READERS),
                 values.text(Setting.HOST),
-                values.integer(Setting.PORT),
-                values.integer(Setting.BATCH));
+                port,
+                values.integer(Setting.BATCH),
+                values.isGiven(Setting.ADMIN_HOST) ? values.text(Setting.ADMIN_HOST) : values.text(Setting.HOST),
+                values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -1,10 +1,13 @@
 package chat.history;
 
+import chat.admin.AdminServer;
+import chat.admin.ServiceMetrics;
 import chat.history.api.HistoryApi;
 import chat.history.ingest.Ingest;
 import chat.history.store.HistoryStore;
 import chat.history.store.JdbcHistoryStore;
 import chat.history.store.StoreException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 
 /** A running history service: the store, the ingest that fills it, and the query API that reads it. */
@@ -12,23 +15,36 @@ public final class HistoryService implements AutoCloseable {
     private final HistoryStore store;
     private final Ingest ingest;
     private final HistoryApi api;
+    private final AdminServer admin;
+    private final PrometheusMeterRegistry registry;
 
-    private HistoryService(HistoryStore store, Ingest ingest, HistoryApi api) {
+    private HistoryService(HistoryStore store, Ingest ingest, HistoryApi api, AdminServer admin,
+                           PrometheusMeterRegistry registry) {
         this.store = store;
         this.ingest = ingest;
         this.api = api;
+        this.admin = admin;
+        this.registry = registry;
     }
 
-    /** Opens (and migrates) the database, starts reading the topic and serving queries. */
+    /** Opens (and migrates) the database, starts reading the topic, serving queries and the admin port. */
     public static HistoryService start(HistoryConfig config) throws StoreException, IOException {
+        PrometheusMeterRegistry registry = ServiceMetrics.registry("history", config.group());
         HistoryStore store = JdbcHistoryStore.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbReaders());
         Ingest ingest = null;
+        HistoryApi api = null;
         try {
-            ingest = new Ingest(config, store);
-            HistoryApi api = HistoryApi.start(config.host(), config.port(), store, ingest);
+            ingest = new Ingest(config, store, registry);
+            api = HistoryApi.start(config.host(), config.port(), store, ingest, registry);
+            Ingest reading = ingest;
+            AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), registry,
+                () -> HistoryApi.health(reading.status()));
             ingest.start();
-            return new HistoryService(store, ingest, api);
+            return new HistoryService(store, ingest, api, admin, registry);
         } catch (IOException | RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
             if (ingest != null) {
                 ingest.close();
             }
@@ -42,6 +58,11 @@ public final class HistoryService implements AutoCloseable {
         return api.port();
     }
 
+    /** The port of {@code GET /health} and {@code GET /metrics}. */
+    public int adminPort() {
+        return admin.port();
+    }
+
     public Ingest.Status status() {
         return ingest.status();
     }
@@ -49,8 +70,10 @@ public final class HistoryService implements AutoCloseable {
     /** Stops serving, then stops reading (the transaction in flight completes), then closes the database. */
     @Override
     public void close() {
+        admin.close();
         api.close();
         ingest.close();
         store.close();
+        registry.close();
     }
 }

@@ -20,6 +20,16 @@ class HistoryConfigTest {
         assertEquals("jdbc:sqlite:data/history.db", config.dbUrl());
         assertEquals("127.0.0.1", config.host());
         assertEquals(7100, config.port());
+        assertEquals(8100, config.adminPort());
+        assertEquals("127.0.0.1", config.adminHost());
+    }
+
+    @Test
+    void theAdminPortFollowsThePortUnlessSet() throws Exception {
+        assertEquals(8200, HistoryConfig.parse(new String[] {"--port", "7200"}, Map.of()).adminPort());
+        assertEquals(0, HistoryConfig.parse(new String[] {"--port", "0"}, Map.of()).adminPort());
+        assertEquals(9100, HistoryConfig.parse(new String[0], Map.of("HISTORY_ADMIN_PORT", "9100")).adminPort());
+        assertThrows(UsageException.class, () -> HistoryConfig.parse(new String[] {"--admin-port", "7100"}, Map.of()));
     }
 
     @Test

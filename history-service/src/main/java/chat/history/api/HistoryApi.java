@@ -1,5 +1,6 @@
 package chat.history.api;
 
+import chat.admin.Health;
 import chat.history.ingest.Ingest;
 import chat.history.store.HistoryStore;
 import chat.history.store.StoreException;
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,10 +21,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,19 +51,23 @@ public final class HistoryApi implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HistoryStore store;
     private final Ingest ingest;
+    private final Timer reads;
 
-    private HistoryApi(HttpServer server, HistoryStore store, Ingest ingest) {
+    private HistoryApi(HttpServer server, HistoryStore store, Ingest ingest, MeterRegistry registry) {
         this.server = server;
         this.store = store;
         this.ingest = ingest;
+        this.reads = Timer.builder("chat.history.db.read")
+            .description("one page read from the database for a query").publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    public static HistoryApi start(String host, int port, HistoryStore store, Ingest ingest) throws IOException {
+    public static HistoryApi start(String host, int port, HistoryStore store, Ingest ingest, MeterRegistry registry)
+        throws IOException {
         // The JDK's server writes a response's headers and body apart; with Nagle's algorithm on, a body that does not
         // fill a segment waits for the client's delayed ACK, some 40 ms.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        HistoryApi api = new HistoryApi(server, store, ingest);
+        HistoryApi api = new HistoryApi(server, store, ingest, registry);
         server.createContext("/", api::handle);
         server.setExecutor(api.executor);
         server.start();
@@ -122,15 +131,20 @@ public final class HistoryApi implements AutoCloseable {
     }
 
     private void health(HttpExchange exchange) throws IOException {
-        Ingest.Status status = ingest.status();
-        ObjectNode body = JSON.createObjectNode()
-            .put("status", status.reading() ? "reading" : "not reading")
-            .put("lag", status.lag())
-            .put("partitions", status.partitionsAssigned());
+        Health health = health(ingest.status());
+        respond(exchange, health.up() ? 200 : 503, JSON.writeValueAsString(health.details()));
+    }
+
+    /** The service's health, the same on this API's port and on the admin port: up while it reads the topic. */
+    public static Health health(Ingest.Status status) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", status.reading() ? "reading" : "not reading");
+        details.put("lag", status.lag());
+        details.put("partitions", status.partitionsAssigned());
         if (status.problem() != null) {
-            body.put("problem", status.problem());
+            details.put("problem", status.problem());
         }
-        respond(exchange, status.reading() ? 200 : 503, JSON.writeValueAsString(body));
+        return new Health(status.reading(), details);
     }
 
     private void page(HttpExchange exchange, String stream)
@@ -150,7 +164,9 @@ public final class HistoryApi implements AutoCloseable {
             throw new Refusal(503, "the history has not read the topic up to seq " + before + " of this stream yet");
         }
         int pageSize = limit == null ? Limits.DEFAULT_HISTORY_PAGE : limit.intValue();
+        long start = System.nanoTime();
         HistoryPage page = store.read(stream, after, before, pageSize);
+        reads.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         respond(exchange, 200, FrameCodec.encode(page));
     }
 

@@ -6,6 +6,10 @@ import chat.history.store.StoreException;
 import chat.history.store.StoredMessage;
 import chat.protocol.ChatEvent;
 import chat.protocol.EventCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +61,8 @@ public final class Ingest implements AutoCloseable {
     private final HistoryStore store;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
+    private final Counter ingested;
+    private final Timer writes;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Signalled after every transaction, for {@link #awaitStored}. */
@@ -68,9 +74,19 @@ public final class Ingest implements AutoCloseable {
     private volatile int partitionCount;
     private volatile String problem = "starting";
 
-    public Ingest(HistoryConfig config, HistoryStore store) {
+    public Ingest(HistoryConfig config, HistoryStore store, MeterRegistry registry) {
         this.topic = config.topic();
         this.store = store;
+        this.ingested = Counter.builder("chat.history.messages.ingested")
+            .description("messages and DMs read from the topic and written to the database (a duplicate adds no row)")
+            .register(registry);
+        this.writes = Timer.builder("chat.history.db.write")
+            .description("one database transaction of a poll's messages and positions")
+            .publishPercentiles(0.5, 0.99).register(registry);
+        Gauge.builder("chat.history.lag.messages", this, i -> i.lag)
+            .description("messages in the assigned partitions not yet read").register(registry);
+        Gauge.builder("chat.history.reading", this, i -> i.status().reading() ? 1 : 0)
+            .description("1 while the service reads the topic, 0 otherwise").register(registry);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
@@ -196,7 +212,10 @@ public final class Ingest implements AutoCloseable {
         Duration backoff = Duration.ofMillis(100);
         while (running) {
             try {
+                long start = System.nanoTime();
                 store.append(topic, messages, nextOffsets);
+                writes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                ingested.increment(messages.size());
                 problem = null;
                 break;
             } catch (StoreException e) {

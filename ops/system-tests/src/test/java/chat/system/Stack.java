@@ -47,7 +47,7 @@ final class Stack {
 
     static List<String> historyArgs(String kafka, String topic, String dbUrl, int port) {
         return List.of("--kafka", kafka, "--topic", topic, "--group", topic + "-history", "--db-url", dbUrl,
-            "--port", Integer.toString(port));
+            "--port", Integer.toString(port), "--admin-port", "0");
     }
 
     static HistoryService history(String kafka, String topic, String dbUrl) {
