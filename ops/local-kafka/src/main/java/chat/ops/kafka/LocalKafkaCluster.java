@@ -10,10 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A KRaft Kafka cluster of one or three combined broker+controller nodes on 127.0.0.1, each node a child process
@@ -130,11 +130,8 @@ public final class LocalKafkaCluster implements AutoCloseable {
     }
 
     private static String clusterId() {
-        // The same shape StorageTool random-uuid prints: a type-4 UUID in unpadded URL-safe base64.
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        // Kafka's own random id, which never starts with '-': StorageTool would read such an id after -t as an option.
+        return Uuid.randomUuid().toString();
     }
 
     private Path nodeDir(int node) {
@@ -178,6 +175,16 @@ public final class LocalKafkaCluster implements AutoCloseable {
         return config;
     }
 
+    /** The last lines of a log, for an error message that must explain itself after its directory is gone. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     private void format(Path config, String clusterId) {
         List<String> args = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
             config.toString(), "--ignore-formatted"));
@@ -189,7 +196,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
             Process format = java(args).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 format.destroyForcibly();
-                throw new IllegalStateException("formatting Kafka storage failed; see " + log);
+                throw new IllegalStateException("formatting Kafka storage failed; " + log + " ends:\n" + tail(log));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
