@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.settings.UsageException;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -28,8 +29,9 @@ public final class GatewayMain {
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
-        } catch (RuntimeException e) {
-            log.error("gateway {} could not start: {}", config.gatewayId(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // A port in use, most often: say which, and exit rather than leave Kafka threads running.
+            log.error("gateway {} could not start: {}", config.gatewayId(), e.toString());
             System.exit(1);
             return;
         }

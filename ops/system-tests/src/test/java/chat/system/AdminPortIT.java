@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,9 @@ class AdminPortIT {
              ChatTestClient bob = ChatTestClient.login(gw2.port(), "bob")) {
             alice.join("lobby");
             bob.join("lobby");
+            // Once a message of the room is acked and delivered, every earlier produce and delivery is counted.
+            Stack.sayAndAwaitAcks(alice, "lobby", "before", 1);
+            bob.messages("lobby", 1);
             ScrapedMetrics sender = ScrapedMetrics.scrape(gw1.adminPort());
             ScrapedMetrics receiver = ScrapedMetrics.scrape(gw2.adminPort());
             ScrapedMetrics store = ScrapedMetrics.scrape(history.adminPort());
@@ -82,9 +86,14 @@ class AdminPortIT {
         assertEquals(200, gateway.statusCode());
         assertTrue(gateway.body().contains("\"status\":\"up\"") && gateway.body().contains("\"gateway\":\"gw1\""),
             gateway.body());
-        HttpResponse<String> store = ScrapedMetrics.get(history.adminPort(), "/health");
-        assertEquals(200, store.statusCode());
-        assertTrue(store.body().contains("\"status\":\"reading\""), store.body());
+        // The history service is up once it has polled the topic, a moment after it starts.
+        HttpResponse<String> store;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((store = ScrapedMetrics.get(history.adminPort(), "/health")).statusCode() != 200) {
+            assertEquals(503, store.statusCode(), store.body());
+            assertTrue(System.nanoTime() < deadline, "the history service never said it reads: " + store.body());
+        }
+        assertTrue(store.body().startsWith("{\"status\":\"reading\",\"lag\":"), store.body());
 
         assertEquals(404, ScrapedMetrics.get(gw1.adminPort(), "/rooms").statusCode());
         HttpResponse<String> post = ScrapedMetrics.send(HttpRequest.newBuilder(
