@@ -8,23 +8,34 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** The meter registry of one running service, with the JVM's own meters bound to it. */
-public final class ServiceMetrics {
-    private ServiceMetrics() {}
+/**
+ * The meter registry of one running service, with the JVM's own meters bound to it. Closing it stops listening to
+ * the JVM's GC notifications, which would otherwise keep the registry alive as long as the process. Thread-safe.
+ */
+public final class ServiceMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /**
-     * A registry whose every meter is tagged with the service ({@code gateway}, {@code history}) and the instance
-     * (the gateway's id), so that one Prometheus query can sum or tell apart the instances.
+     * Every meter is tagged with the service ({@code gateway}, {@code history}) and the instance (the gateway's id),
+     * so that one Prometheus query can sum or tell apart the instances.
      */
-    public static PrometheusMeterRegistry registry(String service, String instance) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    public ServiceMetrics(String service, String instance) {
         registry.config().commonTags("service", service, "instance_id", instance);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        // Listens to GC notifications for the life of the process, as the registry lives.
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 }

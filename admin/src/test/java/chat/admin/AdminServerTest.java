@@ -19,19 +19,21 @@ import org.junit.jupiter.api.Test;
 class AdminServerTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicBoolean up = new AtomicBoolean(true);
+    private ServiceMetrics metrics;
     private PrometheusMeterRegistry registry;
     private AdminServer admin;
 
     @BeforeEach
     void start() throws Exception {
-        registry = ServiceMetrics.registry("test", "t1");
+        metrics = new ServiceMetrics("test", "t1");
+        registry = metrics.registry();
         admin = AdminServer.start("127.0.0.1", 0, registry, () -> new Health(up.get(), Map.of("status", up.get() ? "up" : "down")));
     }
 
     @AfterEach
     void stop() {
         admin.close();
-        registry.close();
+        metrics.close();
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {

@@ -6,7 +6,6 @@ import chat.admin.ServiceMetrics;
 import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -33,7 +32,7 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
-    private final PrometheusMeterRegistry registry;
+    private final ServiceMetrics serviceMetrics;
     private final GatewayMetrics metrics;
     private final AdminServer admin;
     private final Sessions sessions = new Sessions();
@@ -49,8 +48,8 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config, Clock clock) throws IOException, InterruptedException {
         this.config = config;
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
-        this.registry = ServiceMetrics.registry("gateway", config.gatewayId());
-        this.metrics = new GatewayMetrics(registry);
+        this.serviceMetrics = new ServiceMetrics("gateway", config.gatewayId());
+        this.metrics = new GatewayMetrics(serviceMetrics.registry());
         metrics.gaugeConnections(limits::open, this::queuedFrames, this::longestQueue);
         Topics.ensure(config);
         LocalRooms localRooms = new LocalRooms();
@@ -66,7 +65,7 @@ public final class Gateway implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
         fanOut.start();
-        this.admin = AdminServer.start(config.adminHost(), config.adminPort(), registry, this::health);
+        this.admin = AdminServer.start(config.adminHost(), config.adminPort(), serviceMetrics.registry(), this::health);
         Thread.ofVirtual().name("acceptor-" + config.gatewayId()).start(this::acceptLoop);
     }
 
@@ -190,7 +189,7 @@ public final class Gateway implements AutoCloseable {
         presence.close();
         fanOut.close();
         admin.close();
-        registry.close();
+        serviceMetrics.close();
         log.info("gateway {} stopped", config.gatewayId());
     }
 

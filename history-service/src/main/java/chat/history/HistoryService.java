@@ -16,21 +16,22 @@ public final class HistoryService implements AutoCloseable {
     private final Ingest ingest;
     private final HistoryApi api;
     private final AdminServer admin;
-    private final PrometheusMeterRegistry registry;
+    private final ServiceMetrics metrics;
 
     private HistoryService(HistoryStore store, Ingest ingest, HistoryApi api, AdminServer admin,
-                           PrometheusMeterRegistry registry) {
+                           ServiceMetrics metrics) {
         this.store = store;
         this.ingest = ingest;
         this.api = api;
         this.admin = admin;
-        this.registry = registry;
+        this.metrics = metrics;
     }
 
     /** Opens (and migrates) the database, starts reading the topic, serving queries and the admin port. */
     public static HistoryService start(HistoryConfig config) throws StoreException, IOException {
-        PrometheusMeterRegistry registry = ServiceMetrics.registry("history", config.group());
         HistoryStore store = JdbcHistoryStore.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbReaders());
+        ServiceMetrics metrics = new ServiceMetrics("history", config.group());
+        PrometheusMeterRegistry registry = metrics.registry();
         Ingest ingest = null;
         HistoryApi api = null;
         try {
@@ -40,7 +41,7 @@ public final class HistoryService implements AutoCloseable {
             AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), registry,
                 () -> HistoryApi.health(reading.status()));
             ingest.start();
-            return new HistoryService(store, ingest, api, admin, registry);
+            return new HistoryService(store, ingest, api, admin, metrics);
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
@@ -49,6 +50,7 @@ public final class HistoryService implements AutoCloseable {
                 ingest.close();
             }
             store.close();
+            metrics.close();
             throw e;
         }
     }
@@ -74,6 +76,6 @@ public final class HistoryService implements AutoCloseable {
         api.close();
         ingest.close();
         store.close();
-        registry.close();
+        metrics.close();
     }
 }
