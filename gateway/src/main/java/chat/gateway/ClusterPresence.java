@@ -58,6 +58,8 @@ final class ClusterPresence implements AutoCloseable {
     private final Thread heartbeat;
     private volatile String incarnation;
     private volatile boolean running = true;
+    /** When Kafka last acknowledged a heartbeat of this gateway's, in {@link System#nanoTime()}. */
+    private volatile long lastHeartbeatWritten = System.nanoTime();
 
     ClusterPresence(GatewayConfig config, Sessions sessions, LocalRooms localRooms, SessionTokens tokens) {
         this.gatewayId = config.gatewayId();
@@ -98,9 +100,14 @@ final class ClusterPresence implements AutoCloseable {
         }
     }
 
-    /** Whether this gateway's lease, as last read from the presence topic, is live. */
+    /**
+     * Whether this gateway can hold sessions: its lease, as last read from the presence topic, is live, and Kafka took
+     * one of its heartbeats within a lease. While Kafka is unreachable the lease read from the log does not run down
+     * (no log time passes), so the heartbeats written tell what the log cannot.
+     */
     boolean leaseLive() {
-        return running && state.isLive(incarnation);
+        return running && state.isLive(incarnation)
+            && System.nanoTime() - lastHeartbeatWritten < PresenceState.LEASE.toNanos();
     }
 
     PresenceState state() {
@@ -164,11 +171,17 @@ final class ClusterPresence implements AutoCloseable {
     }
 
     private void publish(PresenceRecord record, Consumer<Exception> onFailure) {
+        publish(record, () -> { }, onFailure);
+    }
+
+    private void publish(PresenceRecord record, Runnable onWritten, Consumer<Exception> onFailure) {
         ProducerRecord<byte[], byte[]> out =
             new ProducerRecord<>(topic, 0, PresenceCodec.key(record), PresenceCodec.encode(record));
         try {
             producer.send(out, (metadata, error) -> {
-                if (error != null) {
+                if (error == null) {
+                    onWritten.run();
+                } else {
                     log.warn("presence record not written: {}", error.toString());
                     onFailure.accept(error);
                 }
@@ -184,7 +197,8 @@ final class ClusterPresence implements AutoCloseable {
     private void beat() {
         while (running) {
             String current = incarnation;
-            publish(new PresenceRecord.Heartbeat(gatewayId, current, !state.isLive(current)), failure -> { });
+            publish(new PresenceRecord.Heartbeat(gatewayId, current, !state.isLive(current)),
+                () -> lastHeartbeatWritten = System.nanoTime(), failure -> { });
             try {
                 Thread.sleep(PresenceState.HEARTBEAT_INTERVAL);
             } catch (InterruptedException e) {

@@ -1,25 +1,31 @@
 package chat.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.ops.kafka.LocalKafkaCluster;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.ScrapedMetrics;
 import chat.testkit.TestKafka;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With Kafka stopped, a message and a new hello are refused with unavailable, nothing is acked and no nick handed out;
- * once Kafka is back, the resend lands and the sessions that were open still hold their nicks.
+ * With Kafka stopped, a message and a new hello are refused with unavailable, nothing is acked and no nick handed out,
+ * and the gateway's health says so; once Kafka is back, the resend lands, the sessions that were open still hold their
+ * nicks, and the gateway is healthy again.
  */
 class KafkaOutageIT {
 
     @Test
-    void aSayWhileKafkaIsDownGetsUnavailableAndTheResendIsDeliveredOnceKafkaIsBack(@TempDir Path dir) {
+    void aSayWhileKafkaIsDownGetsUnavailableAndTheResendIsDeliveredOnceKafkaIsBack(@TempDir Path dir) throws Exception {
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
             Gateway gateway = TestGateways.startOn(kafka.bootstrapServers(), "outage", TestGateways.freshTopic(),
                 "--send-timeout-ms", "3000");
@@ -42,12 +48,14 @@ class KafkaOutageIT {
                     assertEquals(ErrorCode.UNAVAILABLE, refused.code(), "no nick is handed out without the log");
                     assertEquals("h", refused.ref());
                 }
+                awaitHealth(gateway, 503, "no presence lease");
 
                 kafka.startBroker(1);
                 ServerFrame.Ack ack = resendUntilAcked(alice);
                 ServerFrame.Message delivered = alice.nextMatching(ServerFrame.Message.class, m -> m.id().equals("d1"));
                 assertEquals(ack.seq(), delivered.seq());
                 assertEquals("during", delivered.text());
+                awaitHealth(gateway, 200, "up");
                 try (ChatTestClient impostor = ChatTestClient.connect(gateway.port())) {
                     impostor.send(new ClientFrame.Hello("alice", 1, null, null));
                     assertEquals(ErrorCode.NICK_TAKEN, impostor.next(ServerFrame.Error.class).code(),
@@ -57,6 +65,20 @@ class KafkaOutageIT {
                 gateway.close();
             }
         }
+    }
+
+    /** Waits until the gateway's admin port answers {@code /health} with this status; it may take a lease. */
+    private static void awaitHealth(Gateway gateway, int status, String word) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        HttpResponse<String> health;
+        while ((health = ScrapedMetrics.get(gateway.adminPort(), "/health")).statusCode() != status) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("/health never answered " + status + "; it says " + health.body());
+            }
+            // The poll's interval, as a health checker's: the condition itself is the status answered.
+            Thread.sleep(50);
+        }
+        assertTrue(health.body().contains("\"status\":\"" + word + "\""), health.body());
     }
 
     /** Kafka's leader may take a moment to be elected after the restart: each refusal is answered with a resend. */
