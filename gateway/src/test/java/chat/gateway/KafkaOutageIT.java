@@ -8,7 +8,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
-import chat.testkit.ScrapedMetrics;
+import chat.testkit.LocalHttp;
 import chat.testkit.TestKafka;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -71,7 +71,7 @@ class KafkaOutageIT {
     private static void awaitHealth(Gateway gateway, int status, String word) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         HttpResponse<String> health;
-        while ((health = ScrapedMetrics.get(gateway.adminPort(), "/health")).statusCode() != status) {
+        while ((health = LocalHttp.get(gateway.adminPort(), "/health")).statusCode() != status) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("/health never answered " + status + "; it says " + health.body());
             }

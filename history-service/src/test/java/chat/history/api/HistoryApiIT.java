@@ -7,14 +7,11 @@ import chat.history.HistoryConfig;
 import chat.history.HistoryService;
 import chat.protocol.ChatEvent;
 import chat.protocol.EventCodec;
+import chat.testkit.LocalHttp;
 import chat.testkit.TestDatabase;
 import chat.testkit.TestKafka;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The query API over a real topic and database: pages, conversations, health, and a clear error for bad requests. */
 class HistoryApiIT {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     @TempDir
     static Path dir;
     private static HistoryService service;
@@ -68,13 +64,11 @@ class HistoryApiIT {
         service.close();
     }
 
-    private static HttpResponse<String> request(String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
-            .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> request(String method, String path) {
+        return LocalHttp.send(method, service.port(), path);
     }
 
-    private static HttpResponse<String> get(String path) throws Exception {
+    private static HttpResponse<String> get(String path) {
         return request("GET", path);
     }
 

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.gateway.Gateway;
 import chat.history.HistoryService;
 import chat.testkit.ChatTestClient;
+import chat.testkit.LocalHttp;
 import chat.testkit.ScrapedMetrics;
 import chat.testkit.TestKafka;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,22 +81,21 @@ class AdminPortIT {
 
     @Test
     void healthSaysUpAndAnythingElseIsRefused() {
-        HttpResponse<String> gateway = ScrapedMetrics.get(gw1.adminPort(), "/health");
+        HttpResponse<String> gateway = LocalHttp.get(gw1.adminPort(), "/health");
         assertEquals(200, gateway.statusCode());
         assertTrue(gateway.body().contains("\"status\":\"up\"") && gateway.body().contains("\"gateway\":\"gw1\""),
             gateway.body());
         // The history service is up once it has polled the topic, a moment after it starts.
         HttpResponse<String> store;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while ((store = ScrapedMetrics.get(history.adminPort(), "/health")).statusCode() != 200) {
+        while ((store = LocalHttp.get(history.adminPort(), "/health")).statusCode() != 200) {
             assertEquals(503, store.statusCode(), store.body());
             assertTrue(System.nanoTime() < deadline, "the history service never said it reads: " + store.body());
         }
         assertTrue(store.body().startsWith("{\"status\":\"reading\",\"lag\":"), store.body());
 
-        assertEquals(404, ScrapedMetrics.get(gw1.adminPort(), "/rooms").statusCode());
-        HttpResponse<String> post = ScrapedMetrics.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + history.adminPort() + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(404, LocalHttp.get(gw1.adminPort(), "/rooms").statusCode());
+        HttpResponse<String> post = LocalHttp.send("POST", history.adminPort(), "/metrics");
         assertEquals(405, post.statusCode());
     }
 

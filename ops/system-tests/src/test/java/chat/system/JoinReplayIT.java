@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.gateway.Gateway;
 import chat.history.HistoryService;
 import chat.protocol.ClientFrame;
+import chat.protocol.FrameCodec;
 import chat.protocol.HistoryPage;
+import chat.protocol.Limits;
+import chat.protocol.LineReader;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.ScrapedMetrics;
 import chat.testkit.TestKafka;
-import chat.protocol.FrameCodec;
-import chat.protocol.LineReader;
-import chat.protocol.Limits;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -184,14 +185,18 @@ class JoinReplayIT {
             Stack.awaitIngested(history.port(), "lobby", last);
 
             // About 6 MB of history, far more than a queue of 8 frames and the sockets' buffers hold, to a client that
-            // reads nothing for a while after its join.
+            // reads nothing until the replay has to wait for it: a replay only queues history while half the queue is
+            // free, so a queue more than half full means the replay is waiting on the client.
             carol.setReceiveBufferSize(4_096);
             carol.connect(new InetSocketAddress("127.0.0.1", narrow.port()));
             OutputStream out = carol.getOutputStream();
             out.write((FrameCodec.encode(new ClientFrame.Hello("carol", 1, null, null)) + "\n"
                 + FrameCodec.encode(new ClientFrame.Join("lobby", -1L, "j")) + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            Thread.sleep(3_000);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (ScrapedMetrics.scrape(narrow.adminPort()).value("chat_gateway_outbound_queue_frames_max") <= 4) {
+                assertTrue(System.nanoTime() < deadline, "the replay never filled carol's queue");
+            }
 
             LineReader in = new LineReader(carol.getInputStream(), Limits.MAX_SERVER_LINE_BYTES);
             List<String> replayed = new ArrayList<>();

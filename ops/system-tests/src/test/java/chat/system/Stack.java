@@ -10,10 +10,7 @@ import chat.protocol.HistoryPage;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.JavaProcess;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import chat.testkit.LocalHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.UUID;
 
 /** Starts the parts of the chat for a test: gateways and history services on free ports, on one topic. */
 final class Stack {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Stack() {}
 
@@ -74,15 +70,7 @@ final class Stack {
 
     /** GET on the history API: the status and the body. */
     static HttpResponse<String> get(int historyPort, String pathAndQuery) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(historyUrl(historyPort) + pathAndQuery))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError("the history service did not answer " + pathAndQuery, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return LocalHttp.get(historyPort, pathAndQuery);
     }
 
     /** Every stored message of a room, oldest first, read page by page through the API. */

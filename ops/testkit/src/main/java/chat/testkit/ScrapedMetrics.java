@@ -1,11 +1,6 @@
 package chat.testkit;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +9,6 @@ import java.util.List;
  * and labels. Immutable.
  */
 public final class ScrapedMetrics {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     private record Sample(String name, String labels, double value) {}
 
     private final String text;
@@ -40,27 +33,11 @@ public final class ScrapedMetrics {
 
     /** Scrapes {@code http://127.0.0.1:PORT/metrics}; fails the test unless it answers 200. */
     public static ScrapedMetrics scrape(int adminPort) {
-        HttpResponse<String> response = get(adminPort, "/metrics");
+        HttpResponse<String> response = LocalHttp.get(adminPort, "/metrics");
         if (response.statusCode() != 200) {
             throw new AssertionError("/metrics answered " + response.statusCode() + ": " + response.body());
         }
         return new ScrapedMetrics(response.body());
-    }
-
-    /** GET on an admin port: the status and the body. */
-    public static HttpResponse<String> get(int adminPort, String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path)).GET());
-    }
-
-    public static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError("the admin port did not answer " + request.build().uri(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     /**
