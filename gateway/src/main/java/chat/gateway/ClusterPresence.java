@@ -6,15 +6,12 @@ import chat.gateway.presence.PresenceState;
 import chat.gateway.presence.PresenceState.Change;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
-import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * This gateway's part in cluster-wide presence. It writes claims, releases, memberships and heartbeats to the
  * presence topic, replays the whole topic at start-up, and then follows it on one thread that applies each record to
  * the {@link PresenceState} and acts on what changed for this gateway: it answers {@code hello} once the claim is
- * decided, closes a connection whose session was resumed elsewhere, tells local members who left with a gateway that
- * died, and closes its own sessions if its lease lapsed. That thread only queues frames; it never touches a socket.
+ * decided, closes a connection whose session was resumed elsewhere, hands the sessions that ended to the fan-out
+ * (which shows them leaving their rooms), and closes its own sessions if its lease lapsed. That thread only queues frames; it never touches a socket.
  * Thread-safe.
  */
 final class ClusterPresence implements AutoCloseable {
@@ -57,6 +54,7 @@ final class ClusterPresence implements AutoCloseable {
     private final Thread follower;
     private final Thread heartbeat;
     private volatile String incarnation;
+    private volatile Consumer<RoomMembers.News> news = n -> { };
     private volatile boolean running = true;
     /** When Kafka last acknowledged a heartbeat of this gateway's, in {@link System#nanoTime()}. */
     private volatile long lastHeartbeatWritten = System.nanoTime();
@@ -81,8 +79,13 @@ final class ClusterPresence implements AutoCloseable {
         this.heartbeat = Thread.ofVirtual().name("heartbeat-" + gatewayId).unstarted(this::beat);
     }
 
-    /** Replays the topic, then registers this gateway and returns once its lease is live. */
-    void start(Duration patience) throws InterruptedException {
+    /**
+     * Replays the topic, then registers this gateway and returns once its lease is live. From then on {@code news}
+     * hears of every session that ends (released, or lost with its gateway) and of every recorded change of a
+     * session's rooms.
+     */
+    void start(Duration patience, Consumer<RoomMembers.News> news) throws InterruptedException {
+        this.news = news;
         long end = consumer.endOffsets(List.of(partition), patience).get(partition);
         long replayed = 0;
         while (consumer.position(partition, patience) < end) {
@@ -114,22 +117,6 @@ final class ClusterPresence implements AutoCloseable {
         return state;
     }
 
-    /**
-     * The room's nicks on every gateway, sorted ignoring case. This gateway's own members count at once, even before
-     * their memberships are read back from the presence topic, so a client sees its own join in the answer.
-     */
-    List<String> members(String room) {
-        Set<String> members = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        members.addAll(state.members(room));
-        for (Connection member : localRooms.members(room)) {
-            String nick = member.nick();
-            if (nick != null) {
-                members.add(nick);
-            }
-        }
-        return List.copyOf(members);
-    }
-
     // ---- written by connections ----
 
     /** Writes the claim of a hello; the welcome, nick_taken or unavailable follows once the log decides it. */
@@ -155,13 +142,17 @@ final class ClusterPresence implements AutoCloseable {
             });
     }
 
-    /** Records the rooms the connection's session is in now. Called by the fan-out thread only, so records keep order. */
-    void publishRooms(Connection c) {
+    /**
+     * Records the rooms the connection's session is in now, after its join or leave of {@code room} at {@code seq}.
+     * Called by the fan-out thread only, so records keep order.
+     */
+    void publishRooms(Connection c, String room, long seq) {
         String nick = c.nick();
         if (nick != null) {
             List<String> rooms = new ArrayList<>(c.rooms());
             rooms.sort(null);
-            publish(new PresenceRecord.Rooms(nick, c.claimId(), rooms), failure -> { });
+            publish(new PresenceRecord.Rooms(nick, c.claimId(), rooms, new PresenceRecord.RoomChange(room, seq)),
+                failure -> { });
         }
     }
 
@@ -252,9 +243,12 @@ final class ClusterPresence implements AutoCloseable {
                     // Otherwise it is this gateway's own stop, read back while it shuts down.
                 } else if (g.expired()) {
                     log.info("gateway {} lapsed; {} of its sessions are released", g.gateway(), g.sessions().size());
-                    g.sessions().forEach(this::tellLocalMembersItLeft);
                 }
+                g.sessions().forEach(session -> news.accept(new RoomMembers.News.Ended(session.id())));
             }
+            case Change.Released r -> news.accept(new RoomMembers.News.Ended(r.session().id()));
+            case Change.RoomsRecorded r -> news.accept(new RoomMembers.News.Recorded(r.cause().room(), r.session().nick(),
+                r.session().id(), r.session().rooms().contains(r.cause().room()), r.cause().seq()));
         }
     }
 
@@ -284,7 +278,7 @@ final class ClusterPresence implements AutoCloseable {
     }
 
     private void hold(Connection c, PresenceState.Session session, String token, String ref) {
-        c.holdSession(session.nick(), session.claim());
+        c.holdSession(session.nick(), session.claim(), session.id());
         sessions.bind(session.nick(), c);
         for (String room : session.rooms()) {
             c.enterRoom(room);
@@ -307,15 +301,6 @@ final class ClusterPresence implements AutoCloseable {
         if (old != null && previous.claim().equals(old.claimId())) {
             old.handOver();
             old.close(CloseReason.RESUMED_ELSEWHERE, new ServerFrame.Bye("resumed elsewhere", null));
-        }
-    }
-
-    private void tellLocalMembersItLeft(PresenceState.Session session) {
-        for (String room : session.rooms()) {
-            String line = FrameCodec.encode(new ServerFrame.Presence(room, session.nick(), "leave"));
-            for (Connection member : localRooms.members(room)) {
-                member.sendLine(line);
-            }
         }
     }
 

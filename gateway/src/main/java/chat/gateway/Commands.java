@@ -32,6 +32,7 @@ final class Commands {
     private final ClusterPresence presence;
     private final Sessions sessions;
     private final LocalRooms localRooms;
+    private final RoomMembers roomMembers;
     private final RecentIds recentIds;
     private final GatewayMetrics metrics;
     private final Clock clock;
@@ -40,7 +41,7 @@ final class Commands {
     private final FanOut fanOut;
 
     Commands(String gatewayId, EventLog events, ClusterPresence presence, Sessions sessions, LocalRooms localRooms,
-             RecentIds recentIds, GatewayMetrics metrics, Clock clock, Duration sendTimeout, HistoryReplayer replayer,
+             RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, Clock clock, Duration sendTimeout, HistoryReplayer replayer,
              FanOut fanOut) {
         this.replayer = replayer;
         this.fanOut = fanOut;
@@ -49,6 +50,7 @@ final class Commands {
         this.presence = presence;
         this.sessions = sessions;
         this.localRooms = localRooms;
+        this.roomMembers = roomMembers;
         this.recentIds = recentIds;
         this.metrics = metrics;
         this.clock = clock;
@@ -84,8 +86,8 @@ final class Commands {
             case ClientFrame.Part p -> part(c, p);
             case ClientFrame.Say s -> say(c, s);
             case ClientFrame.Dm d -> dm(c, d);
-            case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), presence.members(w.room()), ref));
-            case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(presence.state().rooms().entrySet().stream()
+            case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), roomMembers.members(w.room()), ref));
+            case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(roomMembers.rooms().entrySet().stream()
                 .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
             case ClientFrame.History h -> replayer.answer(c, h);
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
@@ -117,7 +119,7 @@ final class Commands {
             // fan-out's position.
             boolean replay = c.replays().begin(room);
             long live = fanOut.nextOffsetOf(room);
-            c.send(new ServerFrame.Joined(room, presence.members(room), live, join.ref()));
+            c.send(new ServerFrame.Joined(room, roomMembers.members(room), live, join.ref()));
             if (replay) {
                 replayer.replay(c, room, join.after(), live, join.ref());
             }
@@ -127,7 +129,7 @@ final class Commands {
             return;
         }
         // On success the fan-out thread answers joined, and starts the replay, when it reads the event back.
-        events.publish(new ChatEvent.MemberJoined(room, c.nick(), gatewayId), (offset, failure) -> {
+        events.publish(new ChatEvent.MemberJoined(room, c.nick(), c.sessionId(), gatewayId), (offset, failure) -> {
             if (failure != null) {
                 ClientFrame.Join refused = c.pendingJoins.remove(room);
                 refuse(c, refused == null ? null : new Connection.Pending(refused.ref()), failure);
@@ -141,7 +143,7 @@ final class Commands {
             return;
         }
         // On success the fan-out thread answers parted when it reads the event back.
-        events.publish(new ChatEvent.MemberLeft(room, c.nick(), gatewayId), (offset, failure) -> {
+        events.publish(new ChatEvent.MemberLeft(room, c.nick(), c.sessionId(), gatewayId), (offset, failure) -> {
             if (failure != null) {
                 refuse(c, c.pendingParts.remove(room), failure);
             }
@@ -201,7 +203,7 @@ final class Commands {
             return;
         }
         for (String room : rooms) {
-            events.publish(new ChatEvent.MemberLeft(room, nick, gatewayId), (offset, failure) -> {
+            events.publish(new ChatEvent.MemberLeft(room, nick, c.sessionId(), gatewayId), (offset, failure) -> {
                 if (failure != null) {
                     log.warn("could not record that {} left {}: {}", nick, room, failure.toString());
                 }

@@ -47,6 +47,8 @@ final class Connection {
     private volatile String nick;
     /** Names this connection's holding of its nick on the presence topic; set with the nick. */
     private volatile String claimId;
+    /** Names the session this connection holds, for its whole life (see {@code PresenceState.Session#id}). */
+    private volatile String sessionId;
     private volatile CountDownLatch helloAnswer = new CountDownLatch(0);
     /** The session lives on elsewhere (resumed on another connection) or was already released by the cluster. */
     private volatile boolean handedOver;
@@ -85,9 +87,14 @@ final class Connection {
         return claimId;
     }
 
-    /** The cluster decided this connection holds the nick, through the claim {@code claimId}. */
-    void holdSession(String nick, String claimId) {
+    String sessionId() {
+        return sessionId;
+    }
+
+    /** The cluster decided this connection holds the session, through the claim {@code claimId}. */
+    void holdSession(String nick, String claimId, String sessionId) {
         this.claimId = claimId;
+        this.sessionId = sessionId;
         this.nick = nick;
     }
 

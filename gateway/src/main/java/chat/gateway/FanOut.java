@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.gateway.presence.PresenceState;
 import chat.protocol.ChatEvent;
 import chat.protocol.ClientFrame;
 import chat.protocol.EventCodec;
@@ -11,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -32,27 +35,42 @@ import org.slf4j.LoggerFactory;
  */
 final class FanOut implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
+    private static final int NEWS_QUEUE = 65_536;
+    /** How long a poll waits for records before the thread looks at the news handed to it. */
+    private static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * How long after the start a recorded change below the start positions still counts. A gateway records a session's
+     * rooms the moment its fan-out reads the join or leave, so only a gateway whose fan-out is this far behind writes
+     * a record later; its member then shows here from its next join or leave.
+     */
+    static final Duration START_WINDOW = Duration.ofSeconds(30);
 
     private final String gatewayId;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Sessions sessions;
     private final LocalRooms localRooms;
     private final ClusterPresence presence;
+    private final RoomMembers roomMembers;
+    /** What the presence topic says of memberships, handed over by the presence thread; this thread applies it. */
+    private final BlockingQueue<RoomMembers.News> news = new ArrayBlockingQueue<>(NEWS_QUEUE);
     private final RecentIds recentIds;
     private final GatewayMetrics metrics;
     private final HistoryReplayer replayer;
     /** Per partition, the offset of the record being handled or the next one: every record below it is delivered. */
     private final AtomicLongArray nextOffsets;
+    /** Per partition, where this fan-out started reading. */
+    private final long[] startOffsets;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
-           RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer) {
+           RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer) {
         this.gatewayId = config.gatewayId();
         this.sessions = sessions;
         this.localRooms = localRooms;
         this.presence = presence;
+        this.roomMembers = roomMembers;
         this.recentIds = recentIds;
         this.metrics = metrics;
         this.replayer = replayer;
@@ -63,11 +81,31 @@ final class FanOut implements AutoCloseable {
         // Fix the start positions now, before the gateway accepts anyone, so no event after start-up is missed.
         this.nextOffsets = new AtomicLongArray(partitions.size());
         partitions.forEach(tp -> nextOffsets.set(tp.partition(), consumer.position(tp)));
+        this.startOffsets = new long[partitions.size()];
+        partitions.forEach(tp -> startOffsets[tp.partition()] = nextOffsets.get(tp.partition()));
         this.thread = Thread.ofPlatform().name("fanout-" + gatewayId).daemon(true).unstarted(this::run);
     }
 
-    void start() {
+    /**
+     * Starts delivering, with the members of each room as the presence topic last recorded them. Called once the
+     * presence topic has been replayed, which happens after this fan-out fixed its start positions: every join below
+     * those positions was written by a session whose claim that replay read.
+     */
+    void start(List<PresenceState.Session> sessionsAtStart) {
+        roomMembers.seed(sessionsAtStart);
         thread.start();
+    }
+
+    /**
+     * Hands the fan-out what the presence topic says of memberships. Called by the presence thread; blocks while the
+     * fan-out is {@value #NEWS_QUEUE} pieces of news behind.
+     */
+    void hear(RoomMembers.News item) {
+        try {
+            news.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<TopicPartition> partitionsOf(String topic, Duration patience) {
@@ -90,10 +128,19 @@ final class FanOut implements AutoCloseable {
     }
 
     private void run() {
+        long startWindowEnds = System.nanoTime() + START_WINDOW.toNanos();
+        boolean startWindowOpen = true;
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     handle(record);
+                }
+                for (RoomMembers.News item = news.poll(); item != null; item = news.poll()) {
+                    apply(item);
+                }
+                if (startWindowOpen && System.nanoTime() - startWindowEnds > 0) {
+                    roomMembers.closeStartWindow();
+                    startWindowOpen = false;
                 }
             }
         } catch (WakeupException e) {
@@ -111,8 +158,28 @@ final class FanOut implements AutoCloseable {
      * delivered, and a message not yet delivered has this seq or a higher one.
      */
     long nextOffsetOf(String stream) {
-        int partition = Utils.toPositive(Utils.murmur2(stream.getBytes(StandardCharsets.UTF_8))) % nextOffsets.length();
-        return nextOffsets.get(partition);
+        return nextOffsets.get(partitionOf(stream));
+    }
+
+    /** The partition Kafka's default partitioner gives a record keyed by the stream. */
+    private int partitionOf(String stream) {
+        return Utils.toPositive(Utils.murmur2(stream.getBytes(StandardCharsets.UTF_8))) % nextOffsets.length();
+    }
+
+    private void apply(RoomMembers.News item) {
+        switch (item) {
+            case RoomMembers.News.Ended ended -> {
+                for (RoomMembers.Membership gone : roomMembers.end(ended.session())) {
+                    tellLocalMembers(gone.room(), gone.nick(), "leave");
+                }
+            }
+            case RoomMembers.News.Recorded r -> {
+                if (r.seq() < startOffsets[partitionOf(r.room())]
+                    && roomMembers.recordedBeforeStart(r.room(), r.nick(), r.session(), r.member())) {
+                    tellLocalMembers(r.room(), r.nick(), r.member() ? "join" : "leave");
+                }
+            }
+        }
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
@@ -130,7 +197,7 @@ final class FanOut implements AutoCloseable {
             switch (e) {
                 case ChatEvent.MessagePosted m -> message(m, record.offset());
                 case ChatEvent.MemberJoined j -> joined(j, record.offset());
-                case ChatEvent.MemberLeft l -> left(l);
+                case ChatEvent.MemberLeft l -> left(l, record.offset());
                 case ChatEvent.DirectMessage d -> directMessage(d, record.offset());
             }
         });
@@ -185,9 +252,8 @@ final class FanOut implements AutoCloseable {
     }
 
     private void joined(ChatEvent.MemberJoined j, long offset) {
-        String notice = FrameCodec.encode(new ServerFrame.Presence(j.room(), j.nick(), "join"));
-        for (Connection member : localRooms.members(j.room())) {
-            member.sendLine(notice);
+        if (roomMembers.join(j.room(), j.nick(), j.session())) {
+            tellLocalMembers(j.room(), j.nick(), "join");
         }
         Connection joiner = gatewayId.equals(j.gateway()) ? sessions.byNick(j.nick()) : null;
         ClientFrame.Join pending = joiner == null ? null : joiner.pendingJoins.remove(j.room());
@@ -199,23 +265,30 @@ final class FanOut implements AutoCloseable {
             if (!joiner.isOpen()) {
                 localRooms.remove(j.room(), joiner);
             }
-            presence.publishRooms(joiner);
-            joiner.send(new ServerFrame.Joined(j.room(), presence.members(j.room()), offset, pending.ref()));
+            presence.publishRooms(joiner, j.room(), offset);
+            joiner.send(new ServerFrame.Joined(j.room(), roomMembers.members(j.room()), offset, pending.ref()));
             replayer.replay(joiner, j.room(), pending.after(), offset, pending.ref());
         }
     }
 
-    private void left(ChatEvent.MemberLeft l) {
+    private void left(ChatEvent.MemberLeft l, long offset) {
+        boolean unlisted = roomMembers.leave(l.room(), l.nick(), l.session());
         Connection leaver = gatewayId.equals(l.gateway()) ? sessions.byNick(l.nick()) : null;
         Connection.Pending pending = leaver == null ? null : leaver.pendingParts.remove(l.room());
         if (pending != null) {
             leaver.leaveRoom(l.room());
             localRooms.remove(l.room(), leaver);
-            presence.publishRooms(leaver);
+            presence.publishRooms(leaver, l.room(), offset);
             leaver.send(new ServerFrame.Parted(l.room(), pending.ref()));
         }
-        String notice = FrameCodec.encode(new ServerFrame.Presence(l.room(), l.nick(), "leave"));
-        for (Connection member : localRooms.members(l.room())) {
+        if (unlisted) {
+            tellLocalMembers(l.room(), l.nick(), "leave");
+        }
+    }
+
+    private void tellLocalMembers(String room, String nick, String event) {
+        String notice = FrameCodec.encode(new ServerFrame.Presence(room, nick, event));
+        for (Connection member : localRooms.members(room)) {
             member.sendLine(notice);
         }
     }

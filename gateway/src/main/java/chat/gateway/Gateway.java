@@ -55,16 +55,19 @@ public final class Gateway implements AutoCloseable {
         LocalRooms localRooms = new LocalRooms();
         RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
         this.events = new EventLog(config, metrics);
+        RoomMembers roomMembers = new RoomMembers();
         this.presence = new ClusterPresence(config, sessions, localRooms, new SessionTokens(new SecureRandom()));
-        presence.start(Duration.ofSeconds(30));
         HistoryReplayer replayer = new HistoryReplayer(new HistoryClient(config.historyUrl(), config.historyTimeout()), metrics);
-        this.fanOut = new FanOut(config, sessions, localRooms, presence, recentIds, metrics, replayer);
-        this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, recentIds, metrics, clock,
-            config.sendTimeout(), replayer, fanOut);
+        // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
+        // join below that start are in the replay.
+        this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, replayer);
+        presence.start(Duration.ofSeconds(30), fanOut::hear);
+        this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, roomMembers, recentIds,
+            metrics, clock, config.sendTimeout(), replayer, fanOut);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
-        fanOut.start();
+        fanOut.start(presence.state().sessions());
         this.admin = AdminServer.start(config.adminHost(), config.adminPort(), serviceMetrics.registry(), this::health);
         Thread.ofVirtual().name("acceptor-" + config.gatewayId()).start(this::acceptLoop);
     }

@@ -13,9 +13,15 @@ public sealed interface ChatEvent {
     /** A message said in a room. {@code ts} is ISO-8601 UTC, set by the gateway that accepted it. */
     record MessagePosted(String room, String from, String text, String id, String ts, String gateway) implements ChatEvent {}
 
-    record MemberJoined(String room, String nick, String gateway) implements ChatEvent {}
+    /**
+     * A nick joined a room. {@code session} names the session that joined (it stays the same when the session resumes
+     * on another gateway), so a gateway can tell this membership from one of a later session of the same nick; it is
+     * null in events written before sessions were named.
+     */
+    record MemberJoined(String room, String nick, String session, String gateway) implements ChatEvent {}
 
-    record MemberLeft(String room, String nick, String gateway) implements ChatEvent {}
+    /** A nick left a room; {@code session} as in {@link MemberJoined}. */
+    record MemberLeft(String room, String nick, String session, String gateway) implements ChatEvent {}
 
     /** A direct message from one nick to another. {@code ts} is ISO-8601 UTC, set by the gateway that accepted it. */
     record DirectMessage(String from, String to, String text, String id, String ts, String gateway) implements ChatEvent {

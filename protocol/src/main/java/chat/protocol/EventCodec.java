@@ -34,8 +34,10 @@ public final class EventCodec {
         switch (event) {
             case ChatEvent.MessagePosted m -> o.put("type", "message").put("room", m.room()).put("from", m.from())
                 .put("text", m.text()).put("id", m.id()).put("ts", m.ts());
-            case ChatEvent.MemberJoined j -> o.put("type", "join").put("room", j.room()).put("nick", j.nick());
-            case ChatEvent.MemberLeft l -> o.put("type", "leave").put("room", l.room()).put("nick", l.nick());
+            case ChatEvent.MemberJoined j -> putSession(o.put("type", "join").put("room", j.room()).put("nick", j.nick()),
+                j.session());
+            case ChatEvent.MemberLeft l -> putSession(o.put("type", "leave").put("room", l.room()).put("nick", l.nick()),
+                l.session());
             case ChatEvent.DirectMessage d -> o.put("type", "dm").put("from", d.from()).put("to", d.to())
                 .put("text", d.text()).put("id", d.id()).put("ts", d.ts());
         }
@@ -66,12 +68,31 @@ public final class EventCodec {
         return Optional.ofNullable(switch (type) {
             case "message" -> new ChatEvent.MessagePosted(text(o, "room"), text(o, "from"), text(o, "text"),
                 text(o, "id"), text(o, "ts"), text(o, "gateway"));
-            case "join" -> new ChatEvent.MemberJoined(text(o, "room"), text(o, "nick"), text(o, "gateway"));
-            case "leave" -> new ChatEvent.MemberLeft(text(o, "room"), text(o, "nick"), text(o, "gateway"));
+            case "join" -> new ChatEvent.MemberJoined(text(o, "room"), text(o, "nick"), optionalText(o, "session"),
+                text(o, "gateway"));
+            case "leave" -> new ChatEvent.MemberLeft(text(o, "room"), text(o, "nick"), optionalText(o, "session"),
+                text(o, "gateway"));
             case "dm" -> new ChatEvent.DirectMessage(text(o, "from"), text(o, "to"), text(o, "text"), text(o, "id"),
                 text(o, "ts"), text(o, "gateway"));
             default -> null;
         });
+    }
+
+    private static void putSession(ObjectNode o, String session) {
+        if (session != null) {
+            o.put("session", session);
+        }
+    }
+
+    private static String optionalText(JsonNode o, String field) {
+        JsonNode value = o.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("event field " + field + " is not a string");
+        }
+        return value.textValue();
     }
 
     private static String text(JsonNode o, String field) {

@@ -16,8 +16,9 @@ class EventCodecTest {
     void eventsSurviveARoundTripAndAreKeyedByRoom() {
         List<ChatEvent> events = List.of(
             new ChatEvent.MessagePosted("lobby", "alice", "hi 😀\n", "m1", "2026-01-01T00:00:00.001Z", "gw1"),
-            new ChatEvent.MemberJoined("lobby", "bob", "gw2"),
-            new ChatEvent.MemberLeft("lobby", "bob", "gw2"));
+            new ChatEvent.MemberJoined("lobby", "bob", "c1", "gw2"),
+            new ChatEvent.MemberLeft("lobby", "bob", "c1", "gw2"),
+            new ChatEvent.MemberJoined("lobby", "bob", null, "gw2"));
         for (ChatEvent event : events) {
             assertEquals(Optional.of(event), EventCodec.decode(EventCodec.encode(event)));
             assertArrayEquals("lobby".getBytes(StandardCharsets.UTF_8), EventCodec.key(event));
@@ -31,6 +32,13 @@ class EventCodecTest {
         assertEquals(Optional.of(there), EventCodec.decode(EventCodec.encode(there)));
         assertArrayEquals("@alice:bob".getBytes(StandardCharsets.UTF_8), EventCodec.key(there));
         assertArrayEquals(EventCodec.key(there), EventCodec.key(back));
+    }
+
+    @Test
+    void aJoinWrittenBeforeSessionsWereNamedHasNone() {
+        byte[] old = "{\"v\":1,\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"bob\",\"gateway\":\"gw1\"}"
+            .getBytes(StandardCharsets.UTF_8);
+        assertEquals(Optional.of(new ChatEvent.MemberJoined("lobby", "bob", null, "gw1")), EventCodec.decode(old));
     }
 
     @Test

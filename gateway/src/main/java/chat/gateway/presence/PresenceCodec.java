@@ -53,6 +53,9 @@ public final class PresenceCodec {
                 o.put("type", "rooms").put("nick", r.nick()).put("claim", r.claim());
                 ArrayNode rooms = o.putArray("rooms");
                 r.rooms().forEach(rooms::add);
+                if (r.cause() != null) {
+                    o.putObject("cause").put("room", r.cause().room()).put("seq", r.cause().seq());
+                }
             }
         }
         try {
@@ -84,7 +87,7 @@ public final class PresenceCodec {
             case "claim" -> new PresenceRecord.Claim(text(o, "nick"), text(o, "claim"), text(o, "session"),
                 o.hasNonNull("proof") ? text(o, "proof") : null, text(o, "gateway"), text(o, "incarnation"));
             case "release" -> new PresenceRecord.Release(text(o, "nick"), text(o, "claim"));
-            case "rooms" -> new PresenceRecord.Rooms(text(o, "nick"), text(o, "claim"), strings(o, "rooms"));
+            case "rooms" -> new PresenceRecord.Rooms(text(o, "nick"), text(o, "claim"), strings(o, "rooms"), cause(o));
             default -> null;
         });
     }
@@ -100,6 +103,18 @@ public final class PresenceCodec {
             throw new IllegalArgumentException("presence field " + field + " is missing or not a string");
         }
         return value.textValue();
+    }
+
+    private static PresenceRecord.RoomChange cause(JsonNode o) {
+        JsonNode cause = o.get("cause");
+        if (cause == null || cause.isNull()) {
+            return null;
+        }
+        JsonNode seq = cause.get("seq");
+        if (!cause.isObject() || seq == null || !seq.canConvertToLong() || !seq.isIntegralNumber()) {
+            throw new IllegalArgumentException("presence field cause must be {room, seq}");
+        }
+        return new PresenceRecord.RoomChange(text(cause, "room"), seq.longValue());
     }
 
     private static List<String> strings(JsonNode o, String field) {

@@ -27,10 +27,20 @@ public sealed interface PresenceRecord {
     /** The session of {@code claim} ended. */
     record Release(String nick, String claim) implements PresenceRecord {}
 
-    /** The rooms the session of {@code claim} is now a member of, all of them. */
-    record Rooms(String nick, String claim, List<String> rooms) implements PresenceRecord {
+    /**
+     * The rooms the session of {@code claim} is now a member of, all of them. {@code cause} is the join or leave on the
+     * chat topic that this record follows (null in records written before causes were named).
+     */
+    record Rooms(String nick, String claim, List<String> rooms, RoomChange cause) implements PresenceRecord {
         public Rooms {
             rooms = List.copyOf(rooms);
         }
+
+        public Rooms(String nick, String claim, List<String> rooms) {
+            this(nick, claim, rooms, null);
+        }
     }
+
+    /** A join or leave of {@code room}, the chat topic's record at offset {@code seq} of the room's partition. */
+    record RoomChange(String room, long seq) {}
 }

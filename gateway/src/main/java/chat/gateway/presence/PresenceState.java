@@ -7,8 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The cluster's presence as the presence topic's records decide it, applied one by one in the topic's order. It is a
@@ -28,15 +26,19 @@ public final class PresenceState {
     public static final Duration LEASE = Duration.ofSeconds(10);
     public static final Duration MAX_STEP = Duration.ofSeconds(4);
 
-    /** A session holding a nick. {@code sessionHash} is the hash of its secret token; {@code claim} names this holding. */
-    public record Session(String nick, String claim, String sessionHash, String gateway, String incarnation,
+    /**
+     * A session holding a nick. {@code id} names the session for its whole life: the claim that won the nick, kept
+     * when the session resumes elsewhere. {@code sessionHash} is the hash of its secret token; {@code claim} names this
+     * holding.
+     */
+    public record Session(String id, String nick, String claim, String sessionHash, String gateway, String incarnation,
                           Set<String> rooms) {
         public Session {
             rooms = Set.copyOf(rooms);
         }
 
         Session withRooms(Set<String> newRooms) {
-            return new Session(nick, claim, sessionHash, gateway, incarnation, newRooms);
+            return new Session(id, nick, claim, sessionHash, gateway, incarnation, newRooms);
         }
     }
 
@@ -60,6 +62,12 @@ public final class PresenceState {
         /** A gateway's incarnation ended, by lapsed lease ({@code expired}) or clean stop, and lost these sessions. */
         record GatewayGone(String gateway, String incarnation, boolean expired, List<Session> sessions)
             implements Change {}
+
+        /** The session's holder released it: its connection ended. */
+        record Released(Session session) implements Change {}
+
+        /** The session's gateway recorded the rooms it is in after the join or leave {@code cause}. */
+        record RoomsRecorded(Session session, PresenceRecord.RoomChange cause) implements Change {}
     }
 
     private record Lease(String gateway, long renewedAt) {}
@@ -69,7 +77,6 @@ public final class PresenceState {
     private long logTime;
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Session> sessions = new HashMap<>();
-    private final Map<String, Map<String, String>> roomMembers = new HashMap<>();
 
     /** Applies the next record of the topic, appended by the broker at {@code appendTimeMs}. */
     public synchronized List<Change> apply(long appendTimeMs, PresenceRecord record) {
@@ -87,13 +94,18 @@ public final class PresenceState {
                 Session held = sessions.get(PresenceCodec.fold(r.nick()));
                 if (held != null && held.claim().equals(r.claim())) {
                     remove(held);
+                    changes.add(new Change.Released(held));
                 }
             }
             case PresenceRecord.Rooms r -> {
                 Session held = sessions.get(PresenceCodec.fold(r.nick()));
                 if (held != null && held.claim().equals(r.claim())) {
+                    Session recorded = held.withRooms(Set.copyOf(r.rooms()));
                     remove(held);
-                    put(held.withRooms(Set.copyOf(r.rooms())));
+                    put(recorded);
+                    if (r.cause() != null) {
+                        changes.add(new Change.RoomsRecorded(recorded, r.cause()));
+                    }
                 }
             }
         }
@@ -129,14 +141,14 @@ public final class PresenceState {
         }
         Session held = sessions.get(PresenceCodec.fold(c.nick()));
         if (held == null) {
-            Session won = new Session(c.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(), Set.of());
+            Session won = new Session(c.claim(), c.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(), Set.of());
             put(won);
             return new Change.ClaimDecided(c, Verdict.WON, won, null);
         }
         if (c.proof() != null && c.proof().equals(held.sessionHash())) {
             // The session keeps its token, its rooms and its nick as first written; only the holding moves.
-            Session resumed = new Session(held.nick(), c.claim(), held.sessionHash(), c.gateway(), c.incarnation(),
-                held.rooms());
+            Session resumed = new Session(held.id(), held.nick(), c.claim(), held.sessionHash(), c.gateway(),
+                c.incarnation(), held.rooms());
             remove(held);
             put(resumed);
             return new Change.ClaimDecided(c, Verdict.RESUMED, resumed, held);
@@ -156,25 +168,11 @@ public final class PresenceState {
     }
 
     private void put(Session s) {
-        String folded = PresenceCodec.fold(s.nick());
-        sessions.put(folded, s);
-        for (String room : s.rooms()) {
-            roomMembers.computeIfAbsent(room, r -> new HashMap<>()).put(folded, s.nick());
-        }
+        sessions.put(PresenceCodec.fold(s.nick()), s);
     }
 
     private void remove(Session s) {
-        String folded = PresenceCodec.fold(s.nick());
-        sessions.remove(folded);
-        for (String room : s.rooms()) {
-            Map<String, String> members = roomMembers.get(room);
-            if (members != null) {
-                members.remove(folded);
-                if (members.isEmpty()) {
-                    roomMembers.remove(room);
-                }
-            }
-        }
+        sessions.remove(PresenceCodec.fold(s.nick()));
     }
 
     // ---- queries ----
@@ -189,21 +187,11 @@ public final class PresenceState {
         return sessions.get(PresenceCodec.fold(nick));
     }
 
-    /** The room's members, sorted ignoring case. */
-    public synchronized List<String> members(String room) {
-        Map<String, String> members = roomMembers.get(room);
-        if (members == null) {
-            return List.of();
-        }
-        List<String> nicks = new ArrayList<>(members.values());
-        nicks.sort(String.CASE_INSENSITIVE_ORDER);
-        return nicks;
-    }
-
-    /** Every room with at least one member, by name, with its number of members. */
-    public synchronized SortedMap<String, Integer> rooms() {
-        SortedMap<String, Integer> rooms = new TreeMap<>();
-        roomMembers.forEach((room, members) -> rooms.put(room, members.size()));
-        return rooms;
+    /**
+     * Every session, in no particular order. Their rooms are as their gateways last recorded them, which may lag the
+     * chat topic: a gateway's room membership follows the chat topic (see {@code RoomMembers}).
+     */
+    public synchronized List<Session> sessions() {
+        return List.copyOf(sessions.values());
     }
 }

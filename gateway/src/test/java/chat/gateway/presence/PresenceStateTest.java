@@ -8,7 +8,6 @@ import chat.gateway.presence.PresenceState.Change;
 import chat.gateway.presence.PresenceState.Verdict;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -80,7 +79,8 @@ class PresenceStateTest {
         assertEquals("c1", resumed.previous().claim());
         assertEquals(Set.of("lobby", "dev"), resumed.session().rooms());
         assertEquals("s1", state.session("alice").sessionHash(), "a resumed session keeps its token");
-        assertEquals(List.of("alice"), state.members("lobby"));
+        assertEquals("c1", state.session("alice").id(), "a resumed session keeps its id");
+        assertEquals("c3", state.session("alice").claim());
     }
 
     @Test
@@ -92,24 +92,32 @@ class PresenceStateTest {
         next(new PresenceRecord.Rooms("alice", "c1", List.of()));
         next(new PresenceRecord.Release("alice", "c1"));
         assertEquals("c2", state.session("alice").claim());
-        assertEquals(List.of("alice"), state.members("lobby"));
-        next(new PresenceRecord.Release("alice", "c2"));
+        assertEquals(Set.of("lobby"), state.session("alice").rooms());
+        Change.Released released = (Change.Released) next(new PresenceRecord.Release("alice", "c2")).getFirst();
+        assertEquals("c1", released.session().id());
         assertNull(state.session("alice"));
-        assertEquals(Map.of(), state.rooms());
+        assertEquals(List.of(), state.sessions());
     }
 
     @Test
-    void whoAndRoomsCountEveryGateway() {
+    void eachSessionsRoomsAreItsLastRoomsRecord() {
         next(start("a"));
         next(start("b"));
         next(claim("bob", "c1", "s1", null, "a"));
         next(claim("Alice", "c2", "s2", null, "b"));
         next(new PresenceRecord.Rooms("bob", "c1", List.of("lobby", "dev")));
         next(new PresenceRecord.Rooms("Alice", "c2", List.of("lobby")));
-        assertEquals(List.of("Alice", "bob"), state.members("lobby"));
-        assertEquals(Map.of("dev", 1, "lobby", 2), state.rooms());
+        assertEquals(Set.of("lobby", "dev"), state.session("bob").rooms());
         next(new PresenceRecord.Rooms("bob", "c1", List.of("dev")));
-        assertEquals(List.of("Alice"), state.members("lobby"));
+        assertEquals(Set.of("dev"), state.session("bob").rooms());
+        assertEquals(Set.of("lobby"), state.session("alice").rooms());
+        assertEquals(2, state.sessions().size());
+
+        PresenceRecord.RoomChange cause = new PresenceRecord.RoomChange("lobby", 41);
+        List<Change> recorded = next(new PresenceRecord.Rooms("Alice", "c2", List.of(), cause));
+        assertEquals(List.of(new Change.RoomsRecorded(state.session("alice"), cause)), recorded);
+        assertEquals(List.of(), next(new PresenceRecord.Rooms("Alice", "stale", List.of("x"), cause)),
+            "a record of a holding since replaced changes nothing");
     }
 
     @Test
@@ -205,7 +213,7 @@ class PresenceStateTest {
             secondChanges.addAll(second.apply(times.get(n), log.get(n)));
         }
         assertEquals(firstChanges, secondChanges);
-        assertEquals(first.rooms(), second.rooms());
+        assertEquals(Set.copyOf(first.sessions()), Set.copyOf(second.sessions()));
         assertTrue(firstChanges.stream().anyMatch(c -> c instanceof Change.GatewayGone), "the log exercised expiry");
     }
 
@@ -213,7 +221,8 @@ class PresenceStateTest {
     void recordsSurviveTheCodec() {
         List<PresenceRecord> records = List.of(start("a"), new PresenceRecord.Stopped("gw", "a"),
             claim("Alice", "c1", "s1", null, "a"), claim("Alice", "c2", "s2", "s1", "a"),
-            new PresenceRecord.Release("Alice", "c1"), new PresenceRecord.Rooms("Alice", "c2", List.of("x", "y")));
+            new PresenceRecord.Release("Alice", "c1"), new PresenceRecord.Rooms("Alice", "c2", List.of("x", "y")),
+            new PresenceRecord.Rooms("Alice", "c2", List.of("x"), new PresenceRecord.RoomChange("y", 7)));
         for (PresenceRecord r : records) {
             assertEquals(Optional.of(r), PresenceCodec.decode(PresenceCodec.encode(r)));
         }

@@ -48,7 +48,7 @@ class HistoryApiIT {
             for (int i = 0; i < 3; i++) {
                 send(producer, topic, new ChatEvent.MessagePosted("lobby", "alice", "hi " + i, "m" + i, "2026-11-23T10:00:00.000Z", "gw1"));
             }
-            send(producer, topic, new ChatEvent.MemberJoined("lobby", "bob", "gw1"));
+            send(producer, topic, new ChatEvent.MemberJoined("lobby", "bob", "c1", "gw1"));
             lastSeq = send(producer, topic, new ChatEvent.DirectMessage("alice", "Bob", "psst", "d1", "2026-11-23T10:00:01.000Z", "gw1"));
         }
         service = HistoryService.start(HistoryConfig.parse(new String[] {"--kafka", TestKafka.bootstrapServers(),
