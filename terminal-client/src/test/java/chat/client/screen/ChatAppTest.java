@@ -143,6 +143,23 @@ class ChatAppTest {
     }
 
     @Test
+    void theNewsLineClearsWhenTheUserMovesToAnotherRoom() throws Exception {
+        type("/join ops\n");
+        awaitScreen("ops", s -> s.split("\n")[0].contains("│ #ops │"));
+        type("/frobnicate\n");
+        awaitScreen("the explanation", s -> s.split("\n")[22].contains("unknown command /frobnicate"));
+        terminal.addInput(new KeyStroke('p', true, false));
+        awaitScreen("the lobby, and the news gone",
+            s -> s.split("\n")[0].contains("│ #lobby │") && !s.contains("unknown command"));
+
+        type("/frobnicate\n");
+        awaitScreen("the explanation again", s -> s.contains("unknown command /frobnicate"));
+        terminal.addInput(new KeyStroke('2', false, true));
+        awaitScreen("ops, and the news gone",
+            s -> s.split("\n")[0].contains("│ #ops │") && !s.contains("unknown command"));
+    }
+
+    @Test
     void aBadCommandIsExplainedAndQuitEndsTheClient() throws Exception {
         type("/frobnicate\n");
         awaitScreen("the explanation", s -> s.contains("unknown command /frobnicate"));
