@@ -214,6 +214,13 @@ public final class ChatScreen {
                 nickColour = DIM;
                 textColour = DIM;
             }
+            case QUEUED -> {
+                time = "queue";
+                timeColour = TextColor.ANSI.YELLOW;
+                nick = TerminalText.sanitize(entry.from());
+                nickColour = DIM;
+                textColour = DIM;
+            }
             case PENDING -> {
                 time = "  ...";
                 nick = TerminalText.sanitize(entry.from());
@@ -254,11 +261,16 @@ public final class ChatScreen {
 
     private static void newsLine(TextGraphics g, int row, int cols, ChatView view, List<Timeline.Entry> entries) {
         long failed = entries.stream().filter(e -> e.state() == Timeline.State.FAILED).count();
+        long queued = entries.stream().filter(e -> e.state() == Timeline.State.QUEUED).count();
         String text;
         TextColor colour = DIM;
         if (failed > 0) {
             text = failed + (failed == 1 ? " message was" : " messages were") + " not sent: Ctrl+R sends again";
             colour = TextColor.ANSI.RED;
+        } else if (queued > 0 && !(view.connection() instanceof Failover.State.Connected)) {
+            text = queued + (queued == 1 ? " message waits" : " messages wait")
+                + " for a gateway: sent once one answers";
+            colour = TextColor.ANSI.YELLOW;
         } else if (view.scrollBack() > 0) {
             text = "scrolled back " + view.scrollBack() + " lines: PgDn goes forward";
         } else {

@@ -39,7 +39,8 @@ import java.util.random.RandomGenerator;
  * token once it has one), and when the gateway dies, closes, or stops answering pings for 5 s, moves to another by
  * itself: it resumes the session there, joins its rooms again with {@code after} set to the last seq shown in each,
  * asks each direct conversation's recent history again, and resends every message not acked yet under its original
- * id. What each room or conversation shows is a {@link Timeline}: every message once, in seq order.
+ * id. What each room or conversation shows is a {@link Timeline}: every message once, in seq order. What is said
+ * while no gateway is reached is queued, and sent once one is.
  *
  * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick.
  *
@@ -51,8 +52,6 @@ public final class ChatSession implements AutoCloseable {
     private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
     private static final Duration PONG_PATIENCE = Duration.ofSeconds(5);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    /** An own message without an ack this long after it was sent, on a live connection, is marked failed. */
-    private static final Duration ACK_PATIENCE = Duration.ofSeconds(10);
     private static final int TIMELINE_CAPACITY = 10_000;
     private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
     private static final String OLDER_REF = "older";
@@ -97,9 +96,6 @@ public final class ChatSession implements AutoCloseable {
         record Run(Runnable action) implements Event {}
     }
 
-    /** An own message on its way: which stream it belongs to and when it was (last) sent. */
-    private record Sent(String stream, Instant at) {}
-
     private final String nick;
     private final Clock clock;
     private final Failover failover;
@@ -111,7 +107,6 @@ public final class ChatSession implements AutoCloseable {
     private final Map<String, Set<String>> members = new HashMap<>();
     /** Rooms joined on the current connection: a message can be said there (elsewhere it waits for the join). */
     private final Set<String> joinedHere = new HashSet<>();
-    private final Map<String, Sent> awaitingAck = new HashMap<>();
     /** Where each room's live stream began on the last join: what a rejoin asks for when nothing was seen. */
     private final Map<String, Long> liveFrom = new HashMap<>();
     private final String idPrefix;
@@ -174,7 +169,6 @@ public final class ChatSession implements AutoCloseable {
                 members.remove(room);
                 liveFrom.remove(room);
                 joinedHere.remove(room);
-                awaitingAck.values().removeIf(s -> s.stream().equals(room));
                 if (welcomed && !isConversation(room)) {
                     send(new ClientFrame.Part(room, null));
                 }
@@ -297,9 +291,10 @@ public final class ChatSession implements AutoCloseable {
             : new ClientFrame.History(stream, null, before, PAGE, ref);
     }
 
+    /** Sends an own message now if it can go (a gateway welcomed the session, and joined the room); else it waits. */
     private void sendOwn(String stream, String id, String text) {
         if (isConversation(stream) ? welcomed : joinedHere.contains(stream)) {
-            awaitingAck.put(id, new Sent(stream, clock.instant()));
+            timeline(stream).sent(id, clock.instant());
             send(isConversation(stream)
                 ? new ClientFrame.Dm(stream.substring(1), text, id, id)
                 : new ClientFrame.Say(stream, text, id, id));
@@ -487,35 +482,31 @@ public final class ChatSession implements AutoCloseable {
         listener.changed(stream);
     }
 
+    /** An ack, also one that comes after the client gave up waiting for it: the message made it after all. */
     private void acked(ServerFrame.Ack a) {
-        Sent sent = awaitingAck.remove(a.id());
-        if (sent != null && timelines.containsKey(sent.stream())) {
-            timelines.get(sent.stream()).acked(a.id(), a.seq(), a.ts());
-            listener.changed(sent.stream());
-            return;
-        }
-        // An ack after the client gave up waiting for it: the message made it after all.
-        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
-            if (t.getValue().unacked().stream().anyMatch(e -> e.id().equals(a.id()))) {
-                t.getValue().acked(a.id(), a.seq(), a.ts());
-                listener.changed(t.getKey());
-            }
+        String stream = awaiting(a.id());
+        if (stream != null) {
+            timelines.get(stream).acked(a.id(), a.seq(), a.ts());
+            listener.changed(stream);
         }
     }
 
-    private void giveUpOnLateAcks(Instant now) {
-        var late = awaitingAck.entrySet().iterator();
-        while (late.hasNext()) {
-            Map.Entry<String, Sent> e = late.next();
-            if (now.isAfter(e.getValue().at().plus(ACK_PATIENCE))) {
-                late.remove();
-                Timeline timeline = timelines.get(e.getValue().stream());
-                if (timeline != null) {
-                    timeline.failed(e.getKey());
-                    listener.changed(e.getValue().stream());
-                }
+    /** The stream whose own message of this id waits for its ack, or null. */
+    private String awaiting(String id) {
+        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
+            if (t.getValue().awaits(id)) {
+                return t.getKey();
             }
         }
+        return null;
+    }
+
+    private void giveUpOnLateAcks(Instant now) {
+        timelines.forEach((stream, timeline) -> {
+            if (timeline.giveUpOnLateAcks(now)) {
+                listener.changed(stream);
+            }
+        });
     }
 
     private void presence(ServerFrame.Presence p) {
@@ -543,7 +534,6 @@ public final class ChatSession implements AutoCloseable {
             if (isConversation(stream)) {
                 // Direct messages have no join: the history brings what came while no gateway was in use.
                 send(historyOf(stream, null, null));
-                t.getValue().resending();
                 t.getValue().unacked().forEach(e -> sendOwn(stream, e.id(), e.text()));
                 listener.changed(stream);
             } else {
@@ -579,7 +569,6 @@ public final class ChatSession implements AutoCloseable {
         liveFrom.putIfAbsent(room, j.live());
         listener.members(room, j.members().stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
         Timeline timeline = timeline(room);
-        timeline.resending();
         for (Timeline.Entry e : timeline.unacked()) {
             sendOwn(room, e.id(), e.text());
         }
@@ -587,10 +576,11 @@ public final class ChatSession implements AutoCloseable {
     }
 
     private void error(ServerFrame.Error e) {
-        Sent refused = e.ref() == null ? null : awaitingAck.remove(e.ref());
-        if (refused != null && timelines.containsKey(refused.stream())) {
-            timelines.get(refused.stream()).failed(e.ref());
-            note(refused.stream(), "not sent: " + e.message());
+        // An own message goes with its id as its ref.
+        String refused = e.ref() == null ? null : awaiting(e.ref());
+        if (refused != null) {
+            timelines.get(refused).failed(e.ref());
+            note(refused, "not sent: " + e.message());
             return;
         }
         if (!welcomed && e.code() == ErrorCode.NICK_TAKEN) {
@@ -623,8 +613,12 @@ public final class ChatSession implements AutoCloseable {
         welcomed = false;
         connectingSince = null;
         joinedHere.clear();
-        // Unacked messages stay pending: they are resent under their ids once a gateway is reached.
-        awaitingAck.clear();
+        // Unacked messages are queued again: they are resent under their ids once a gateway is reached.
+        timelines.forEach((stream, timeline) -> {
+            if (timeline.requeue()) {
+                listener.changed(stream);
+            }
+        });
         connectionId++;
         failover.lost(clock.instant(), why);
         listener.state(failover.state());

@@ -1,6 +1,7 @@
 package chat.client.screen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import chat.client.failover.Failover;
@@ -110,11 +111,13 @@ class ChatAppTest {
     }
 
     @Test
-    void whatIsSaidShowsAtOnceAsPendingWhileNoGatewayAnswers() throws Exception {
+    void whatIsSaidWithNoGatewayShowsAtOnceMarkedQueued() throws Exception {
         awaitScreen("the lobby", s -> s.contains("1 #lobby"));
         type("hello there\n");
-        awaitScreen("the pending message", s -> s.contains("...") && s.contains("alice hello there"));
+        awaitScreen("the queued message", s -> s.contains("queue") && s.contains("alice hello there"));
         awaitScreen("the connection's trouble", s -> s.split("\n")[0].contains("cannot reach " + nowhere));
+        assertFalse(screen().contains("..."), "not sent, so not waiting for an ack:\n" + screen());
+        awaitScreen("what the queue waits for", s -> s.split("\n")[22].contains("1 message waits for a gateway"));
     }
 
     @Test

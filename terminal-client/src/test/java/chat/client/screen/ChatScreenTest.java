@@ -185,6 +185,22 @@ class ChatScreenTest {
     }
 
     @Test
+    void aMessageWaitingForAGatewayIsMarkedQueued() throws IOException {
+        view.open("lobby");
+        view.connection(new Failover.State.Waiting(GW2, CLOCK.instant().plusSeconds(3), 3, true, "connection refused"));
+        entries.add(new Timeline.Entry(null, "alice", "typed offline", "a1", CLOCK.instant().toString(),
+            Timeline.State.QUEUED));
+        paint(80, 24);
+
+        int queued = IntStream.range(1, 21).filter(r -> row(r).contains("typed offline")).findFirst().orElseThrow();
+        int mark = columnOf(queued, "queue");
+        assertTrue(mark >= 0 && mark < columnOf(queued, "alice"), "the mark stands in the time column: " + row(queued));
+        assertEquals(TextColor.ANSI.YELLOW, terminal.getCharacter(mark, queued).getForegroundColor());
+        assertFalse(row(queued).contains("..."), "not pending: it has not been sent");
+        assertTrue(row(22).contains("1 message waits for a gateway"), row(22));
+    }
+
+    @Test
     void scrollingBackShowsOlderLinesAndSaysWhenTheFirstIsInView() throws IOException {
         view.open("lobby");
         for (int i = 1; i <= 60; i++) {
