@@ -199,8 +199,7 @@ public final class ChatScreen {
     }
 
     private List<Line> linesOf(Timeline.Entry entry, int textWidth, ChatView view) {
-        String text = TerminalText.sanitize(entry.text());
-        List<String> wrapped = TerminalText.wrap(text, textWidth);
+        List<String> wrapped = TerminalText.lines(entry.text(), textWidth);
         String time;
         TextColor timeColour = DIM;
         String nick;
@@ -287,7 +286,7 @@ public final class ChatScreen {
         put(g, 0, row, shown, promptWidth, DIM);
         int room = cols - promptWidth - 1;
         int from = input.scrollFor(room);
-        String visible = input.textFrom(from);
+        String visible = input.textFrom(from).replace('\n', TerminalText.NEWLINE_MARK);
         put(g, promptWidth, row, visible, room, PLAIN);
         return new TerminalPosition(promptWidth + input.columnsBetween(from, input.cursor()), row);
     }
