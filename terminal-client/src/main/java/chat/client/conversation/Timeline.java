@@ -1,5 +1,6 @@
 package chat.client.conversation;
 
+import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SequencedSet;
 
@@ -69,7 +69,7 @@ public final class Timeline {
     }
 
     private static String key(String from, String id) {
-        return from.toLowerCase(Locale.ROOT) + '\u0000' + id;
+        return Limits.foldNick(from) + '\u0000' + id;
     }
 
     /** The user said something: shown at once, queued until it is sent. */

@@ -4,6 +4,7 @@ import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.client.text.InputLine;
 import chat.client.text.TerminalText;
+import chat.protocol.Limits;
 import com.googlecode.lanterna.SGR;
 import com.googlecode.lanterna.TerminalPosition;
 import com.googlecode.lanterna.TerminalSize;
@@ -52,7 +53,7 @@ public final class ChatScreen {
 
     /** The colour of a nick: the same on every screen and in every run. */
     public static TextColor colourOf(String nick) {
-        return NICK_COLOURS[Math.floorMod(nick.toLowerCase(Locale.ROOT).hashCode(), NICK_COLOURS.length)];
+        return NICK_COLOURS[Math.floorMod(Limits.foldNick(nick).hashCode(), NICK_COLOURS.length)];
     }
 
     public Painted paint(TextGraphics g, TerminalSize size, ChatView view, List<Timeline.Entry> entries,

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -36,11 +35,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * A chat session that outlives any one gateway. It connects to a gateway of its list, says hello (with its session
- * token once it has one), and when the gateway dies, closes, or stops answering pings for 5 s, moves to another by
- * itself: it resumes the session there, joins its rooms again with {@code after} set to the last seq shown in each,
- * asks each direct conversation's recent history again, and resends every message not acked yet under its original
- * id. What each room or conversation shows is a {@link Timeline}: every message once, in seq order. What is said
- * while no gateway is reached is queued, and sent once one is.
+ * token once it has one, or the one it was started with), and when the gateway dies, closes, or stops answering pings
+ * for 5 s, moves to another by itself: it resumes the session there, joins its rooms again with {@code after} set to
+ * the last seq shown in each, asks each direct conversation's recent history again, and resends every message not
+ * acked yet under its original id. What each room or conversation shows is a {@link Timeline}: every message once, in
+ * seq order. What is said while no gateway is reached is queued, and sent once one is.
  *
  * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick.
  *
@@ -55,6 +54,8 @@ public final class ChatSession implements AutoCloseable {
     private static final int TIMELINE_CAPACITY = 10_000;
     private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
     private static final String OLDER_REF = "older";
+    /** The reason of the {@code bye} that a connection gets when another takes its session over. */
+    private static final String RESUMED_ELSEWHERE = "resumed elsewhere";
 
     /** What the session tells its user about, on the session's thread. */
     public interface Listener {
@@ -82,7 +83,16 @@ public final class ChatSession implements AutoCloseable {
         /** Something to tell the user that belongs to no room: an error the gateway sent. */
         default void notice(String text) {}
 
-        /** The gateways refused the session for good (its nick is held by another): the session has ended. */
+        /**
+         * A gateway welcomed the session under {@code token}, its secret: presented again after a restart, it resumes
+         * the session while the cluster still holds it.
+         */
+        default void welcomed(String token) {}
+
+        /**
+         * The session has ended for good: the gateways refused it (its nick is held by another), or another client
+         * took it over with its token.
+         */
         default void refused(String why) {}
     }
 
@@ -123,7 +133,14 @@ public final class ChatSession implements AutoCloseable {
     private long nextId;
 
     public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random, Listener listener) {
+        this(nick, gateways, clock, random, listener, null);
+    }
+
+    /** @param token the session token of an earlier run, to resume that session; null for a fresh one */
+    public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random,
+                       Listener listener, String token) {
         this.nick = nick;
+        this.token = token;
         this.clock = clock;
         this.listener = listener;
         this.failover = new Failover(gateways, random, Duration.ofMillis(500), Duration.ofSeconds(30));
@@ -133,7 +150,7 @@ public final class ChatSession implements AutoCloseable {
 
     /** The stream of the direct conversation with {@code nick}. */
     public static String conversationWith(String nick) {
-        return "@" + nick.toLowerCase(Locale.ROOT);
+        return "@" + Limits.foldNick(nick);
     }
 
     public static boolean isConversation(String stream) {
@@ -178,12 +195,20 @@ public final class ChatSession implements AutoCloseable {
     }
 
     /**
+     * Opens the direct conversation with {@code with} without saying anything, as a restart does for the
+     * conversations open before it: it shows its recent messages once a gateway is reached.
+     */
+    public void openConversation(String with) {
+        submit(() -> showConversation(conversationWith(with)));
+    }
+
+    /**
      * Says {@code text} in a room, or to the nick of a direct conversation: shown at once, sent now or as soon as a
      * gateway is reached.
      */
     public void say(String stream, String text) {
         submit(() -> {
-            openConversation(stream);
+            showConversation(stream);
             String id = idPrefix + nextId++;
             timeline(stream).said(id, text, clock.instant().toString());
             listener.changed(stream);
@@ -275,7 +300,7 @@ public final class ChatSession implements AutoCloseable {
     }
 
     /** A direct conversation shown for the first time brings its recent history with it. */
-    private void openConversation(String stream) {
+    private void showConversation(String stream) {
         if (isConversation(stream) && !timelines.containsKey(stream)) {
             timeline(stream);
             listener.opened(stream);
@@ -423,7 +448,7 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.Dm d -> {
                 String other = d.from().equalsIgnoreCase(nick) ? d.to() : d.from();
                 String stream = conversationWith(other);
-                openConversation(stream);
+                showConversation(stream);
                 received(stream, d, d.from());
             }
             case ServerFrame.History h -> history(h);
@@ -444,7 +469,7 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.RoomList r -> listener.rooms(r.rooms());
             case ServerFrame.Presence p -> presence(p);
             case ServerFrame.Pong p -> pings.ponged();
-            case ServerFrame.Bye b -> lose("the gateway said bye: " + b.reason());
+            case ServerFrame.Bye b -> bye(b);
             case ServerFrame.Error e -> error(e);
             case ServerFrame.Parted p -> {
                 // The part was done when the user asked for it.
@@ -529,6 +554,7 @@ public final class ChatSession implements AutoCloseable {
         failover.connected();
         pings.reset(clock.instant());
         listener.state(failover.state());
+        listener.welcomed(token);
         for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
             String stream = t.getKey();
             if (isConversation(stream)) {
@@ -604,6 +630,20 @@ public final class ChatSession implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             lose("cannot write: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The gateway said bye. Any reason but one means it is going away, and another gateway takes over; "resumed
+     * elsewhere" means another client presented this session's token (the same nick started again with the same
+     * remembered state) and holds the session now: taking it back would only take it from that one in turn.
+     */
+    private void bye(ServerFrame.Bye b) {
+        if (RESUMED_ELSEWHERE.equals(b.reason())) {
+            running = false;
+            listener.refused("another client took over the session of " + nick + " (it was started again elsewhere)");
+        } else {
+            lose("the gateway said bye: " + b.reason());
         }
     }
 

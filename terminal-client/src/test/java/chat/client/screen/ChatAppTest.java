@@ -40,10 +40,10 @@ import org.junit.jupiter.api.Test;
  * keys do does not wait for the network.
  */
 class ChatAppTest {
-    private static final List<String> LOBBY = List.of("lobby");
+    private static final ChatApp.Memory LOBBY = new ChatApp.Memory(List.of("lobby"), List.of(), null);
     private static final KeyStroke ALT_ENTER = new KeyStroke('j', true, true);
 
-    private final List<List<String>> remembered = new CopyOnWriteArrayList<>();
+    private final List<ChatApp.Memory> remembered = new CopyOnWriteArrayList<>();
     private final List<Running> started = new ArrayList<>();
     private Failover.Gateway nowhere;
 
@@ -54,8 +54,8 @@ class ChatAppTest {
         /** One permit per flush of the terminal: each paint of the screen ends with one. */
         final Semaphore flushes = new Semaphore(0);
 
-        /** Starts the client in {@code rooms}, the keys given here typed before it reads any. */
-        Running(List<String> rooms, Clock clock, KeyStroke... typedAhead) throws Exception {
+        /** Starts the client with {@code start} open, the keys given here typed before it reads any. */
+        Running(ChatApp.Memory start, Clock clock, KeyStroke... typedAhead) throws Exception {
             terminal.addVirtualTerminalListener(new VirtualTerminalListener() {
                 @Override
                 public void onFlush() {
@@ -81,7 +81,7 @@ class ChatAppTest {
                 app.listener());
             Thread.ofVirtual().start(() -> {
                 try {
-                    ended.complete(app.run(session, rooms));
+                    ended.complete(app.run(session, start));
                 } catch (Exception e) {
                     ended.completeExceptionally(e);
                 }
@@ -129,12 +129,12 @@ class ChatAppTest {
         }
     }
 
-    private Running start(List<String> rooms, KeyStroke... typedAhead) throws Exception {
-        return start(rooms, Clock.systemUTC(), typedAhead);
+    private Running start(ChatApp.Memory memory, KeyStroke... typedAhead) throws Exception {
+        return start(memory, Clock.systemUTC(), typedAhead);
     }
 
-    private Running start(List<String> rooms, Clock clock, KeyStroke... typedAhead) throws Exception {
-        Running running = new Running(rooms, clock, typedAhead);
+    private Running start(ChatApp.Memory memory, Clock clock, KeyStroke... typedAhead) throws Exception {
+        Running running = new Running(memory, clock, typedAhead);
         started.add(running);
         return running;
     }
@@ -174,7 +174,7 @@ class ChatAppTest {
         Running client = start(LOBBY);
         client.type("/join #Ops\n");
         client.awaitScreen("the new room, current", s -> s.contains("2 #ops") && s.split("\n")[0].contains("│ #ops │"));
-        assertEquals(List.of("lobby", "ops"), remembered.getLast());
+        client.awaitScreen("the rooms remembered", s -> remembered.getLast().rooms().equals(List.of("lobby", "ops")));
 
         client.press(new KeyStroke('1', false, true));
         client.awaitScreen("the lobby after Alt+1", s -> s.split("\n")[0].contains("│ #lobby │"));
@@ -183,7 +183,22 @@ class ChatAppTest {
 
         client.type("/part\n");
         client.awaitScreen("ops gone", s -> !s.contains("#ops"));
-        assertEquals(List.of("lobby"), remembered.getLast());
+        client.awaitScreen("the rooms remembered", s -> remembered.getLast().rooms().equals(List.of("lobby")));
+    }
+
+    @Test
+    void aDirectConversationIsRememberedAndOpensAgainAtTheNextStart() throws Exception {
+        Running first = start(LOBBY);
+        first.awaitScreen("the lobby", s -> s.contains("1 #lobby"));
+        assertEquals(LOBBY, remembered.getLast(), "remembered from the start, so that this nick is the last used");
+        first.type("/msg Bob are you there?\n");
+        first.awaitScreen("the conversation", s -> s.contains("2 @bob"));
+        first.awaitScreen("the conversation remembered",
+            s -> remembered.getLast().equals(new ChatApp.Memory(List.of("lobby"), List.of("bob"), null)));
+        assertNull(first.quit());
+
+        Running again = start(remembered.getLast());
+        again.awaitScreen("the room and the conversation", s -> s.contains("1 #lobby") && s.contains("2 @bob"));
     }
 
     @Test
@@ -207,7 +222,7 @@ class ChatAppTest {
 
     @Test
     void theNewsLineClearsWhenTheUserMovesToAnotherRoom() throws Exception {
-        Running client = start(List.of("lobby", "ops"));
+        Running client = start(new ChatApp.Memory(List.of("lobby", "ops"), List.of(), null));
         client.type("/frobnicate\n");
         client.awaitScreen("the explanation", s -> s.split("\n")[22].contains("unknown command /frobnicate"));
         client.press(new KeyStroke('n', true, false));
