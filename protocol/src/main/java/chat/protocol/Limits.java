@@ -1,5 +1,6 @@
 package chat.protocol;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** The protocol's fixed limits and name rules, shared by every side so that all agree on what is valid. */
@@ -28,6 +29,11 @@ public final class Limits {
 
     public static boolean isValidNick(String nick) {
         return nick != null && NICK.matcher(nick).matches();
+    }
+
+    /** The nick as the cluster compares it: {@code Alice} and {@code alice} are one nick. */
+    public static String foldNick(String nick) {
+        return nick.toLowerCase(Locale.ROOT);
     }
 
     public static boolean isValidRoom(String room) {

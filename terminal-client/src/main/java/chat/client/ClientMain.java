@@ -2,6 +2,7 @@ package chat.client;
 
 import chat.client.config.ClientConfig;
 import chat.client.config.RememberedState;
+import chat.client.config.StateStore;
 import chat.client.screen.ChatApp;
 import chat.client.screen.UnicodeTerminal;
 import chat.client.session.ChatSession;
@@ -19,12 +20,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
- * Entry point of the terminal client: reads the settings (and what the last run remembered), asks for a nick when
- * none is known, and runs the full-screen chat until the user quits. The nick, rooms and gateways are remembered for
- * the next start.
+ * Entry point of the terminal client: reads the settings (and what the last run under the nick remembered), asks for
+ * a nick when none is known, and runs the full-screen chat until the user quits. The nick's rooms, conversations,
+ * gateways and session token are remembered for its next start, and the nick as the one used last.
  */
 public final class ClientMain {
     private ClientMain() {}
@@ -36,44 +37,61 @@ public final class ClientMain {
         }
         ClientConfig.Startup startup;
         try {
-            startup = ClientConfig.load(args, System.getenv(), Path.of(System.getProperty("user.home")));
+            Path home = Path.of(System.getProperty("user.home"));
+            startup = ClientConfig.load(args, System.getenv(), home, null);
+            if (startup.config().nick() == null) {
+                String asked = askNick();
+                if (asked == null) {
+                    System.err.println("terminal-client: no nick: give one with --nick NAME");
+                    System.exit(2);
+                    return;
+                }
+                startup = ClientConfig.load(args, System.getenv(), home, asked);
+            }
         } catch (UsageException | IllegalArgumentException e) {
             System.err.println("terminal-client: " + e.getMessage() + " (--help lists the options)");
             System.exit(2);
             return;
-        }
-        ClientConfig config = startup.config();
-        String nick = config.nick() != null ? config.nick() : askNick();
-        if (nick == null) {
-            System.err.println("terminal-client: no nick: give one with --nick NAME");
-            System.exit(2);
-            return;
-        }
-        Remember remember = new Remember(config, nick);
-        try {
-            remember.rooms(config.rooms());
-        } catch (UncheckedIOException e) {
-            System.err.println("terminal-client: " + e.getMessage());
         }
 
         String refusal;
         try (Terminal terminal = new UnicodeTerminal(System.in, System.out, StandardCharsets.UTF_8);
              Screen screen = new TerminalScreen(terminal)) {
             screen.startScreen();
-            ChatApp app = new ChatApp(screen, Clock.systemDefaultZone(), nick, config.gateways().getFirst(),
-                remember::rooms);
-            if (startup.stateProblem() != null) {
-                app.news("the remembered state was set aside: " + startup.stateProblem());
-            }
-            ChatSession session = new ChatSession(nick, config.gateways(), Clock.systemUTC(), new SecureRandom(),
-                app.listener());
-            refusal = app.run(session, config.rooms());
+            refusal = run(screen, startup, Clock.systemDefaultZone(), new SecureRandom());
             screen.stopScreen();
         }
         if (refusal != null) {
             System.err.println("terminal-client: " + refusal);
             System.exit(1);
         }
+    }
+
+    /**
+     * Runs the chat on a started screen with the settings and remembered state of {@code startup}, whose config names
+     * a nick, until the user quits or the session is refused; returns why it was refused, or null.
+     */
+    public static String run(Screen screen, ClientConfig.Startup startup, Clock clock, RandomGenerator random)
+        throws IOException, InterruptedException {
+        ClientConfig config = startup.config();
+        String nick = config.nick();
+        StateStore store = new StateStore(config.configDir());
+        ChatApp app = new ChatApp(screen, clock, nick, config.gateways().getFirst(), memory -> {
+            try {
+                store.save(new RememberedState(nick, memory.rooms(), memory.conversations(), config.gateways(),
+                    memory.token()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remember this session in " + store.fileOf(nick) + ": "
+                    + e.getMessage(), e);
+            }
+        });
+        if (startup.stateProblem() != null) {
+            app.news("the remembered state was set aside: " + startup.stateProblem());
+        }
+        RememberedState remembered = startup.remembered();
+        ChatSession session = new ChatSession(nick, config.gateways(), clock, random, app.listener(),
+            remembered.token());
+        return app.run(session, new ChatApp.Memory(config.rooms(), remembered.conversations(), remembered.token()));
     }
 
     /** Asks for a nick on the plain terminal, before the screen starts; null when there is nobody to ask. */
@@ -94,18 +112,6 @@ public final class ClientMain {
                 return nick;
             }
             System.out.println("a nick is a letter, then up to 19 letters, digits, _ or -");
-        }
-    }
-
-    /** Writes what the next start takes up again. */
-    private record Remember(ClientConfig config, String nick) {
-        void rooms(List<String> rooms) {
-            try {
-                new RememberedState(nick, rooms, config.gateways()).save(config.stateFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remember the rooms in " + config.stateFile() + ": "
-                    + e.getMessage(), e);
-            }
         }
     }
 }

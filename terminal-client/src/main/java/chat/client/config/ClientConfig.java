@@ -20,22 +20,23 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Every setting of the terminal client, parsed and checked once. Each comes from, first to last: its command-line
  * flag, its environment variable, {@code client.properties} in the config directory, what the client remembered
- * from its last run ({@link RememberedState}), its default. Nothing else in the client reads the environment or
- * these files. Immutable.
+ * of the nick from its last run under it ({@link StateStore}), its default. Nothing else in the client reads the
+ * environment or these files. Immutable.
  *
  * @param nick the nick to use; null when none is given anywhere, and the client asks for one
  * @param gateways the gateways to talk to, in the order failover tries them; never empty
- * @param configDir where {@code client.properties} and {@code state.json} live
+ * @param configDir where {@code client.properties} and the remembered states live
  * @param rooms the rooms to join at start, possibly none
  */
 public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms) {
     /** The file of settings in the config directory, written by the user. */
     public static final String SETTINGS_FILE = "client.properties";
-    /** The remembered state in the config directory, written by the client. */
+    /** The file in the config directory that names the nick used last, written by the client. */
     public static final String STATE_FILE = "state.json";
     /** Most rooms joined at start, and remembered. */
     public static final int MAX_ROOMS = 100;
@@ -49,12 +50,15 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             "nick"),
         GATEWAYS("--gateways", "CHAT_GATEWAYS", "127.0.0.1:7001,127.0.0.1:7002",
             "gateways to talk to, HOST:PORT,... ([::1]:7001 for IPv6), the next tried when one is lost "
-                + "(default: the last ones used, else these)",
+                + "(default: the last ones used with this nick, else these)",
             "gateways"),
         ROOMS("--rooms", "CHAT_ROOMS", "lobby",
-            "rooms to join at start, ROOM,... (default: the rooms open when the client last ran, else this)", "rooms"),
+            "rooms to join at start, ROOM,... (default: the rooms open when the client last ran with this nick, "
+                + "else this)",
+            "rooms"),
         CONFIG_DIR("--config-dir", "CHAT_CONFIG_DIR", null,
-            "directory of client.properties and state.json (default $XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)",
+            "directory of client.properties and of what the client remembers of each nick (default "
+                + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)",
             null);
 
         private final String flag;
@@ -98,10 +102,11 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
     }
 
     /**
-     * What the client starts with: its settings, and why the remembered state was set aside (a sentence to show the
-     * user), or null when it was read or there was none.
+     * What the client starts with: its settings, what it remembered of its nick (its conversations and session token
+     * besides the settings; {@link RememberedState#EMPTY} when nothing), and why a remembered file was set aside (a
+     * sentence to show the user), or null when none was.
      */
-    public record Startup(ClientConfig config, String stateProblem) {}
+    public record Startup(ClientConfig config, RememberedState remembered, String stateProblem) {}
 
     public ClientConfig {
         if (nick != null && !Limits.isValidNick(nick)) {
@@ -121,29 +126,32 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
     }
 
     /**
-     * Reads the flags and the environment, then {@code client.properties} and {@code state.json} in the config
-     * directory they name; a missing file is no error.
+     * Reads the flags and the environment, then {@code client.properties} in the config directory they name and what
+     * the client remembered there of the nick chosen ({@link StateStore}); a missing file is no error.
      *
      * @param userHome the user's home directory, for the default config directory
+     * @param askedNick the nick the user was asked for, when no setting named one and none was remembered; else null
      * @throws UsageException naming the flag, variable or file entry that cannot be used, or when
      *     {@code client.properties} cannot be read
      */
-    public static Startup load(String[] args, Map<String, String> env, Path userHome) throws UsageException {
+    public static Startup load(String[] args, Map<String, String> env, Path userHome, String askedNick)
+        throws UsageException {
         SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
         Path configDir = configDir(given, env, userHome);
         Map<Setting, String> file = settingsFile(readSettingsFile(configDir.resolve(SETTINGS_FILE)));
-        RememberedState.Loaded remembered = RememberedState.load(configDir.resolve(STATE_FILE));
-        return new Startup(resolve(given, configDir, file, remembered.state()), remembered.problem());
+        return resolve(given, configDir, file, askedNick, new StateStore(configDir)::recall);
     }
 
     /**
-     * Like {@link #load}, from the settings file's text (null for none) and a remembered state given here rather
-     * than read from the config directory.
+     * Like {@link #load}, from the settings file's text (null for none) and, rather than the config directory's
+     * files, the state remembered of the nick used last: it counts for that nick only.
      */
     public static ClientConfig parse(String[] args, Map<String, String> env, Path userHome, String settingsFileText,
-                                     RememberedState remembered) throws UsageException {
+                                     RememberedState lastNicksState) throws UsageException {
         SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
-        return resolve(given, configDir(given, env, userHome), settingsFile(settingsFileText), remembered);
+        return resolve(given, configDir(given, env, userHome), settingsFile(settingsFileText), null,
+            nick -> new StateStore.Recalled(lastNicksState.nick(),
+                nick == null || lastNicksState.isOf(nick) ? lastNicksState : RememberedState.EMPTY, null)).config();
     }
 
     /**
@@ -172,27 +180,32 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             The full-screen chat client. It talks to one gateway at a time and moves to the next of its list
             when that one is lost. Each option comes from, first to last: its flag, the environment variable
             named beside it, the same-named key (nick, gateways, rooms) in client.properties in the config
-            directory, what the client remembered from its last run (state.json there), its default.
+            directory, what the client remembered from its last run with the nick (nicks/NICK.json there;
+            state.json names the nick used last), its default.
 
             """);
     }
 
-    /** Where the client remembers its nick, rooms and gateways between runs. */
-    public Path stateFile() {
-        return configDir.resolve(STATE_FILE);
-    }
-
-    /** The one place that decides where each setting comes from. */
-    private static ClientConfig resolve(SettingValues<Setting> given, Path configDir, Map<Setting, String> file,
-                                        RememberedState remembered) throws UsageException {
+    /**
+     * The one place that decides where each setting comes from. The nick is chosen first (a setting, else the one
+     * asked for, else the one used last); what was remembered of that nick, and of no other, fills in the rest.
+     */
+    private static Startup resolve(SettingValues<Setting> given, Path configDir, Map<Setting, String> file,
+                                   String askedNick, Function<String, StateStore.Recalled> recall)
+        throws UsageException {
         try {
-            String nick = pick(Setting.NICK, given, file, remembered.nick(), ClientConfig::parseNick);
+            String chosen = pick(Setting.NICK, given, file, askedNick, ClientConfig::parseNick);
+            StateStore.Recalled recalled = recall.apply(chosen);
+            String nick = chosen != null ? chosen : recalled.lastNick();
+            RememberedState remembered = recalled.state();
             List<Gateway> gateways = pick(Setting.GATEWAYS, given, file,
                 remembered.gateways().isEmpty() ? null : remembered.gateways(), ClientConfig::parseGateways);
-            // No remembered state at all (a first start) joins the default room; an empty list remembered joins none.
+            // Nothing remembered of this nick (its first start) joins the default room; an empty list remembered
+            // joins none.
             List<String> rooms = pick(Setting.ROOMS, given, file,
                 remembered.equals(RememberedState.EMPTY) ? null : remembered.rooms(), ClientConfig::parseRooms);
-            return new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms);
+            ClientConfig config = new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms);
+            return new Startup(config, remembered, recalled.problem());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -2,52 +2,49 @@ package chat.client.config;
 
 import chat.client.failover.Failover.Gateway;
 import chat.protocol.Limits;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * What the client remembers between runs, in {@code state.json} in its config directory: the nick it used last, the
- * rooms it had open and the gateways it talked to. Messages are not remembered; a room's history is fetched again
- * on join. The file is written by the client but may be damaged or planted, so {@link #load} checks every value and
+ * What the client remembers of one nick between runs: the rooms and direct conversations it had open, the gateways
+ * it talked to and its session token, so that the next start under that nick takes them up again (a conversation's
+ * recent messages are asked of the gateway again, as a room's are on join). {@link StateStore} keeps one file of it
+ * per nick. The file is written by the client but may be damaged or planted, so {@link #load} checks every value and
  * gives up on a bad file without failing. Immutable.
  *
- * @param nick the nick used last, or null
+ * @param nick the nick, or null in {@link #EMPTY}
  * @param rooms the rooms open last, at most {@link #MAX_ROOMS} (more are dropped from the end), each once
+ * @param conversations the nicks of the direct conversations open last, at most {@link #MAX_CONVERSATIONS}, each once
+ *     whatever its case
  * @param gateways the gateways used last, possibly none
+ * @param token the session token the gateway gave last, or null: a secret, shown to nobody and left out of
+ *     {@link #toString}
  */
-public record RememberedState(String nick, List<String> rooms, List<Gateway> gateways) {
-    public static final RememberedState EMPTY = new RememberedState(null, List.of(), List.of());
+public record RememberedState(String nick, List<String> rooms, List<String> conversations, List<Gateway> gateways,
+                              String token) {
+    public static final RememberedState EMPTY = new RememberedState(null, List.of(), List.of(), List.of(), null);
     /** Rooms kept at most; the first ones are kept. */
     public static final int MAX_ROOMS = ClientConfig.MAX_ROOMS;
+    /** Direct conversations kept at most; the first ones are kept. */
+    public static final int MAX_CONVERSATIONS = 100;
     /** A larger file is not read at all: the client never writes one near this size. */
-    public static final int MAX_FILE_BYTES = 64 * 1024;
-    /** Version of the file's format, written as {@code "version"}. */
-    static final int FORMAT_VERSION = 1;
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
+    public static final int MAX_FILE_BYTES = StateFiles.MAX_FILE_BYTES;
+    /**
+     * Version of the file's format, written as {@code "version"}. Version 1, from before each nick had a file of its
+     * own, had no conversations and no token; it is read as well.
+     */
+    static final int FORMAT_VERSION = 2;
 
     /**
      * The state read from a file, and why the file was set aside (a sentence to show the user), or null when it
@@ -55,7 +52,7 @@ public record RememberedState(String nick, List<String> rooms, List<Gateway> gat
      */
     public record Loaded(RememberedState state, String problem) {}
 
-    /** @throws IllegalArgumentException when the nick, a room or a gateway is not valid */
+    /** @throws IllegalArgumentException when the nick, a room, a conversation, a gateway or the token is not valid */
     public RememberedState {
         if (nick != null && !Limits.isValidNick(nick)) {
             throw new IllegalArgumentException("the nick is not a valid nick");
@@ -70,11 +67,36 @@ public record RememberedState(String nick, List<String> rooms, List<Gateway> gat
             }
         }
         rooms = List.copyOf(uniqueRooms);
+        Map<String, String> uniqueConversations = new LinkedHashMap<>();
+        for (String with : conversations) {
+            if (!Limits.isValidNick(with)) {
+                throw new IllegalArgumentException("a conversation is not with a valid nick");
+            }
+            if (uniqueConversations.size() < MAX_CONVERSATIONS) {
+                uniqueConversations.putIfAbsent(Limits.foldNick(with), with);
+            }
+        }
+        conversations = List.copyOf(uniqueConversations.values());
         gateways = List.copyOf(new LinkedHashSet<>(gateways));
         if (gateways.size() > GatewayAddresses.MAX_GATEWAYS || !gateways.stream().allMatch(GatewayAddresses::isValid)) {
             throw new IllegalArgumentException("the gateways must be at most " + GatewayAddresses.MAX_GATEWAYS
                 + " valid HOST:PORT addresses");
         }
+        if (token != null && !isValidToken(token)) {
+            throw new IllegalArgumentException("the session token is not 1 to " + Limits.MAX_SESSION_LENGTH
+                + " printable ASCII characters");
+        }
+    }
+
+    /** A token as the gateway gives one: printable ASCII without spaces, as long as the protocol allows. */
+    private static boolean isValidToken(String token) {
+        return !token.isEmpty() && token.length() <= Limits.MAX_SESSION_LENGTH
+            && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
+    /** Whether this is the state of {@code other}, a nick compared as the cluster compares nicks. */
+    public boolean isOf(String other) {
+        return nick != null && other != null && Limits.foldNick(nick).equals(Limits.foldNick(other));
     }
 
     /**
@@ -86,97 +108,49 @@ public record RememberedState(String nick, List<String> rooms, List<Gateway> gat
             return new Loaded(EMPTY, null);
         }
         try {
-            return new Loaded(fromJson(read(file)), null);
-        } catch (JacksonException e) {
-            JsonLocation at = e.getLocation();
-            return setAside(file, "it is not valid JSON"
-                + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        } catch (IOException e) {
-            return setAside(file, "it cannot be read (" + e.getClass().getSimpleName() + ")");
+            return new Loaded(fromJson(StateFiles.readObject(file)), null);
         } catch (IllegalArgumentException e) {
-            return setAside(file, e.getMessage());
+            return new Loaded(EMPTY, StateFiles.setAside(file, e.getMessage()));
         }
     }
 
-    /**
-     * Writes the state to {@code file} at once or not at all: to a new file beside it, then moved over it. Creates
-     * the directory, readable by the user alone where the file system has POSIX permissions.
-     */
+    /** Writes the state to {@code file} at once or not at all, readable by the user alone. */
     public void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(dir);
-        }
-        byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson());
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(json);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                // On disk before the rename, so that a crash cannot leave an empty state.json behind.
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        StateFiles.writeAtomically(file, toJson());
     }
 
-    private static byte[] read(Path file) throws IOException {
-        // Not a FIFO, device or directory: reading one could block or never end.
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("it is not a regular file");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
-            if (bytes.length > MAX_FILE_BYTES) {
-                throw new IllegalArgumentException("it is larger than " + MAX_FILE_BYTES / 1024 + " KiB");
-            }
-            return bytes;
-        }
-    }
-
-    private ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
+    ObjectNode toJson() {
+        ObjectNode root = StateFiles.JSON.createObjectNode();
         root.put("version", FORMAT_VERSION);
         if (nick != null) {
             root.put("nick", nick);
         }
         ArrayNode roomArray = root.putArray("rooms");
         rooms.forEach(roomArray::add);
+        ArrayNode conversationArray = root.putArray("conversations");
+        conversations.forEach(conversationArray::add);
         ArrayNode gatewayArray = root.putArray("gateways");
         gateways.forEach(g -> gatewayArray.add(GatewayAddresses.format(g)));
+        if (token != null) {
+            root.put("session", token);
+        }
         return root;
     }
 
     /**
-     * The state in the JSON, which must be an object; unknown fields are ignored, for a later version's sake.
+     * The state in a file's JSON object, of format version 1 or 2; unknown fields are ignored, for a later version's
+     * sake.
      *
      * @throws IllegalArgumentException saying what is wrong, without quoting the file: it may hold anything
      */
-    private static RememberedState fromJson(byte[] bytes) throws IOException {
-        JsonNode root = JSON.readTree(bytes);
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("it does not hold a JSON object");
+    static RememberedState fromJson(JsonNode root) {
+        int version = versionOf(root);
+        if (version != 1 && version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("it is not of format version 1 or " + FORMAT_VERSION);
         }
-        JsonNode version = root.get("version");
-        if (version != null && !(version.isInt() && version.intValue() == FORMAT_VERSION)) {
-            throw new IllegalArgumentException("it is not of format version " + FORMAT_VERSION);
-        }
-        JsonNode nick = root.get("nick");
-        if (nick != null && !nick.isNull() && !nick.isTextual()) {
-            throw new IllegalArgumentException("its nick is not a string");
-        }
+        String nick = string(root, "nick");
         List<String> rooms = strings(root, "rooms");
+        List<String> conversations = strings(root, "conversations");
         List<Gateway> gateways = new ArrayList<>();
         for (String entry : strings(root, "gateways")) {
             try {
@@ -188,7 +162,31 @@ public record RememberedState(String nick, List<String> rooms, List<Gateway> gat
         if (gateways.size() > GatewayAddresses.MAX_GATEWAYS) {
             throw new IllegalArgumentException("it lists more than " + GatewayAddresses.MAX_GATEWAYS + " gateways");
         }
-        return new RememberedState(nick == null || nick.isNull() ? null : nick.textValue(), rooms, gateways);
+        return new RememberedState(nick, rooms, conversations, gateways, string(root, "session"));
+    }
+
+    /** The format version a file's object says it has; 1 when it says none, as the first files did not. */
+    static int versionOf(JsonNode root) {
+        JsonNode version = root.get("version");
+        if (version == null) {
+            return 1;
+        }
+        if (!version.isInt()) {
+            throw new IllegalArgumentException("its version is not a number");
+        }
+        return version.intValue();
+    }
+
+    /** The field's string, or null when it is missing. */
+    static String string(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("its " + field + " is not a string");
+        }
+        return value.textValue();
     }
 
     /** The field's strings; none when it is missing. */
@@ -210,7 +208,10 @@ public record RememberedState(String nick, List<String> rooms, List<Gateway> gat
         return values;
     }
 
-    private static Loaded setAside(Path file, String reason) {
-        return new Loaded(EMPTY, "ignored " + file + ": " + reason);
+    /** Everything but the token, which is a secret. */
+    @Override
+    public String toString() {
+        return "RememberedState[nick=" + nick + ", rooms=" + rooms + ", conversations=" + conversations
+            + ", gateways=" + gateways + ", token=" + (token == null ? "none" : "(secret)") + "]";
     }
 }

@@ -1,12 +1,15 @@
 package chat.client.conversation;
 
+import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SequencedSet;
 
@@ -14,14 +17,24 @@ import java.util.SequencedSet;
  * What one room or direct conversation shows: its messages in seq order, each once, however often it arrives (live,
  * in a history replay, again after a failover), and the user's own messages that are not acked yet, after them.
  * A message is known by its sender and id, as the gateway and the history service know it. Bounded: past
- * {@code capacity} messages the oldest are forgotten. Not thread-safe: the screen's thread owns it.
+ * {@code capacity} messages the oldest are forgotten.
+ *
+ * <p>An own message is queued until it goes to a gateway, pending from then until its ack, and failed when no ack
+ * came within {@link #ACK_PATIENCE} of its sending (or the gateway refused it); a message queued for an hour while no
+ * gateway answered has not waited for an ack at all. Time is given, not read, so the rule is tested without waiting.
+ *
+ * <p>Not thread-safe: the session's thread owns it.
  */
 public final class Timeline {
     /**
-     * Where an own message stands: sent and waiting for its ack, acked, or given up on (it may be resent). A
-     * {@code NOTICE} is no message but a line of the client's own (a presence change, an answer to a command).
+     * Where an own message stands: waiting for a gateway to send it to, sent and waiting for its ack, acked, or given
+     * up on (it may be resent). A {@code NOTICE} is no message but a line of the client's own (a presence change, an
+     * answer to a command).
      */
-    public enum State { PENDING, CONFIRMED, FAILED, NOTICE }
+    public enum State { QUEUED, PENDING, CONFIRMED, FAILED, NOTICE }
+
+    /** An own message without an ack this long after it was sent is marked failed. */
+    public static final Duration ACK_PATIENCE = Duration.ofSeconds(10);
 
     /**
      * One line of the conversation. {@code seq} is null until the message is acked; a notice has the seq of the
@@ -32,6 +45,10 @@ public final class Timeline {
         public boolean isNotice() {
             return state == State.NOTICE;
         }
+
+        Entry withState(State newState) {
+            return new Entry(seq, from, text, id, ts, newState);
+        }
     }
 
     private final String me;
@@ -39,6 +56,8 @@ public final class Timeline {
     private final List<Entry> confirmed = new ArrayList<>();
     /** Own messages not acked yet, in the order they were said, by id. */
     private final Map<String, Entry> unacked = new LinkedHashMap<>();
+    /** When each pending own message was sent: its ack is awaited from then on. */
+    private final Map<String, Instant> sentAt = new HashMap<>();
     /** Sender-and-id keys of the messages shown, oldest first, bounded with them. */
     private final SequencedSet<String> seen = new LinkedHashSet<>();
     private long lastSeq = -1;
@@ -50,17 +69,25 @@ public final class Timeline {
     }
 
     private static String key(String from, String id) {
-        return from.toLowerCase(Locale.ROOT) + '\u0000' + id;
+        return Limits.foldNick(from) + '\u0000' + id;
     }
 
-    /** The user said something: shown at once, dimmed until its ack. */
+    /** The user said something: shown at once, queued until it is sent. */
     public void said(String id, String text, String ts) {
-        unacked.put(id, new Entry(null, me, text, id, ts, State.PENDING));
+        unacked.put(id, new Entry(null, me, text, id, ts, State.QUEUED));
+    }
+
+    /** An own message went to a gateway at {@code at} (again, after a failover or a retry): its ack is awaited. */
+    public void sent(String id, Instant at) {
+        if (unacked.computeIfPresent(id, (k, e) -> e.withState(State.PENDING)) != null) {
+            sentAt.put(id, at);
+        }
     }
 
     /** An own message was acked with its place in the log. */
     public void acked(String id, long seq, String ts) {
         Entry pending = unacked.remove(id);
+        sentAt.remove(id);
         if (pending != null) {
             add(new Entry(seq, me, pending.text(), id, ts, State.CONFIRMED));
         }
@@ -68,27 +95,52 @@ public final class Timeline {
 
     /** An own message was refused or its ack never came: marked, kept for a resend under the same id. */
     public void failed(String id) {
-        unacked.computeIfPresent(id, (k, e) -> new Entry(null, e.from(), e.text(), id, e.ts(), State.FAILED));
+        unacked.computeIfPresent(id, (k, e) -> e.withState(State.FAILED));
+        sentAt.remove(id);
     }
 
-    /** The own messages to send again, with their ids, after a failover or when the user retries. */
+    /** Whether an own message of this id waits here for its ack (queued, pending or failed). */
+    public boolean awaits(String id) {
+        return unacked.containsKey(id);
+    }
+
+    /** The own messages to send again, with their ids, once a gateway is reached or when the user retries. */
     public List<Entry> unacked() {
         return List.copyOf(unacked.values());
     }
 
-    /** Marks every unacked own message as pending again, as it is resent. */
-    public void resending() {
-        unacked.replaceAll((id, e) -> new Entry(null, e.from(), e.text(), id, e.ts(), State.PENDING));
+    /**
+     * The gateway is gone: the messages sent to it and not acked wait for the next one, queued, and their ack is no
+     * longer awaited. Returns whether any was.
+     */
+    public boolean requeue() {
+        if (sentAt.isEmpty()) {
+            return false;
+        }
+        sentAt.keySet().forEach(id -> unacked.computeIfPresent(id, (k, e) -> e.withState(State.QUEUED)));
+        sentAt.clear();
+        return true;
     }
 
-    /** Marks the failed own messages as pending again and returns them, for the user's retry. */
+    /**
+     * Marks failed every pending own message sent more than {@link #ACK_PATIENCE} before {@code now}. Returns whether
+     * any was.
+     */
+    public boolean giveUpOnLateAcks(Instant now) {
+        List<String> late = sentAt.entrySet().stream()
+            .filter(e -> now.isAfter(e.getValue().plus(ACK_PATIENCE))).map(Map.Entry::getKey).toList();
+        late.forEach(this::failed);
+        return !late.isEmpty();
+    }
+
+    /** Marks the failed own messages as queued again and returns them, for the user's retry. */
     public List<Entry> retryFailed() {
         List<Entry> retried = new ArrayList<>();
         unacked.replaceAll((id, e) -> {
             if (e.state() != State.FAILED) {
                 return e;
             }
-            Entry again = new Entry(null, e.from(), e.text(), id, e.ts(), State.PENDING);
+            Entry again = e.withState(State.QUEUED);
             retried.add(again);
             return again;
         });
@@ -110,6 +162,7 @@ public final class Timeline {
         Entry entry = entryOf(frame);
         if (entry.from().equalsIgnoreCase(me)) {
             unacked.remove(entry.id());
+            sentAt.remove(entry.id());
         }
         lastSeq = Math.max(lastSeq, entry.seq());
         return add(entry);

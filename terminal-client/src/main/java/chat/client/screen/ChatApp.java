@@ -12,6 +12,8 @@ import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.screen.Screen;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -21,9 +23,15 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The full-screen client: keys in, a {@link ChatSession} driven, the screen painted. One thread, the one that calls
- * {@link #run}, owns the screen, the {@link ChatView} and the input line; the session tells of its changes through a
- * bounded queue that this thread drains, so nothing else ever touches the screen.
+ * The full-screen client: keys in, a {@link ChatSession} driven, the screen painted, and what is to be remembered for
+ * the next start handed on whenever it changes. One thread, the one that calls {@link #run}, owns the screen, the
+ * {@link ChatView} and the input; the session tells of its changes through a bounded queue that this thread drains,
+ * so nothing else ever touches the screen.
+ *
+ * <p>Enter sends what was typed; Alt+Enter (which terminals send as ESC and a newline, and Lanterna reads as
+ * Ctrl+Alt+J) starts a new line of it. Pasted text keeps its newlines: between the marks of a bracketed paste
+ * ({@link BracketedPaste}), and in a terminal that does not mark pastes, an Enter with more keys already waiting right
+ * behind it, which no one types that fast, is taken for a newline of pasted text too.
  */
 public final class ChatApp {
     static final List<String> HELP = List.of(
@@ -33,34 +41,67 @@ public final class ChatApp {
         "/who  who is in the room (F2 shows or hides the member list)    /rooms  every room in use",
         "/quit or \\q  leaves (Ctrl+C too)    // at the start says a line that begins with /",
         "PgUp/PgDn scroll, and bring older messages at the top; Tab completes nicks and commands",
-        "Up/Down recall what was typed; Ctrl+R sends failed messages again");
+        "Up/Down recall what was typed; Alt+Enter starts a new line; Ctrl+R sends failed messages again");
     private static final long IDLE_POLL_MILLIS = 15;
+    /**
+     * A paste comes in one burst: a key this long after the last one of a paste means its end mark was lost (split
+     * from its escape, say), and keys are keys again rather than leave Enter a newline for good.
+     */
+    private static final Duration PASTE_GAP = Duration.ofSeconds(1);
     private static final int UPDATE_CAPACITY = 10_000;
 
     private final Screen screen;
+    private final Clock clock;
     private final ChatScreen painter;
     private final ChatView view;
     private final InputLine input = new InputLine();
     private final BlockingQueue<Consumer<ChatApp>> updates = new ArrayBlockingQueue<>(UPDATE_CAPACITY);
     /** Set when the queue was full and an update was dropped: the next paint starts from the session afresh. */
     private final AtomicBoolean missedUpdates = new AtomicBoolean();
-    private final Consumer<List<String>> roomsChanged;
+    private final Consumer<Memory> remember;
     private ChatSession session;
     private boolean quit;
     private boolean dirty = true;
     private boolean wantOlder;
+    /** Between the marks of a bracketed paste: keys are text, and Enter a newline. */
+    private boolean pasting;
+    /** When the last key of the paste came. */
+    private Instant pastedAt;
     private String refusal;
+    private String token;
+    /** What was last handed to {@link #remember}; null before the first time. */
+    private Memory remembered;
 
     /**
-     * @param roomsChanged told, on the screen's thread, the rooms the user is in after each join and part, so that
-     *                     they can be remembered for the next start; what it throws is shown, and chat goes on
+     * What the client remembers of its session for the next start: the rooms and the nicks of the direct
+     * conversations open, each in the order of the room list, and the session token (a secret, left out of
+     * {@link #toString}), or null before any gateway gave one.
      */
-    public ChatApp(Screen screen, Clock clock, String nick, Failover.Gateway first,
-                   Consumer<List<String>> roomsChanged) {
+    public record Memory(List<String> rooms, List<String> conversations, String token) {
+        public Memory {
+            rooms = List.copyOf(rooms);
+            conversations = List.copyOf(conversations);
+        }
+
+        @Override
+        public String toString() {
+            return "Memory[rooms=" + rooms + ", conversations=" + conversations + ", token="
+                + (token == null ? "none" : "(secret)") + "]";
+        }
+    }
+
+    /**
+     * @param clock the time of day messages show, and the time that tells when a paste is over
+     * @param remember told, on the screen's thread, what to remember for the next start, at the start and whenever it
+     *                 changes (a room joined or left, a conversation opened or closed, a token given); what it throws
+     *                 is shown, and chat goes on
+     */
+    public ChatApp(Screen screen, Clock clock, String nick, Failover.Gateway first, Consumer<Memory> remember) {
         this.screen = screen;
+        this.clock = clock;
         this.painter = new ChatScreen(clock);
         this.view = new ChatView(nick, new Failover.State.Connecting(first, 0));
-        this.roomsChanged = roomsChanged;
+        this.remember = remember;
     }
 
     /** The listener to give the session: it only queues what happened, for the screen's thread. */
@@ -109,6 +150,11 @@ public final class ChatApp {
             }
 
             @Override
+            public void welcomed(String token) {
+                post(app -> app.token = token);
+            }
+
+            @Override
             public void refused(String why) {
                 post(app -> {
                     app.refusal = why;
@@ -126,13 +172,19 @@ public final class ChatApp {
 
     /**
      * Runs the client until the user quits or the session is refused; returns why it was refused, or null. The
-     * session is started here and closed before returning.
+     * session is started here, with the rooms and conversations of {@code start} open (the rooms first), and closed
+     * before returning.
      */
-    public String run(ChatSession session, List<String> rooms) throws IOException, InterruptedException {
+    public String run(ChatSession session, Memory start) throws IOException, InterruptedException {
         this.session = session;
+        this.token = start.token();
         session.start();
-        rooms.forEach(view::open);
-        rooms.forEach(session::join);
+        start.rooms().forEach(view::open);
+        start.rooms().forEach(session::join);
+        for (String with : start.conversations()) {
+            view.open(ChatSession.conversationWith(with));
+            session.openConversation(with);
+        }
         view.select(0);
         try {
             while (!quit) {
@@ -142,11 +194,14 @@ public final class ChatApp {
                     dirty = true;
                     update = updates.poll();
                 }
-                KeyStroke key;
-                while (!quit && (key = screen.pollInput()) != null) {
-                    key(key);
+                KeyStroke key = quit ? null : screen.pollInput();
+                while (key != null) {
+                    KeyStroke next = screen.pollInput();
+                    key(key, next != null);
                     dirty = true;
+                    key = quit ? null : next;
                 }
+                rememberIfChanged();
                 if (screen.doResizeIfNecessary() != null || missedUpdates.getAndSet(false)
                     || view.connection() instanceof Failover.State.Waiting) {
                     dirty = true;
@@ -180,10 +235,29 @@ public final class ChatApp {
         return Math.max(1, screen.getTerminalSize().getRows() - 4);
     }
 
-    private void key(KeyStroke key) {
+    /** A key; {@code moreWaiting} when another came with it, as the keys of pasted text come. */
+    private void key(KeyStroke key, boolean moreWaiting) {
+        Instant now = clock.instant();
+        if (key instanceof BracketedPaste.Mark mark) {
+            pasting = mark.isStart();
+            pastedAt = now;
+            return;
+        }
+        if (pasting && !now.isAfter(pastedAt.plus(PASTE_GAP))) {
+            pastedAt = now;
+            pasted(key);
+            return;
+        }
+        pasting = false;
         switch (key.getKeyType()) {
             case Character -> character(key);
-            case Enter -> submit(input.submit());
+            case Enter -> {
+                if (key.isAltDown() || moreWaiting) {
+                    input.newLine();
+                } else {
+                    submit(input.submit());
+                }
+            }
             case Backspace -> input.backspace();
             case Delete -> input.delete();
             case ArrowLeft -> input.left();
@@ -207,9 +281,28 @@ public final class ChatApp {
         }
     }
 
+    /** A key of pasted text: text, whatever it would do when typed (a pasted Ctrl+C does not quit). */
+    private void pasted(KeyStroke key) {
+        switch (key.getKeyType()) {
+            case Character -> {
+                if (!key.isCtrlDown() && !key.isAltDown()) {
+                    input.insert(key.getCharacter());
+                }
+            }
+            case Enter -> input.newLine();
+            case Tab -> input.insert(' ');
+            default -> {
+                // Not text.
+            }
+        }
+    }
+
     private void character(KeyStroke key) {
         char c = key.getCharacter();
-        if (key.isAltDown() && c >= '1' && c <= '9') {
+        if (key.isAltDown() && key.isCtrlDown() && (c == 'j' || c == 'm')) {
+            // Alt+Enter: ESC and a newline (or a carriage return), read as Ctrl+Alt+J (or M).
+            input.newLine();
+        } else if (key.isAltDown() && c >= '1' && c <= '9') {
             view.select(c - '1');
         } else if (key.isCtrlDown()) {
             switch (Character.toLowerCase(c)) {
@@ -260,14 +353,12 @@ public final class ChatApp {
             case Command.Join join -> {
                 session.join(join.room());
                 view.show(join.room());
-                remember();
             }
             case Command.Part part -> {
                 String room = part.room() != null ? part.room() : current;
                 if (room != null) {
                     session.part(room);
                     view.close(room);
-                    remember();
                 }
             }
             case Command.Msg msg -> {
@@ -298,9 +389,20 @@ public final class ChatApp {
         }
     }
 
-    private void remember() {
+    /**
+     * Hands on what to remember when it differs from what was handed on last; after a failure, it is tried again on
+     * the next change.
+     */
+    private void rememberIfChanged() {
+        List<String> streams = view.streams();
+        Memory now = new Memory(streams.stream().filter(s -> !ChatSession.isConversation(s)).toList(),
+            streams.stream().filter(ChatSession::isConversation).map(s -> s.substring(1)).toList(), token);
+        if (now.equals(remembered)) {
+            return;
+        }
+        remembered = now;
         try {
-            roomsChanged.accept(rooms());
+            remember.accept(now);
         } catch (RuntimeException e) {
             view.news(e.getMessage());
         }
@@ -309,9 +411,5 @@ public final class ChatApp {
     /** A line of news above the input, until the next. */
     public void news(String text) {
         view.news(text);
-    }
-
-    private List<String> rooms() {
-        return view.streams().stream().filter(s -> !s.startsWith("@")).toList();
     }
 }

@@ -4,6 +4,7 @@ import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.client.text.InputLine;
 import chat.client.text.TerminalText;
+import chat.protocol.Limits;
 import com.googlecode.lanterna.SGR;
 import com.googlecode.lanterna.TerminalPosition;
 import com.googlecode.lanterna.TerminalSize;
@@ -52,7 +53,7 @@ public final class ChatScreen {
 
     /** The colour of a nick: the same on every screen and in every run. */
     public static TextColor colourOf(String nick) {
-        return NICK_COLOURS[Math.floorMod(nick.toLowerCase(Locale.ROOT).hashCode(), NICK_COLOURS.length)];
+        return NICK_COLOURS[Math.floorMod(Limits.foldNick(nick).hashCode(), NICK_COLOURS.length)];
     }
 
     public Painted paint(TextGraphics g, TerminalSize size, ChatView view, List<Timeline.Entry> entries,
@@ -199,8 +200,7 @@ public final class ChatScreen {
     }
 
     private List<Line> linesOf(Timeline.Entry entry, int textWidth, ChatView view) {
-        String text = TerminalText.sanitize(entry.text());
-        List<String> wrapped = TerminalText.wrap(text, textWidth);
+        List<String> wrapped = TerminalText.lines(entry.text(), textWidth);
         String time;
         TextColor timeColour = DIM;
         String nick;
@@ -211,6 +211,13 @@ public final class ChatScreen {
             case NOTICE -> {
                 time = clockOf(entry.ts());
                 nick = "--";
+                nickColour = DIM;
+                textColour = DIM;
+            }
+            case QUEUED -> {
+                time = "queue";
+                timeColour = TextColor.ANSI.YELLOW;
+                nick = TerminalText.sanitize(entry.from());
                 nickColour = DIM;
                 textColour = DIM;
             }
@@ -254,11 +261,16 @@ public final class ChatScreen {
 
     private static void newsLine(TextGraphics g, int row, int cols, ChatView view, List<Timeline.Entry> entries) {
         long failed = entries.stream().filter(e -> e.state() == Timeline.State.FAILED).count();
+        long queued = entries.stream().filter(e -> e.state() == Timeline.State.QUEUED).count();
         String text;
         TextColor colour = DIM;
         if (failed > 0) {
             text = failed + (failed == 1 ? " message was" : " messages were") + " not sent: Ctrl+R sends again";
             colour = TextColor.ANSI.RED;
+        } else if (queued > 0 && !(view.connection() instanceof Failover.State.Connected)) {
+            text = queued + (queued == 1 ? " message waits" : " messages wait")
+                + " for a gateway: sent once one answers";
+            colour = TextColor.ANSI.YELLOW;
         } else if (view.scrollBack() > 0) {
             text = "scrolled back " + view.scrollBack() + " lines: PgDn goes forward";
         } else {
@@ -275,7 +287,7 @@ public final class ChatScreen {
         put(g, 0, row, shown, promptWidth, DIM);
         int room = cols - promptWidth - 1;
         int from = input.scrollFor(room);
-        String visible = input.textFrom(from);
+        String visible = input.textFrom(from).replace('\n', TerminalText.NEWLINE_MARK);
         put(g, promptWidth, row, visible, room, PLAIN);
         return new TerminalPosition(promptWidth + input.columnsBetween(from, input.cursor()), row);
     }

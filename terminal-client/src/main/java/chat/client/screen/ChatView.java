@@ -61,6 +61,10 @@ public final class ChatView {
         streams.remove(at);
         marks.remove(stream);
         members.remove(stream);
+        if (at == current) {
+            // The user moves to another one: the news told of the one closed.
+            news = "";
+        }
         if (current >= streams.size() || at < current) {
             current = Math.max(current - 1, streams.isEmpty() ? -1 : 0);
         }
@@ -82,13 +86,17 @@ public final class ChatView {
         select(streams.indexOf(stream));
     }
 
-    /** Makes the stream at {@code index} (from 0) current; an index past the list changes nothing. */
+    /**
+     * Makes the stream at {@code index} (from 0) current; an index past the list changes nothing. Moving to another
+     * one clears the news: it told of the one left.
+     */
     public void select(int index) {
         if (index < 0 || index >= streams.size()) {
             return;
         }
         if (index != current) {
             scrollBack = 0;
+            news = "";
         }
         current = index;
         Marks m = marks.get(streams.get(index));
@@ -158,7 +166,7 @@ public final class ChatView {
         return connection;
     }
 
-    /** One line for the user, shown above the input until the next. */
+    /** One line for the user, shown above the input until the next, or until the user moves to another room. */
     public void news(String text) {
         this.news = text;
     }

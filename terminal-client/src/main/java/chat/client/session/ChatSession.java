@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -36,10 +35,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * A chat session that outlives any one gateway. It connects to a gateway of its list, says hello (with its session
- * token once it has one), and when the gateway dies, closes, or stops answering pings for 5 s, moves to another by
- * itself: it resumes the session there, joins its rooms again with {@code after} set to the last seq shown in each,
- * asks each direct conversation's recent history again, and resends every message not acked yet under its original
- * id. What each room or conversation shows is a {@link Timeline}: every message once, in seq order.
+ * token once it has one, or the one it was started with), and when the gateway dies, closes, or stops answering pings
+ * for 5 s, moves to another by itself: it resumes the session there, joins its rooms again with {@code after} set to
+ * the last seq shown in each, asks each direct conversation's recent history again, and resends every message not
+ * acked yet under its original id. What each room or conversation shows is a {@link Timeline}: every message once, in
+ * seq order. What is said while no gateway is reached is queued, and sent once one is.
  *
  * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick.
  *
@@ -51,11 +51,11 @@ public final class ChatSession implements AutoCloseable {
     private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
     private static final Duration PONG_PATIENCE = Duration.ofSeconds(5);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    /** An own message without an ack this long after it was sent, on a live connection, is marked failed. */
-    private static final Duration ACK_PATIENCE = Duration.ofSeconds(10);
     private static final int TIMELINE_CAPACITY = 10_000;
     private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
     private static final String OLDER_REF = "older";
+    /** The reason of the {@code bye} that a connection gets when another takes its session over. */
+    private static final String RESUMED_ELSEWHERE = "resumed elsewhere";
 
     /** What the session tells its user about, on the session's thread. */
     public interface Listener {
@@ -83,7 +83,16 @@ public final class ChatSession implements AutoCloseable {
         /** Something to tell the user that belongs to no room: an error the gateway sent. */
         default void notice(String text) {}
 
-        /** The gateways refused the session for good (its nick is held by another): the session has ended. */
+        /**
+         * A gateway welcomed the session under {@code token}, its secret: presented again after a restart, it resumes
+         * the session while the cluster still holds it.
+         */
+        default void welcomed(String token) {}
+
+        /**
+         * The session has ended for good: the gateways refused it (its nick is held by another), or another client
+         * took it over with its token.
+         */
         default void refused(String why) {}
     }
 
@@ -97,9 +106,6 @@ public final class ChatSession implements AutoCloseable {
         record Run(Runnable action) implements Event {}
     }
 
-    /** An own message on its way: which stream it belongs to and when it was (last) sent. */
-    private record Sent(String stream, Instant at) {}
-
     private final String nick;
     private final Clock clock;
     private final Failover failover;
@@ -111,7 +117,6 @@ public final class ChatSession implements AutoCloseable {
     private final Map<String, Set<String>> members = new HashMap<>();
     /** Rooms joined on the current connection: a message can be said there (elsewhere it waits for the join). */
     private final Set<String> joinedHere = new HashSet<>();
-    private final Map<String, Sent> awaitingAck = new HashMap<>();
     /** Where each room's live stream began on the last join: what a rejoin asks for when nothing was seen. */
     private final Map<String, Long> liveFrom = new HashMap<>();
     private final String idPrefix;
@@ -128,7 +133,14 @@ public final class ChatSession implements AutoCloseable {
     private long nextId;
 
     public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random, Listener listener) {
+        this(nick, gateways, clock, random, listener, null);
+    }
+
+    /** @param token the session token of an earlier run, to resume that session; null for a fresh one */
+    public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random,
+                       Listener listener, String token) {
         this.nick = nick;
+        this.token = token;
         this.clock = clock;
         this.listener = listener;
         this.failover = new Failover(gateways, random, Duration.ofMillis(500), Duration.ofSeconds(30));
@@ -138,7 +150,7 @@ public final class ChatSession implements AutoCloseable {
 
     /** The stream of the direct conversation with {@code nick}. */
     public static String conversationWith(String nick) {
-        return "@" + nick.toLowerCase(Locale.ROOT);
+        return "@" + Limits.foldNick(nick);
     }
 
     public static boolean isConversation(String stream) {
@@ -174,7 +186,6 @@ public final class ChatSession implements AutoCloseable {
                 members.remove(room);
                 liveFrom.remove(room);
                 joinedHere.remove(room);
-                awaitingAck.values().removeIf(s -> s.stream().equals(room));
                 if (welcomed && !isConversation(room)) {
                     send(new ClientFrame.Part(room, null));
                 }
@@ -184,12 +195,20 @@ public final class ChatSession implements AutoCloseable {
     }
 
     /**
+     * Opens the direct conversation with {@code with} without saying anything, as a restart does for the
+     * conversations open before it: it shows its recent messages once a gateway is reached.
+     */
+    public void openConversation(String with) {
+        submit(() -> showConversation(conversationWith(with)));
+    }
+
+    /**
      * Says {@code text} in a room, or to the nick of a direct conversation: shown at once, sent now or as soon as a
      * gateway is reached.
      */
     public void say(String stream, String text) {
         submit(() -> {
-            openConversation(stream);
+            showConversation(stream);
             String id = idPrefix + nextId++;
             timeline(stream).said(id, text, clock.instant().toString());
             listener.changed(stream);
@@ -281,7 +300,7 @@ public final class ChatSession implements AutoCloseable {
     }
 
     /** A direct conversation shown for the first time brings its recent history with it. */
-    private void openConversation(String stream) {
+    private void showConversation(String stream) {
         if (isConversation(stream) && !timelines.containsKey(stream)) {
             timeline(stream);
             listener.opened(stream);
@@ -297,9 +316,10 @@ public final class ChatSession implements AutoCloseable {
             : new ClientFrame.History(stream, null, before, PAGE, ref);
     }
 
+    /** Sends an own message now if it can go (a gateway welcomed the session, and joined the room); else it waits. */
     private void sendOwn(String stream, String id, String text) {
         if (isConversation(stream) ? welcomed : joinedHere.contains(stream)) {
-            awaitingAck.put(id, new Sent(stream, clock.instant()));
+            timeline(stream).sent(id, clock.instant());
             send(isConversation(stream)
                 ? new ClientFrame.Dm(stream.substring(1), text, id, id)
                 : new ClientFrame.Say(stream, text, id, id));
@@ -428,7 +448,7 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.Dm d -> {
                 String other = d.from().equalsIgnoreCase(nick) ? d.to() : d.from();
                 String stream = conversationWith(other);
-                openConversation(stream);
+                showConversation(stream);
                 received(stream, d, d.from());
             }
             case ServerFrame.History h -> history(h);
@@ -449,7 +469,7 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.RoomList r -> listener.rooms(r.rooms());
             case ServerFrame.Presence p -> presence(p);
             case ServerFrame.Pong p -> pings.ponged();
-            case ServerFrame.Bye b -> lose("the gateway said bye: " + b.reason());
+            case ServerFrame.Bye b -> bye(b);
             case ServerFrame.Error e -> error(e);
             case ServerFrame.Parted p -> {
                 // The part was done when the user asked for it.
@@ -487,35 +507,31 @@ public final class ChatSession implements AutoCloseable {
         listener.changed(stream);
     }
 
+    /** An ack, also one that comes after the client gave up waiting for it: the message made it after all. */
     private void acked(ServerFrame.Ack a) {
-        Sent sent = awaitingAck.remove(a.id());
-        if (sent != null && timelines.containsKey(sent.stream())) {
-            timelines.get(sent.stream()).acked(a.id(), a.seq(), a.ts());
-            listener.changed(sent.stream());
-            return;
-        }
-        // An ack after the client gave up waiting for it: the message made it after all.
-        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
-            if (t.getValue().unacked().stream().anyMatch(e -> e.id().equals(a.id()))) {
-                t.getValue().acked(a.id(), a.seq(), a.ts());
-                listener.changed(t.getKey());
-            }
+        String stream = awaiting(a.id());
+        if (stream != null) {
+            timelines.get(stream).acked(a.id(), a.seq(), a.ts());
+            listener.changed(stream);
         }
     }
 
-    private void giveUpOnLateAcks(Instant now) {
-        var late = awaitingAck.entrySet().iterator();
-        while (late.hasNext()) {
-            Map.Entry<String, Sent> e = late.next();
-            if (now.isAfter(e.getValue().at().plus(ACK_PATIENCE))) {
-                late.remove();
-                Timeline timeline = timelines.get(e.getValue().stream());
-                if (timeline != null) {
-                    timeline.failed(e.getKey());
-                    listener.changed(e.getValue().stream());
-                }
+    /** The stream whose own message of this id waits for its ack, or null. */
+    private String awaiting(String id) {
+        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
+            if (t.getValue().awaits(id)) {
+                return t.getKey();
             }
         }
+        return null;
+    }
+
+    private void giveUpOnLateAcks(Instant now) {
+        timelines.forEach((stream, timeline) -> {
+            if (timeline.giveUpOnLateAcks(now)) {
+                listener.changed(stream);
+            }
+        });
     }
 
     private void presence(ServerFrame.Presence p) {
@@ -538,12 +554,12 @@ public final class ChatSession implements AutoCloseable {
         failover.connected();
         pings.reset(clock.instant());
         listener.state(failover.state());
+        listener.welcomed(token);
         for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
             String stream = t.getKey();
             if (isConversation(stream)) {
                 // Direct messages have no join: the history brings what came while no gateway was in use.
                 send(historyOf(stream, null, null));
-                t.getValue().resending();
                 t.getValue().unacked().forEach(e -> sendOwn(stream, e.id(), e.text()));
                 listener.changed(stream);
             } else {
@@ -579,7 +595,6 @@ public final class ChatSession implements AutoCloseable {
         liveFrom.putIfAbsent(room, j.live());
         listener.members(room, j.members().stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
         Timeline timeline = timeline(room);
-        timeline.resending();
         for (Timeline.Entry e : timeline.unacked()) {
             sendOwn(room, e.id(), e.text());
         }
@@ -587,10 +602,11 @@ public final class ChatSession implements AutoCloseable {
     }
 
     private void error(ServerFrame.Error e) {
-        Sent refused = e.ref() == null ? null : awaitingAck.remove(e.ref());
-        if (refused != null && timelines.containsKey(refused.stream())) {
-            timelines.get(refused.stream()).failed(e.ref());
-            note(refused.stream(), "not sent: " + e.message());
+        // An own message goes with its id as its ref.
+        String refused = e.ref() == null ? null : awaiting(e.ref());
+        if (refused != null) {
+            timelines.get(refused).failed(e.ref());
+            note(refused, "not sent: " + e.message());
             return;
         }
         if (!welcomed && e.code() == ErrorCode.NICK_TAKEN) {
@@ -617,14 +633,32 @@ public final class ChatSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The gateway said bye. Any reason but one means it is going away, and another gateway takes over; "resumed
+     * elsewhere" means another client presented this session's token (the same nick started again with the same
+     * remembered state) and holds the session now: taking it back would only take it from that one in turn.
+     */
+    private void bye(ServerFrame.Bye b) {
+        if (RESUMED_ELSEWHERE.equals(b.reason())) {
+            running = false;
+            listener.refused("another client took over the session of " + nick + " (it was started again elsewhere)");
+        } else {
+            lose("the gateway said bye: " + b.reason());
+        }
+    }
+
     /** The gateway in use is gone: drop its connection and let the failover pick the next. */
     private void lose(String why) {
         closeSocket();
         welcomed = false;
         connectingSince = null;
         joinedHere.clear();
-        // Unacked messages stay pending: they are resent under their ids once a gateway is reached.
-        awaitingAck.clear();
+        // Unacked messages are queued again: they are resent under their ids once a gateway is reached.
+        timelines.forEach((stream, timeline) -> {
+            if (timeline.requeue()) {
+                listener.changed(stream);
+            }
+        });
         connectionId++;
         failover.lost(clock.instant(), why);
         listener.state(failover.state());

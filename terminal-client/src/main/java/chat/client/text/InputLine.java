@@ -11,13 +11,15 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * The line the user is typing: code points with a cursor between them, the lines sent before (to walk with up and
+ * What the user is typing: code points with a cursor between them, the messages sent before (to walk with up and
  * down), and Tab completion of nicks and commands. Not thread-safe: the screen's thread owns it.
  *
- * <p>The line holds only what {@link TerminalText#sanitize} leaves as it is, so that the user sees while typing what
- * others will see: control characters are ignored, a combining mark is joined to the character before the cursor when
- * Unicode has the composed character (and ignored when not), and anything else goes in as sanitize would show it. A
- * terminal key brings one UTF-16 char, so a high surrogate waits for the low one that follows it.
+ * <p>It holds only what {@link TerminalText#sanitize} leaves as it is, so that the user sees while typing what others
+ * will see, and newlines ({@link #newLine}), which make a message of several lines: control characters are ignored, a
+ * combining mark is joined to the character before the cursor when Unicode has the composed character (and ignored
+ * when not), and anything else goes in as sanitize would show it. A terminal key brings one UTF-16 char, so a high
+ * surrogate waits for the low one that follows it. The screen shows it on one row, a newline as
+ * {@link TerminalText#NEWLINE_MARK}, one column like any other character.
  *
  * <p>History: {@link #up} and {@link #down} walk the lines sent. The line being typed when the walk began is kept
  * aside and comes back when {@link #down} passes the newest entry; changes to a recalled entry are dropped when the
@@ -91,6 +93,24 @@ public final class InputLine {
         return true;
     }
 
+    /**
+     * Starts a new line of the message at the cursor. Returns whether the text changed: not once it holds
+     * {@link Limits#MAX_TEXT_CODE_POINTS} code points.
+     */
+    public boolean newLine() {
+        endRuns();
+        if (length + 1 > Limits.MAX_TEXT_CODE_POINTS) {
+            return false;
+        }
+        splice(cursor, cursor, new int[] {'\n'});
+        return true;
+    }
+
+    /** Whether a code point ends a word, for completion and Ctrl+W. */
+    private static boolean isBlank(int cp) {
+        return cp == ' ' || cp == '\n';
+    }
+
     private boolean composeBeforeCursor(int mark) {
         if (cursor == 0) {
             return false;
@@ -120,10 +140,10 @@ public final class InputLine {
     public boolean deleteWordBefore() {
         endRuns();
         int start = cursor;
-        while (start > 0 && text[start - 1] == ' ') {
+        while (start > 0 && isBlank(text[start - 1])) {
             start--;
         }
-        while (start > 0 && text[start - 1] != ' ') {
+        while (start > 0 && !isBlank(text[start - 1])) {
             start--;
         }
         return start < cursor && splice(start, cursor, new int[0]);
@@ -302,7 +322,7 @@ public final class InputLine {
             return cycle();
         }
         int start = cursor;
-        while (start > 0 && text[start - 1] != ' ') {
+        while (start > 0 && !isBlank(text[start - 1])) {
             start--;
         }
         if (start == cursor) {

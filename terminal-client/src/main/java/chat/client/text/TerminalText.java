@@ -15,9 +15,11 @@ import java.util.List;
  *       (ESC, and CSI as U+009B) or move the cursor (CR, LF, BS), so none may reach the terminal. U+FFFD rather than
  *       '?' because it says "something was here that cannot be shown" and cannot be mistaken for typed text; it is
  *       one column wide for Lanterna and for terminals (East Asian ambiguous, like the box lines the screen already
- *       draws). A newline, which the protocol allows in a message, is replaced too: the screen makes a message's
- *       lines with {@link #wrap}, and a break it did not make would put what follows in the wrong place. Line and
- *       paragraph separators (U+2028, U+2029) become a space: they separate words and move nothing.</li>
+ *       draws). A newline, which the protocol allows in a message, is replaced too where text must stay on one line (a
+ *       nick, the status bar); a message's text is broken at its newlines by {@link #lines}, each of its lines
+ *       sanitized and wrapped on its own, because a break the screen did not make would put what follows in the
+ *       wrong place. Line and paragraph separators (U+2028, U+2029) become a space: they separate words and move
+ *       nothing.</li>
  *   <li>Format characters (Unicode category Cf) are removed: bidi embeddings, overrides, isolates and marks would
  *       let a sender reorder what others see; zero-width spaces, joiners, the word joiner, the BOM and the soft hyphen
  *       draw nothing, and tag characters hide text. The zero-width joiner goes too: an emoji ZWJ sequence cannot be
@@ -52,6 +54,8 @@ public final class TerminalText {
     public static final int REPLACEMENT = 0xFFFD;
     /** What ends a line that {@link #fit} cut. */
     public static final char ELLIPSIS = '…';
+    /** How a newline shows where text stays on one line, as in the input being typed: one column wide. */
+    public static final char NEWLINE_MARK = '↵';
 
     /** {@link #shownAs}'s answer for a code point that is left out. */
     private static final int DROPPED = -1;
@@ -141,6 +145,19 @@ public final class TerminalText {
             columns += width(cp);
         }
         return columns;
+    }
+
+    /**
+     * A message's text from the wire as the screen shows it: a line for each line of the text (it breaks at each
+     * newline), each {@link #sanitize sanitized} and {@link #wrap wrapped} to {@code columns}. At least one line; an
+     * empty line of the text stays an empty line.
+     */
+    public static List<String> lines(String wire, int columns) {
+        List<String> lines = new ArrayList<>();
+        for (String line : (wire == null ? "" : wire).split("\n", -1)) {
+            lines.addAll(wrap(sanitize(line), columns));
+        }
+        return lines;
     }
 
     /**

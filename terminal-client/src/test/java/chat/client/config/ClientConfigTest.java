@@ -21,7 +21,7 @@ class ClientConfigTest {
     private static final List<Gateway> LOCAL_STACK =
         List.of(new Gateway("127.0.0.1", 7001), new Gateway("127.0.0.1", 7002));
     private static final RememberedState REMEMBERED = new RememberedState("remembered", List.of("remembered-room"),
-        List.of(new Gateway("remembered.example", 7000)));
+        List.of(), List.of(new Gateway("remembered.example", 7000)), null);
 
     private static ClientConfig parse(String[] args, Map<String, String> env, String file, RememberedState state)
         throws UsageException {
@@ -39,7 +39,6 @@ class ClientConfigTest {
         assertEquals(LOCAL_STACK, config.gateways());
         assertEquals(List.of("lobby"), config.rooms(), "a first start joins the lobby");
         assertEquals(Path.of("/home/ann/.config/kafka-chat"), config.configDir());
-        assertEquals(Path.of("/home/ann/.config/kafka-chat/state.json"), config.stateFile());
     }
 
     @Test
@@ -82,9 +81,22 @@ class ClientConfigTest {
 
     @Test
     void noRememberedGatewaysMeansTheDefaultOnes() throws Exception {
-        ClientConfig config = parse(NO_ARGS, Map.of(), null, new RememberedState("ann", List.of("general"), List.of()));
+        ClientConfig config = parse(NO_ARGS, Map.of(), null,
+            new RememberedState("ann", List.of("general"), List.of(), List.of(), null));
         assertEquals(LOCAL_STACK, config.gateways());
         assertEquals("ann", config.nick());
+    }
+
+    @Test
+    void whatWasRememberedOfAnotherNickIsNotTakenUp() throws Exception {
+        ClientConfig config = parse(new String[] {"--nick", "alice"}, Map.of(), null, REMEMBERED);
+        assertEquals("alice", config.nick());
+        assertEquals(List.of("lobby"), config.rooms(), "alice's first start joins the lobby, not remembered-room");
+        assertEquals(LOCAL_STACK, config.gateways());
+
+        assertEquals(List.of("remembered-room"),
+            parse(new String[] {"--nick", "REMEMBERED"}, Map.of(), null, REMEMBERED).rooms(),
+            "a nick is one whatever its case");
     }
 
     @Test
@@ -191,20 +203,56 @@ class ClientConfigTest {
     @Test
     void loadReadsTheSettingsFileAndTheRememberedStateInTheConfigDir(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("client.properties"), "gateways=file.example:3\n");
-        new RememberedState("ann", List.of("general"), List.of(new Gateway("old.example", 9))).save(dir.resolve("state.json"));
+        RememberedState ann = new RememberedState("ann", List.of("general"), List.of("bob"),
+            List.of(new Gateway("old.example", 9)), "ann-token");
+        new StateStore(dir).save(ann);
 
-        ClientConfig.Startup startup = ClientConfig.load(new String[] {"--config-dir", dir.toString()}, Map.of(), HOME);
+        ClientConfig.Startup startup = ClientConfig.load(new String[] {"--config-dir", dir.toString()}, Map.of(), HOME,
+            null);
 
         assertNull(startup.stateProblem());
         assertEquals(new ClientConfig("ann", List.of(new Gateway("file.example", 3)), dir, List.of("general")),
             startup.config());
+        assertEquals(ann, startup.remembered());
+    }
+
+    @Test
+    void loadTakesUpTheStateOfTheNickGivenAndWithoutOneOfTheNickUsedLast(@TempDir Path dir) throws Exception {
+        RememberedState alice = new RememberedState("alice", List.of("lobby", "ops"), List.of("bob"),
+            LOCAL_STACK, "alice-token");
+        RememberedState bob = new RememberedState("bob", List.of("random"), List.of(),
+            List.of(new Gateway("127.0.0.1", 7002)), "bob-token");
+        new StateStore(dir).save(alice);
+        new StateStore(dir).save(bob);
+        Map<String, String> env = Map.of("CHAT_CONFIG_DIR", dir.toString());
+
+        ClientConfig.Startup asAlice = ClientConfig.load(new String[] {"--nick", "alice"}, env, HOME, null);
+        assertEquals(new ClientConfig("alice", LOCAL_STACK, dir, List.of("lobby", "ops")), asAlice.config());
+        assertEquals(alice, asAlice.remembered());
+
+        ClientConfig.Startup plain = ClientConfig.load(NO_ARGS, env, HOME, null);
+        assertEquals("bob", plain.config().nick(), "bob used the directory last");
+        assertEquals(bob, plain.remembered());
+    }
+
+    @Test
+    void loadWithANickAskedForTakesUpWhatWasRememberedOfIt(@TempDir Path dir) throws Exception {
+        RememberedState carol = new RememberedState("carol", List.of("ops"), List.of(), List.of(), null);
+        carol.save(new StateStore(dir).fileOf("carol"));
+        Map<String, String> env = Map.of("CHAT_CONFIG_DIR", dir.toString());
+
+        assertNull(ClientConfig.load(NO_ARGS, env, HOME, null).config().nick(), "no nick was used last: ask");
+        ClientConfig.Startup asked = ClientConfig.load(NO_ARGS, env, HOME, "carol");
+        assertEquals("carol", asked.config().nick());
+        assertEquals(List.of("ops"), asked.config().rooms());
     }
 
     @Test
     void loadStartsAfreshAndSaysWhyWhenTheRememberedStateIsDamaged(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("state.json"), "{\"nick\": ");
 
-        ClientConfig.Startup startup = ClientConfig.load(NO_ARGS, Map.of("CHAT_CONFIG_DIR", dir.toString()), HOME);
+        ClientConfig.Startup startup =
+            ClientConfig.load(NO_ARGS, Map.of("CHAT_CONFIG_DIR", dir.toString()), HOME, null);
 
         assertTrue(startup.stateProblem().contains("state.json"), startup.stateProblem());
         assertNull(startup.config().nick());
@@ -213,7 +261,8 @@ class ClientConfigTest {
 
     @Test
     void loadWithoutAnyFileUsesTheDefaults(@TempDir Path dir) throws Exception {
-        ClientConfig.Startup startup = ClientConfig.load(NO_ARGS, Map.of("XDG_CONFIG_HOME", dir.toString()), HOME);
+        ClientConfig.Startup startup =
+            ClientConfig.load(NO_ARGS, Map.of("XDG_CONFIG_HOME", dir.toString()), HOME, null);
         assertNull(startup.stateProblem());
         assertEquals(new ClientConfig(null, LOCAL_STACK, dir.resolve("kafka-chat"), List.of("lobby")), startup.config());
     }
@@ -222,11 +271,11 @@ class ClientConfigTest {
     void aSettingsFileThatIsNotUtf8OrTooLargeIsRefused(@TempDir Path dir) throws Exception {
         String[] args = {"--config-dir", dir.toString()};
         Files.write(dir.resolve("client.properties"), new byte[] {'n', 'i', 'c', 'k', '=', (byte) 0xff});
-        assertTrue(assertThrows(UsageException.class, () -> ClientConfig.load(args, Map.of(), HOME))
+        assertTrue(assertThrows(UsageException.class, () -> ClientConfig.load(args, Map.of(), HOME, null))
             .getMessage().contains("UTF-8"));
         Files.writeString(dir.resolve("client.properties"), "#" + "x".repeat(ClientConfig.MAX_SETTINGS_FILE_BYTES),
             StandardCharsets.UTF_8);
-        assertTrue(assertThrows(UsageException.class, () -> ClientConfig.load(args, Map.of(), HOME))
+        assertTrue(assertThrows(UsageException.class, () -> ClientConfig.load(args, Map.of(), HOME, null))
             .getMessage().contains("KiB"));
     }
 

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RememberedStateTest {
+    private static final String TOKEN = "q3Yx0vJ6mJb1Cw2c8yq6NQ";
     private static final RememberedState STATE = new RememberedState("ann", List.of("general", "random"),
-        List.of(new Gateway("127.0.0.1", 7001), new Gateway("::1", 7002)));
+        List.of("bob", "Carol"), List.of(new Gateway("127.0.0.1", 7001), new Gateway("::1", 7002)), TOKEN);
 
     @TempDir
     Path dir;
@@ -65,8 +66,8 @@ class RememberedStateTest {
         Path file = dir.resolve("state.json");
         STATE.save(file);
         String json = Files.readString(file);
-        assertTrue(json.contains("\"nick\" : \"ann\"") && json.contains("\"[::1]:7002\"") && json.contains("\"version\" : 1"),
-            json);
+        assertTrue(json.contains("\"nick\" : \"ann\"") && json.contains("\"[::1]:7002\"") && json.contains("\"version\" : 2")
+            && json.contains("\"conversations\" : [ \"bob\", \"Carol\" ]"), json);
     }
 
     @Test
@@ -79,7 +80,7 @@ class RememberedStateTest {
     void savingReplacesTheOldStateAndLeavesNoTemporaryFile() throws IOException {
         Path file = dir.resolve("state.json");
         STATE.save(file);
-        RememberedState next = new RememberedState("bob", List.of("ops"), List.of());
+        RememberedState next = new RememberedState("bob", List.of("ops"), List.of(), List.of(), null);
         next.save(file);
         assertEquals(next, RememberedState.load(file).state());
         assertEquals(List.of("state.json"), filesIn(dir));
@@ -120,7 +121,10 @@ class RememberedStateTest {
         assertSetAside("{\"rooms\": \"general\"}", "rooms is not a list");
         assertSetAside("{\"rooms\": [1, 2]}", "rooms holds something other than a string");
         assertSetAside("{\"gateways\": [{\"host\": \"a\", \"port\": 1}]}", "gateways holds something other");
-        assertSetAside("{\"version\": 2, \"nick\": \"ann\"}", "format version 1");
+        assertSetAside("{\"version\": 3, \"nick\": \"ann\"}", "format version 1 or 2");
+        assertSetAside("{\"version\": \"2\", \"nick\": \"ann\"}", "version is not a number");
+        assertSetAside("{\"conversations\": \"bob\"}", "conversations is not a list");
+        assertSetAside("{\"session\": 12}", "session is not a string");
     }
 
     @Test
@@ -131,6 +135,10 @@ class RememberedStateTest {
         assertSetAside("{\"gateways\": [\"" + escape + "\"]}", "a gateway is not HOST:PORT");
         assertFalse(loadText("{\"nick\": \"" + escape + "\"}").problem().contains("\u001b"));
         assertSetAside("{\"nick\": \"" + "a".repeat(21) + "\"}", "not a valid nick");
+        assertSetAside("{\"conversations\": [\"" + escape + "\"]}", "not with a valid nick");
+        assertSetAside("{\"session\": \"" + escape + "\"}", "token is not");
+        assertSetAside("{\"session\": \"" + "x".repeat(129) + "\"}", "token is not");
+        assertSetAside("{\"session\": \"\"}", "token is not");
     }
 
     @Test
@@ -152,7 +160,7 @@ class RememberedStateTest {
     void unknownFieldsAreIgnoredForALaterVersionsSake() throws IOException {
         RememberedState.Loaded loaded = loadText("{\"nick\": \"ann\", \"theme\": \"dark\", \"rooms\": null}");
         assertNull(loaded.problem());
-        assertEquals(new RememberedState("ann", List.of(), List.of()), loaded.state());
+        assertEquals(new RememberedState("ann", List.of(), List.of(), List.of(), null), loaded.state());
     }
 
     @Test
@@ -162,7 +170,7 @@ class RememberedStateTest {
         for (int i = 0; i < 150; i++) {
             rooms.add("r" + i);
         }
-        RememberedState state = new RememberedState("ann", rooms, List.of());
+        RememberedState state = new RememberedState("ann", rooms, List.of(), List.of(), null);
         assertEquals(RememberedState.MAX_ROOMS, state.rooms().size());
         assertEquals("r0", state.rooms().getFirst());
         assertEquals("r99", state.rooms().getLast());
@@ -178,11 +186,37 @@ class RememberedStateTest {
 
     @Test
     void anInvalidStateCannotBeMade() {
-        assertThrows(IllegalArgumentException.class, () -> new RememberedState("9", List.of(), List.of()));
-        assertThrows(IllegalArgumentException.class, () -> new RememberedState(null, List.of("Bad"), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RememberedState("9", List.of(), List.of(), List.of(), null));
         assertThrows(IllegalArgumentException.class,
-            () -> new RememberedState(null, List.of(), List.of(new Gateway("host", 0))));
+            () -> new RememberedState(null, List.of("Bad"), List.of(), List.of(), null));
         assertThrows(IllegalArgumentException.class,
-            () -> new RememberedState(null, List.of(), List.of(new Gateway("a b", 1))));
+            () -> new RememberedState(null, List.of(), List.of("b c"), List.of(), null));
+        assertThrows(IllegalArgumentException.class,
+            () -> new RememberedState(null, List.of(), List.of(), List.of(new Gateway("host", 0)), null));
+        assertThrows(IllegalArgumentException.class,
+            () -> new RememberedState(null, List.of(), List.of(), List.of(new Gateway("a b", 1)), null));
+        assertThrows(IllegalArgumentException.class,
+            () -> new RememberedState(null, List.of(), List.of(), List.of(), "with space"));
+    }
+
+    @Test
+    void aFileOfTheFirstFormatIsReadWithNoConversationsAndNoToken() throws IOException {
+        RememberedState.Loaded loaded = loadText(
+            "{\"version\": 1, \"nick\": \"ann\", \"rooms\": [\"general\"], \"gateways\": [\"127.0.0.1:7001\"]}");
+        assertNull(loaded.problem());
+        assertEquals(new RememberedState("ann", List.of("general"), List.of(), List.of(new Gateway("127.0.0.1", 7001)),
+            null), loaded.state());
+    }
+
+    @Test
+    void aConversationIsKeptOnceWhateverItsCase() {
+        RememberedState state = new RememberedState("ann", List.of(), List.of("Bob", "bob", "carol"), List.of(), null);
+        assertEquals(List.of("Bob", "carol"), state.conversations());
+    }
+
+    @Test
+    void theTokenIsASecretThatNoStringShows() {
+        assertFalse(STATE.toString().contains(TOKEN), STATE.toString());
+        assertTrue(STATE.toString().contains("general") && STATE.toString().contains("bob"), STATE.toString());
     }
 }

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.protocol.ServerFrame;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TimelineTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
     private final Timeline lobby = new Timeline("alice", 5);
 
     private static ServerFrame.Message message(String from, String id, long seq) {
@@ -37,6 +41,7 @@ class TimelineTest {
     void ownMessagesShowAtOnceAndTakeTheirPlaceWhenAcked() {
         lobby.receive(message("bob", "b1", 10));
         lobby.said("a1", "hello", "2026-11-23T10:00:01.000Z");
+        lobby.sent("a1", T0);
         assertEquals(Timeline.State.PENDING, lobby.entries().getLast().state());
         assertNull(lobby.entries().getLast().seq());
 
@@ -63,11 +68,12 @@ class TimelineTest {
     @Test
     void anUnackedMessageIsResentUnderItsIdAndShownOnce() {
         lobby.said("a1", "are you there?", "2026-11-23T10:00:01.000Z");
+        lobby.sent("a1", T0);
         lobby.failed("a1");
         assertEquals(Timeline.State.FAILED, lobby.entries().getLast().state());
         assertEquals(List.of("a1"), lobby.unacked().stream().map(Timeline.Entry::id).toList());
 
-        lobby.resending();
+        lobby.sent("a1", T0.plusSeconds(30));
         assertEquals(Timeline.State.PENDING, lobby.entries().getLast().state());
         // The first send did reach Kafka after all: the replay brings it, and its resend's ack comes too.
         assertTrue(lobby.receive(message("alice", "a1", 20)));
@@ -102,10 +108,67 @@ class TimelineTest {
     void aRetrySendsOnlyTheFailedMessagesAgain() {
         lobby.said("a1", "first", "2026-11-23T10:00:01.000Z");
         lobby.said("a2", "second", "2026-11-23T10:00:02.000Z");
+        lobby.sent("a1", T0);
+        lobby.sent("a2", T0);
         lobby.failed("a1");
         assertEquals(List.of("a1"), lobby.retryFailed().stream().map(Timeline.Entry::id).toList());
-        assertEquals(List.of(Timeline.State.PENDING, Timeline.State.PENDING),
-            lobby.entries().stream().map(Timeline.Entry::state).toList());
+        assertEquals(List.of(Timeline.State.QUEUED, Timeline.State.PENDING), states(),
+            "queued again until it is sent");
         assertEquals(List.of(), lobby.retryFailed(), "nothing has failed any more");
+    }
+
+    private List<Timeline.State> states() {
+        return lobby.entries().stream().map(Timeline.Entry::state).toList();
+    }
+
+    @Test
+    void aMessageSaidWithNoGatewayIsQueuedAndWaitsForItsAckOnlyOnceSent() {
+        lobby.said("a1", "typed offline", "2026-11-23T10:00:00.000Z");
+        assertEquals(List.of(Timeline.State.QUEUED), states());
+
+        // An hour without a gateway: nothing was sent, so no ack is late.
+        assertFalse(lobby.giveUpOnLateAcks(T0.plus(Duration.ofHours(1))));
+        assertEquals(List.of(Timeline.State.QUEUED), states());
+
+        Instant sent = T0.plus(Duration.ofHours(1));
+        lobby.sent("a1", sent);
+        assertEquals(List.of(Timeline.State.PENDING), states());
+        assertFalse(lobby.giveUpOnLateAcks(sent.plus(Timeline.ACK_PATIENCE)), "10 s is still patience");
+        assertEquals(List.of(Timeline.State.PENDING), states());
+        assertTrue(lobby.giveUpOnLateAcks(sent.plus(Timeline.ACK_PATIENCE).plusMillis(1)));
+        assertEquals(List.of(Timeline.State.FAILED), states());
+        assertFalse(lobby.giveUpOnLateAcks(sent.plus(Duration.ofMinutes(1))), "failed once");
+    }
+
+    @Test
+    void aMessageSentToAGatewayThatIsLostIsQueuedAgainAndItsPatienceStartsOverWhenResent() {
+        lobby.said("a1", "sent as the gateway died", "2026-11-23T10:00:00.000Z");
+        lobby.said("a2", "failed before", "2026-11-23T10:00:00.000Z");
+        lobby.sent("a1", T0);
+        lobby.sent("a2", T0);
+        lobby.failed("a2");
+
+        assertTrue(lobby.requeue());
+        assertEquals(List.of(Timeline.State.QUEUED, Timeline.State.FAILED), states(), "a failed one stays failed");
+        assertFalse(lobby.giveUpOnLateAcks(T0.plus(Duration.ofMinutes(5))), "no ack is awaited without a gateway");
+        assertFalse(lobby.requeue(), "nothing more to queue again");
+
+        Instant resent = T0.plus(Duration.ofMinutes(5));
+        lobby.sent("a1", resent);
+        assertFalse(lobby.giveUpOnLateAcks(resent.plusSeconds(9)));
+        lobby.acked("a1", 12, "2026-11-23T10:05:01.000Z");
+        assertEquals(List.of(Timeline.State.CONFIRMED, Timeline.State.FAILED), states());
+        assertFalse(lobby.giveUpOnLateAcks(resent.plusSeconds(60)), "an acked message is not failed later");
+    }
+
+    @Test
+    void anAckAfterTheClientGaveUpStillConfirmsTheMessage() {
+        lobby.said("a1", "slow", "2026-11-23T10:00:00.000Z");
+        lobby.sent("a1", T0);
+        assertTrue(lobby.giveUpOnLateAcks(T0.plusSeconds(11)));
+        assertTrue(lobby.awaits("a1"));
+        lobby.acked("a1", 7, "2026-11-23T10:00:12.000Z");
+        assertEquals(List.of(Timeline.State.CONFIRMED), states());
+        assertFalse(lobby.awaits("a1"));
     }
 }

@@ -1,10 +1,13 @@
 package chat.client.screen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.failover.Failover;
 import chat.client.session.ChatSession;
+import chat.client.text.TerminalText;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
@@ -15,6 +18,10 @@ import com.googlecode.lanterna.terminal.virtual.VirtualTerminalListener;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -33,121 +40,293 @@ import org.junit.jupiter.api.Test;
  * keys do does not wait for the network.
  */
 class ChatAppTest {
-    private final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(80, 24));
-    private final List<List<String>> remembered = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<String> ended = new CompletableFuture<>();
-    /** One permit per flush of the terminal: each paint of the screen ends with one. */
-    private final Semaphore flushes = new Semaphore(0);
+    private static final ChatApp.Memory LOBBY = new ChatApp.Memory(List.of("lobby"), List.of(), null);
+    private static final KeyStroke ALT_ENTER = new KeyStroke('j', true, true);
+
+    private final List<ChatApp.Memory> remembered = new CopyOnWriteArrayList<>();
+    private final List<Running> started = new ArrayList<>();
     private Failover.Gateway nowhere;
 
+    /** One run of the client, on a terminal of its own. */
+    private final class Running {
+        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(80, 24));
+        final CompletableFuture<String> ended = new CompletableFuture<>();
+        /** One permit per flush of the terminal: each paint of the screen ends with one. */
+        final Semaphore flushes = new Semaphore(0);
+
+        /** Starts the client with {@code start} open, the keys given here typed before it reads any. */
+        Running(ChatApp.Memory start, Clock clock, KeyStroke... typedAhead) throws Exception {
+            terminal.addVirtualTerminalListener(new VirtualTerminalListener() {
+                @Override
+                public void onFlush() {
+                    flushes.release();
+                }
+
+                @Override
+                public void onBell() {}
+
+                @Override
+                public void onClose() {}
+
+                @Override
+                public void onResized(Terminal resized, TerminalSize size) {}
+            });
+            for (KeyStroke key : typedAhead) {
+                terminal.addInput(key);
+            }
+            TerminalScreen screen = new TerminalScreen(terminal);
+            screen.startScreen();
+            ChatApp app = new ChatApp(screen, clock, "alice", nowhere, remembered::add);
+            ChatSession session = new ChatSession("alice", List.of(nowhere), Clock.systemUTC(), new SplittableRandom(7),
+                app.listener());
+            Thread.ofVirtual().start(() -> {
+                try {
+                    ended.complete(app.run(session, start));
+                } catch (Exception e) {
+                    ended.completeExceptionally(e);
+                }
+            });
+        }
+
+        void type(String keys) {
+            for (char c : keys.toCharArray()) {
+                terminal.addInput(c == '\n' ? new KeyStroke(KeyType.Enter) : new KeyStroke(c, false, false));
+            }
+        }
+
+        void press(KeyStroke... keys) {
+            for (KeyStroke key : keys) {
+                terminal.addInput(key);
+            }
+        }
+
+        String screen() {
+            return IntStream.range(0, 24).mapToObj(r -> IntStream.range(0, 80)
+                    .mapToObj(c -> terminal.getCharacter(c, r).getCharacterString()).collect(Collectors.joining()))
+                .collect(Collectors.joining("\n"));
+        }
+
+        String row(int row) {
+            return screen().split("\n")[row];
+        }
+
+        /** Waits, paint by paint, until the screen shows what is expected; fails with the screen as it is after 10 s. */
+        void awaitScreen(String what, Predicate<String> shown) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!shown.test(screen())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !flushes.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    throw new AssertionError("the screen never showed " + what + ":\n" + screen());
+                }
+            }
+        }
+
+        String quit() throws Exception {
+            if (!ended.isDone()) {
+                type("/quit\n");
+            }
+            return ended.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Running start(ChatApp.Memory memory, KeyStroke... typedAhead) throws Exception {
+        return start(memory, Clock.systemUTC(), typedAhead);
+    }
+
+    private Running start(ChatApp.Memory memory, Clock clock, KeyStroke... typedAhead) throws Exception {
+        Running running = new Running(memory, clock, typedAhead);
+        started.add(running);
+        return running;
+    }
+
+    private static List<KeyStroke> keys(String text) {
+        return text.chars().mapToObj(c -> c == '\n' ? new KeyStroke(KeyType.Enter) : new KeyStroke((char) c, false, false))
+            .toList();
+    }
+
     @BeforeEach
-    void start() throws Exception {
+    void findAPortNobodyListensOn() throws Exception {
         try (ServerSocket closed = new ServerSocket(0)) {
             nowhere = new Failover.Gateway("127.0.0.1", closed.getLocalPort());
         }
-        terminal.addVirtualTerminalListener(new VirtualTerminalListener() {
-            @Override
-            public void onFlush() {
-                flushes.release();
-            }
-
-            @Override
-            public void onBell() {}
-
-            @Override
-            public void onClose() {}
-
-            @Override
-            public void onResized(Terminal resized, TerminalSize size) {}
-        });
-        TerminalScreen screen = new TerminalScreen(terminal);
-        screen.startScreen();
-        ChatApp app = new ChatApp(screen, Clock.systemUTC(), "alice", nowhere, remembered::add);
-        ChatSession session = new ChatSession("alice", List.of(nowhere), Clock.systemUTC(), new SplittableRandom(7),
-            app.listener());
-        Thread.ofVirtual().start(() -> {
-            try {
-                ended.complete(app.run(session, List.of("lobby")));
-            } catch (Exception e) {
-                ended.completeExceptionally(e);
-            }
-        });
     }
 
     @AfterEach
-    void quit() throws Exception {
-        if (!ended.isDone()) {
-            type("/quit\n");
-            ended.get(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private void type(String keys) {
-        for (char c : keys.toCharArray()) {
-            terminal.addInput(c == '\n' ? new KeyStroke(KeyType.Enter) : new KeyStroke(c, false, false));
-        }
-    }
-
-    private String screen() {
-        return IntStream.range(0, 24).mapToObj(r -> IntStream.range(0, 80)
-                .mapToObj(c -> terminal.getCharacter(c, r).getCharacterString()).collect(Collectors.joining()))
-            .collect(Collectors.joining("\n"));
-    }
-
-    private String row(int row) {
-        return screen().split("\n")[row];
-    }
-
-    /** Waits, paint by paint, until the screen shows what is expected; fails with the screen as it is after 10 s. */
-    private void awaitScreen(String what, Predicate<String> shown) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!shown.test(screen())) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !flushes.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                throw new AssertionError("the screen never showed " + what + ":\n" + screen());
-            }
+    void quitAll() throws Exception {
+        for (Running running : started) {
+            running.quit();
         }
     }
 
     @Test
-    void whatIsSaidShowsAtOnceAsPendingWhileNoGatewayAnswers() throws Exception {
-        awaitScreen("the lobby", s -> s.contains("1 #lobby"));
-        type("hello there\n");
-        awaitScreen("the pending message", s -> s.contains("...") && s.contains("alice hello there"));
-        awaitScreen("the connection's trouble", s -> s.split("\n")[0].contains("cannot reach " + nowhere));
+    void whatIsSaidWithNoGatewayShowsAtOnceMarkedQueued() throws Exception {
+        Running client = start(LOBBY);
+        client.awaitScreen("the lobby", s -> s.contains("1 #lobby"));
+        client.type("hello there\n");
+        client.awaitScreen("the queued message", s -> s.contains("queue") && s.contains("alice hello there"));
+        client.awaitScreen("the connection's trouble", s -> s.split("\n")[0].contains("cannot reach " + nowhere));
+        assertFalse(client.screen().contains("..."), "not sent, so not waiting for an ack:\n" + client.screen());
+        client.awaitScreen("what the queue waits for", s -> s.split("\n")[22].contains("1 message waits for a gateway"));
     }
 
     @Test
     void roomsAreJoinedSwitchedAndRemembered() throws Exception {
-        type("/join #Ops\n");
-        awaitScreen("the new room, current", s -> s.contains("2 #ops") && s.split("\n")[0].contains("│ #ops │"));
-        assertEquals(List.of("lobby", "ops"), remembered.getLast());
+        Running client = start(LOBBY);
+        client.type("/join #Ops\n");
+        client.awaitScreen("the new room, current", s -> s.contains("2 #ops") && s.split("\n")[0].contains("│ #ops │"));
+        client.awaitScreen("the rooms remembered", s -> remembered.getLast().rooms().equals(List.of("lobby", "ops")));
 
-        terminal.addInput(new KeyStroke('1', false, true));
-        awaitScreen("the lobby after Alt+1", s -> s.split("\n")[0].contains("│ #lobby │"));
-        terminal.addInput(new KeyStroke('n', true, false));
-        awaitScreen("ops after Ctrl+N", s -> s.split("\n")[0].contains("│ #ops │"));
+        client.press(new KeyStroke('1', false, true));
+        client.awaitScreen("the lobby after Alt+1", s -> s.split("\n")[0].contains("│ #lobby │"));
+        client.press(new KeyStroke('n', true, false));
+        client.awaitScreen("ops after Ctrl+N", s -> s.split("\n")[0].contains("│ #ops │"));
 
-        type("/part\n");
-        awaitScreen("ops gone", s -> !s.contains("#ops"));
-        assertEquals(List.of("lobby"), remembered.getLast());
+        client.type("/part\n");
+        client.awaitScreen("ops gone", s -> !s.contains("#ops"));
+        client.awaitScreen("the rooms remembered", s -> remembered.getLast().rooms().equals(List.of("lobby")));
+    }
+
+    @Test
+    void aDirectConversationIsRememberedAndOpensAgainAtTheNextStart() throws Exception {
+        Running first = start(LOBBY);
+        first.awaitScreen("the lobby", s -> s.contains("1 #lobby"));
+        assertEquals(LOBBY, remembered.getLast(), "remembered from the start, so that this nick is the last used");
+        first.type("/msg Bob are you there?\n");
+        first.awaitScreen("the conversation", s -> s.contains("2 @bob"));
+        first.awaitScreen("the conversation remembered",
+            s -> remembered.getLast().equals(new ChatApp.Memory(List.of("lobby"), List.of("bob"), null)));
+        assertNull(first.quit());
+
+        Running again = start(remembered.getLast());
+        again.awaitScreen("the room and the conversation", s -> s.contains("1 #lobby") && s.contains("2 @bob"));
     }
 
     @Test
     void tabCompletesCommandsAndHelpIsShownInTheRoom() throws Exception {
-        type("/he");
-        terminal.addInput(new KeyStroke(KeyType.Tab));
-        awaitScreen("the completed command", s -> s.split("\n")[23].startsWith("#lobby> /help "));
-        type("\n");
-        awaitScreen("the help", s -> s.contains("/join ROOM") && s.contains("Ctrl+R"));
+        Running client = start(LOBBY);
+        client.type("/he");
+        client.press(new KeyStroke(KeyType.Tab));
+        client.awaitScreen("the completed command", s -> s.split("\n")[23].startsWith("#lobby> /help "));
+        client.type("\n");
+        client.awaitScreen("the help", s -> s.contains("/join ROOM") && s.contains("Ctrl+R"));
     }
 
     @Test
     void aBadCommandIsExplainedAndQuitEndsTheClient() throws Exception {
-        type("/frobnicate\n");
-        awaitScreen("the explanation", s -> s.contains("unknown command /frobnicate"));
-        type("/quit\n");
-        assertNull(ended.get(10, TimeUnit.SECONDS), "a quit is no refusal");
-        assertEquals("#lobby>", row(23).strip().substring(0, 7));
+        Running client = start(LOBBY);
+        client.type("/frobnicate\n");
+        client.awaitScreen("the explanation", s -> s.contains("unknown command /frobnicate"));
+        assertNull(client.quit(), "a quit is no refusal");
+        assertEquals("#lobby>", client.row(23).strip().substring(0, 7));
+    }
+
+    @Test
+    void theNewsLineClearsWhenTheUserMovesToAnotherRoom() throws Exception {
+        Running client = start(new ChatApp.Memory(List.of("lobby", "ops"), List.of(), null));
+        client.type("/frobnicate\n");
+        client.awaitScreen("the explanation", s -> s.split("\n")[22].contains("unknown command /frobnicate"));
+        client.press(new KeyStroke('n', true, false));
+        client.awaitScreen("ops, and the news gone",
+            s -> s.split("\n")[0].contains("│ #ops │") && !s.contains("unknown command"));
+
+        client.type("/frobnicate\n");
+        client.awaitScreen("the explanation again", s -> s.contains("unknown command /frobnicate"));
+        client.press(new KeyStroke('1', false, true));
+        client.awaitScreen("the lobby, and the news gone",
+            s -> s.split("\n")[0].contains("│ #lobby │") && !s.contains("unknown command"));
+    }
+
+    @Test
+    void altEnterStartsANewLineAndEnterSendsTheMessageWithItsLines() throws Exception {
+        Running client = start(LOBBY);
+        client.type("first line");
+        client.press(ALT_ENTER);
+        client.type("second line");
+        client.awaitScreen("both lines in the input",
+            s -> s.split("\n")[23].startsWith("#lobby> first line" + TerminalText.NEWLINE_MARK + "second line"));
+        assertFalse(client.screen().contains("alice first line"), "nothing sent yet");
+
+        client.type("\n");
+        client.awaitScreen("the message on two rows", s -> {
+            String[] rows = s.split("\n");
+            for (int r = 1; r < 21; r++) {
+                if (rows[r].contains("alice first line")) {
+                    int column = rows[r].indexOf("first line");
+                    return rows[r + 1].indexOf("second line") == column;
+                }
+            }
+            return false;
+        });
+        assertEquals("#lobby>", client.row(23).strip(), "the input is empty again");
+    }
+
+    @Test
+    void aBracketedPasteKeepsItsLinesAndDoesNotSendOrActOnThem() throws Exception {
+        Running client = start(LOBBY);
+        client.awaitScreen("the lobby", s -> s.contains("1 #lobby"));
+        client.press(BracketedPaste.START);
+        client.type("line one\n/quit\n");
+        client.press(new KeyStroke('c', true, false), new KeyStroke(KeyType.Tab));
+        client.type("end");
+        client.press(BracketedPaste.END);
+        client.awaitScreen("the pasted text in the input", s -> s.split("\n")[23].startsWith("#lobby> line one"
+            + TerminalText.NEWLINE_MARK + "/quit" + TerminalText.NEWLINE_MARK + " end"));
+        assertFalse(client.ended.isDone(), "neither the pasted /quit nor the pasted Ctrl+C quit");
+
+        client.type("\n");
+        client.awaitScreen("the message sent, on three rows",
+            s -> s.contains("alice line one") && s.contains("/quit") && s.split("\n")[23].strip().equals("#lobby>"));
+    }
+
+    @Test
+    void aPasteWhoseEndMarkWasLostEndsAtTheFirstKeyASecondLater() throws Exception {
+        SteppedClock clock = new SteppedClock();
+        Running client = start(LOBBY, clock);
+        client.press(BracketedPaste.START);
+        client.type("pasted\n");
+        client.awaitScreen("the pasted text in the input",
+            s -> s.split("\n")[23].startsWith("#lobby> pasted" + TerminalText.NEWLINE_MARK));
+        clock.step(Duration.ofMillis(1_001));
+        client.press(new KeyStroke(KeyType.Backspace));
+        client.type("\n");
+        client.awaitScreen("the message sent by Enter", s -> s.contains("alice pasted")
+            && s.split("\n")[23].strip().equals("#lobby>"));
+    }
+
+    /** A clock that moves only when told. */
+    private static final class SteppedClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-11-23T10:00:00Z");
+
+        void step(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void linesThatArriveInOneBurstArePastedTextAndAreNotSentOneByOne() throws Exception {
+        List<KeyStroke> burst = keys("hello\nworld");
+        Running client = start(LOBBY, burst.toArray(KeyStroke[]::new));
+        client.awaitScreen("both lines in the input",
+            s -> s.split("\n")[23].startsWith("#lobby> hello" + TerminalText.NEWLINE_MARK + "world"));
+        assertFalse(client.screen().contains("alice hello"), "nothing sent:\n" + client.screen());
+
+        client.type("\n");
+        client.awaitScreen("one message of two lines", s -> s.contains("alice hello") && s.contains("world")
+            && s.split("\n")[23].strip().equals("#lobby>"));
     }
 }

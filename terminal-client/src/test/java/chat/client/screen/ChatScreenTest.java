@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.client.text.InputLine;
+import chat.client.text.TerminalText;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.TextCharacter;
 import com.googlecode.lanterna.TextColor;
@@ -182,6 +183,55 @@ class ChatScreenTest {
         int failed = IntStream.range(1, 21).filter(r -> row(r).contains("lost")).findFirst().orElseThrow();
         assertTrue(row(failed).contains("fail"), row(failed));
         assertTrue(row(22).contains("1 message was not sent: Ctrl+R sends again"), row(22));
+    }
+
+    @Test
+    void aMessageOfSeveralLinesShowsEachLineOnARowOfItsOwnUnderItsText() throws IOException {
+        view.open("lobby");
+        entries.add(message(1, "bob", "first line\nsecond line\n\nafter a blank one"));
+        entries.add(message(2, "carol", "next"));
+        paint(80, 24);
+
+        int first = IntStream.range(1, 21).filter(r -> row(r).contains("first line")).findFirst().orElseThrow();
+        int textColumn = columnOf(first, "first line");
+        assertTrue(row(first).contains("bob"), row(first));
+        assertEquals(textColumn, columnOf(first + 1, "second line"), "a continuation of the same message");
+        int paneLeft = row(first).indexOf('│') + 1;
+        assertTrue(row(first + 1).substring(paneLeft, textColumn).isBlank(),
+            "no time and no nick on a continuation row: " + row(first + 1));
+        assertTrue(row(first + 2).substring(textColumn, textColumn + 20).isBlank(),
+            "the empty line stays: " + row(first + 2));
+        assertEquals(textColumn, columnOf(first + 3, "after a blank one"));
+        assertTrue(row(first + 4).contains("carol") && row(first + 4).contains("next"), row(first + 4));
+        assertFalse(rows().stream().anyMatch(line -> line.indexOf(TerminalText.REPLACEMENT) >= 0),
+            "no newline shows as \uFFFD: " + rows());
+    }
+
+    @Test
+    void aMessageWaitingForAGatewayIsMarkedQueued() throws IOException {
+        view.open("lobby");
+        view.connection(new Failover.State.Waiting(GW2, CLOCK.instant().plusSeconds(3), 3, true, "connection refused"));
+        entries.add(new Timeline.Entry(null, "alice", "typed offline", "a1", CLOCK.instant().toString(),
+            Timeline.State.QUEUED));
+        paint(80, 24);
+
+        int queued = IntStream.range(1, 21).filter(r -> row(r).contains("typed offline")).findFirst().orElseThrow();
+        int mark = columnOf(queued, "queue");
+        assertTrue(mark >= 0 && mark < columnOf(queued, "alice"), "the mark stands in the time column: " + row(queued));
+        assertEquals(TextColor.ANSI.YELLOW, terminal.getCharacter(mark, queued).getForegroundColor());
+        assertFalse(row(queued).contains("..."), "not pending: it has not been sent");
+        assertTrue(row(22).contains("1 message waits for a gateway"), row(22));
+    }
+
+    @Test
+    void theInputShowsANewlineAsAMarkOnItsOneRow() throws IOException {
+        view.open("lobby");
+        "first".codePoints().forEach(input::insert);
+        input.newLine();
+        "second".codePoints().forEach(input::insert);
+        paint(80, 24);
+        assertEquals("#lobby> first" + TerminalText.NEWLINE_MARK + "second", row(23).strip());
+        assertEquals(columnOf(23, "second") + 6, painted.cursor().getColumn());
     }
 
     @Test

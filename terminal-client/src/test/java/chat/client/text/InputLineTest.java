@@ -102,6 +102,49 @@ class InputLineTest {
     }
 
     @Test
+    void aNewLineMakesAMessageOfSeveralLines() {
+        type("first");
+        assertTrue(line.newLine());
+        type("second");
+        assertEquals("first\nsecond", line.text());
+        assertEquals(12, line.cursor());
+        assertEquals(12, line.cursorColumn(), "a newline takes one column where it is shown");
+        line.home();
+        line.newLine();
+        assertEquals("\nfirst\nsecond", line.text());
+        assertEquals(null, Limits.textProblem(line.text()), "the protocol takes a newline in text");
+        assertEquals("\nfirst\nsecond", line.submit());
+        assertTrue(line.up());
+        assertEquals("\nfirst\nsecond", line.text(), "a message of several lines is recalled whole");
+    }
+
+    @Test
+    void aNewLineEndsAWordForCtrlWAndCompletion() {
+        type("hello");
+        line.newLine();
+        type("big");
+        assertTrue(line.deleteWordBefore());
+        assertEquals("hello\n", line.text());
+        assertTrue(line.deleteWordBefore());
+        assertEquals("", line.text());
+        type("hi");
+        line.newLine();
+        type("ca");
+        tab();
+        assertEquals("hi\ncarol ", line.text(), "the word after the newline is completed");
+    }
+
+    @Test
+    void aNewLineCountsTowardsTheLimit() {
+        for (int i = 0; i < Limits.MAX_TEXT_CODE_POINTS - 1; i++) {
+            line.insert('x');
+        }
+        assertTrue(line.newLine());
+        assertFalse(line.newLine());
+        assertEquals(Limits.MAX_TEXT_CODE_POINTS, line.length());
+    }
+
+    @Test
     void ctrlUEmptiesTheLine() {
         type("something");
         assertTrue(line.clear());

@@ -154,6 +154,17 @@ class TerminalTextTest {
     }
 
     @Test
+    void aMessageBreaksAtItsNewlinesAndEachOfItsLinesWraps() {
+        assertEquals(List.of("first line", "second"), TerminalText.lines("first line\nsecond", 20));
+        assertEquals(List.of("the quick", "brown fox", "jumps"), TerminalText.lines("the quick brown fox\njumps", 10));
+        assertEquals(List.of("a", "", "b", ""), TerminalText.lines("a\n\nb\n", 10), "empty lines stay");
+        assertEquals(List.of("tab here", "\uFFFD[2J"), TerminalText.lines("tab\there\n\u001b[2J", 10),
+            "every other control character is made safe in each line");
+        assertEquals(List.of(""), TerminalText.lines("", 10));
+        assertEquals(List.of(""), TerminalText.lines(null, 10), "a field the wire left out");
+    }
+
+    @Test
     void emptyTextIsOneEmptyLine() {
         assertEquals(List.of(""), TerminalText.wrap("", 10));
     }
