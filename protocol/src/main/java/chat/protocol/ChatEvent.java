@@ -1,7 +1,5 @@
 package chat.protocol;
 
-import java.util.Locale;
-
 /**
  * An event on the chat topic. Events of one room share the room as their Kafka key, and the direct messages between
  * two nicks share their {@link DirectMessage#conversation()}, so each keeps its order; the Kafka offset of an event is
@@ -33,8 +31,8 @@ public sealed interface ChatEvent {
 
     /** The key of the direct conversation between two nicks, the same whichever comes first. */
     static String conversationOf(String nick, String other) {
-        String a = nick.toLowerCase(Locale.ROOT);
-        String b = other.toLowerCase(Locale.ROOT);
+        String a = Limits.foldNick(nick);
+        String b = Limits.foldNick(other);
         return a.compareTo(b) <= 0 ? "@" + a + ":" + b : "@" + b + ":" + a;
     }
 }

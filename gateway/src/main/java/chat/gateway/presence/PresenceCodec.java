@@ -1,5 +1,6 @@
 package chat.gateway.presence;
 
+import chat.protocol.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -94,7 +94,7 @@ public final class PresenceCodec {
 
     /** Nicks are compared ignoring case: this is the form they are compared in. */
     public static String fold(String nick) {
-        return nick.toLowerCase(Locale.ROOT);
+        return Limits.foldNick(nick);
     }
 
     private static String text(JsonNode o, String field) {
