@@ -1,5 +1,6 @@
 package chat.testkit;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,7 @@ public final class Poll {
             }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
             return met.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError(what + ": not within " + timeout + "; the last answer was " + last.get());
+            throw new AssertionError(what + ": not within " + timeout + "; the last answer was " + describe(last.get()));
         } catch (ExecutionException e) {
             throw propagate(e.getCause());
         } catch (InterruptedException e) {
@@ -52,6 +53,11 @@ public final class Poll {
         } finally {
             scheduler.shutdownNow();
         }
+    }
+
+    private static String describe(Object answer) {
+        return answer instanceof HttpResponse<?> response
+            ? response.statusCode() + " " + response.body() : String.valueOf(answer);
     }
 
     /** Throws {@code cause} itself when it is unchecked (a failed assertion stays one); wraps it otherwise. */
