@@ -8,6 +8,7 @@ WORKDIR /src
 # Every module's pom first: the reactor needs them all, and this layer, with the dependencies below, is rebuilt
 # only when a pom changes.
 COPY pom.xml ./
+COPY launcher/pom.xml launcher/
 COPY protocol/pom.xml protocol/
 COPY settings/pom.xml settings/
 COPY admin/pom.xml admin/
@@ -28,6 +29,7 @@ ARG MAVEN_FLAGS="-B -q -Dmaven.test.skip=true"
 # cannot: it looks for this project's own modules in a remote repository.
 RUN mvn $MAVEN_FLAGS -pl $MODULES -am clean package
 
+COPY launcher/src/main launcher/src/main
 COPY protocol/src/main protocol/src/main
 COPY settings/src/main settings/src/main
 COPY admin/src/main admin/src/main

@@ -1,7 +1,6 @@
 package chat.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.protocol.ClientFrame;
@@ -9,17 +8,20 @@ import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.Paced;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,30 +79,24 @@ class AbuseLimitsIT {
             talker.join("flood");
             listener.join("flood");
             Instant floodStart = Instant.now();
-            AtomicBoolean cut = new AtomicBoolean();
-            Thread flood = Thread.ofVirtual().start(() -> {
-                String pings = (FrameCodec.encode(new ClientFrame.Ping(null)) + "\n").repeat(5);
-                try {
-                    while (!cut.get()) {
-                        flooder.sendRaw(pings);
-                        Thread.sleep(10);
-                    }
-                } catch (RuntimeException | InterruptedException e) {
-                    // The gateway closed the connection under us: the flood is over.
-                }
-            });
-            // Paced at about 7 frames a second, under the rate: the talker is never limited itself.
-            List<String> said = new ArrayList<>();
-            Instant deadline = Instant.now().plus(ChatTestClient.TIMEOUT);
-            while (!flooder.isClosedByGateway() && Instant.now().isBefore(deadline)) {
-                String id = "s" + said.size();
-                talker.say("flood", "steady " + id, id);
-                said.add(id);
-                Thread.sleep(150);
+            String pings = (FrameCodec.encode(new ClientFrame.Ping(null)) + "\n").repeat(5);
+            List<String> said = new CopyOnWriteArrayList<>();
+            // 500 frames a second against a rate of 10, yet not so many that the gateway's refusals would fill the
+            // flooder's queue and cut it off as a slow consumer instead. The talker says about 7 a second, under the
+            // rate, until the flooder is cut off.
+            try (Paced flood = Paced.every(Duration.ofMillis(10), run -> sendUnlessClosed(flooder, pings));
+                 Paced talk = Paced.every(Duration.ofMillis(150), run -> {
+                     if (flooder.isClosedByGateway()) {
+                         return false;
+                     }
+                     String id = "s" + run;
+                     talker.say("flood", "steady " + id, id);
+                     said.add(id);
+                     return true;
+                 })) {
+                talk.await(ChatTestClient.TIMEOUT);
             }
             List<ServerFrame> last = flooder.awaitClosed();
-            cut.set(true);
-            flood.join();
             Duration flooded = Duration.between(floodStart, Instant.now());
             assertEquals(new ServerFrame.Bye("flooding", null), last.getLast());
             assertTrue(flooded.compareTo(Duration.ofSeconds(2)) >= 0, "cut off only after the cut-off: " + flooded);
@@ -116,26 +112,40 @@ class AbuseLimitsIT {
         }
     }
 
+    /** Sends the text; false once the gateway has closed the connection. */
+    private static boolean sendUnlessClosed(ChatTestClient client, String text) {
+        try {
+            client.sendRaw(text);
+            return !client.isClosedByGateway();
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
     @Test
     void aSilentConnectionIsClosedAsIdleWhileOneThatPingsStays() throws Exception {
         try (Gateway gateway = TestGateways.start("idle", TestGateways.freshTopic(), "--idle-timeout-ms", "1500");
              ChatTestClient quiet = ChatTestClient.connect(gateway.port());
              ChatTestClient pinger = ChatTestClient.login(gateway.port(), "pinger")) {
+            Instant pingerLoggedIn = Instant.now();
             Instant quietHelloSent = Instant.now();
             quiet.send(new ClientFrame.Hello("quiet", 1, null, null));
             quiet.next(ServerFrame.Welcome.class);
-            for (int i = 0; i < 8; i++) {
-                if (Duration.between(quietHelloSent, Instant.now()).compareTo(Duration.ofMillis(1500)) < 0) {
-                    assertFalse(quiet.isClosedByGateway(), "closed before the idle timeout");
-                }
-                Thread.sleep(400);
-                pinger.send(new ClientFrame.Ping("k" + i));
-                assertEquals("k" + i, pinger.next(ServerFrame.Pong.class).ref());
+            // A ping every 250 ms, well within the idle timeout; the rule itself is DeadlineInputStreamTest's.
+            try (Paced pings = Paced.every(Duration.ofMillis(250), run -> {
+                pinger.send(new ClientFrame.Ping("k" + run));
+                return true;
+            })) {
+                List<ServerFrame> last = quiet.awaitClosed();
+                Duration quietFor = Duration.between(quietHelloSent, Instant.now());
+                assertEquals(new ServerFrame.Bye("idle", null), last.getLast());
+                assertTrue(quietFor.compareTo(Duration.ofMillis(1500)) >= 0, "not before the idle timeout: " + quietFor);
             }
-            List<ServerFrame> last = quiet.awaitClosed();
-            assertEquals(new ServerFrame.Bye("idle", null), last.getLast());
             pinger.send(new ClientFrame.Ping("still"));
-            assertEquals("still", pinger.next(ServerFrame.Pong.class).ref(), "pinging kept it open past the idle time");
+            assertEquals("still", pinger.nextMatching(ServerFrame.Pong.class, p -> "still".equals(p.ref())).ref());
+            Duration pingerOpen = Duration.between(pingerLoggedIn, Instant.now());
+            assertTrue(pingerOpen.compareTo(Duration.ofMillis(1500)) > 0,
+                "pinging kept it open past the idle time: " + pingerOpen);
         }
     }
 
@@ -148,27 +158,28 @@ class AbuseLimitsIT {
             talker.join("loris");
             listener.join("loris");
             loris.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
+            loris.setSoTimeout((int) ChatTestClient.TIMEOUT.toMillis());
             Instant connected = Instant.now();
             OutputStream out = loris.getOutputStream();
             out.write("{\"type\":\"hel".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            Thread trickle = Thread.ofVirtual().start(() -> {
+            String received;
+            // A byte every 300 ms, until the gateway closes the connection; the rule itself is DeadlineInputStreamTest's.
+            try (Paced trickle = Paced.every(Duration.ofMillis(300), run -> {
                 try {
-                    while (true) {
-                        Thread.sleep(300);
-                        out.write('l');
-                        out.flush();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // Closed by the gateway: the trickle is over.
+                    out.write('l');
+                    out.flush();
+                    return true;
+                } catch (IOException e) {
+                    return false;
                 }
-            });
-            for (int i = 0; i < 5; i++) {
-                talker.say("loris", "meanwhile " + i, "l" + i);
+            })) {
+                for (int i = 0; i < 5; i++) {
+                    talker.say("loris", "meanwhile " + i, "l" + i);
+                }
+                received = readToEnd(loris.getInputStream());
             }
-            String received = readToEnd(loris.getInputStream());
             Duration open = Duration.between(connected, Instant.now());
-            trickle.interrupt();
             assertEquals(FrameCodec.encode(new ServerFrame.Bye("too slow", null)) + "\n", received);
             assertTrue(open.compareTo(Duration.ofMillis(1000)) >= 0, "not before the first-line timeout: " + open);
             assertTrue(open.compareTo(Duration.ofSeconds(5)) < 0, "and soon after it, though bytes kept coming: " + open);
@@ -215,7 +226,12 @@ class AbuseLimitsIT {
         };
     }
 
+    /** Everything up to the end of the stream; fails if the gateway keeps the connection open past the timeout. */
     private static String readToEnd(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the gateway did not close the connection within " + ChatTestClient.TIMEOUT);
+        }
     }
 }

@@ -9,11 +9,11 @@ import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.LocalHttp;
+import chat.testkit.Poll;
 import chat.testkit.TestKafka;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,16 +68,9 @@ class KafkaOutageIT {
     }
 
     /** Waits until the gateway's admin port answers {@code /health} with this status; it may take a lease. */
-    private static void awaitHealth(Gateway gateway, int status, String word) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        HttpResponse<String> health;
-        while ((health = LocalHttp.get(gateway.adminPort(), "/health")).statusCode() != status) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("/health never answered " + status + "; it says " + health.body());
-            }
-            // The poll's interval, as a health checker's: the condition itself is the status answered.
-            Thread.sleep(50);
-        }
+    private static void awaitHealth(Gateway gateway, int status, String word) {
+        HttpResponse<String> health = Poll.until("/health answers " + status, Duration.ofSeconds(30),
+            Duration.ofMillis(50), () -> LocalHttp.get(gateway.adminPort(), "/health"), h -> h.statusCode() == status);
         assertTrue(health.body().contains("\"status\":\"" + word + "\""), health.body());
     }
 

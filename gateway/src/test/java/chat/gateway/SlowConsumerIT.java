@@ -1,20 +1,26 @@
 package chat.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
+import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.ScrapedMetrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +64,13 @@ class SlowConsumerIT {
                 assertEquals("f" + i, got.get(i).id());
             }
             assertEquals("last", got.getLast().id());
-            assertStreamEnds(stuck.getInputStream());
+
+            // The stuck client, read at last, holds what the gateway sent before the cut, then the end of the stream.
+            List<String> stuckGot = messageIdsUntilTheStreamEnds(stuck);
+            assertTrue(stuckGot.size() < sent - 1, "cut off well before the flood ended: " + stuckGot.size() + " of " + sent);
+            for (int i = 0; i < stuckGot.size(); i++) {
+                assertEquals("f" + i, stuckGot.get(i), "a first part of the flood, in order, with nothing missing");
+            }
             assertEquals(1, ScrapedMetrics.scrape(gateway.adminPort())
                 .value("chat_gateway_connections_closed_total", "reason=\"slow_consumer\""), "the cut-off is counted");
         } finally {
@@ -81,11 +93,42 @@ class SlowConsumerIT {
         return client.nextMatching(ServerFrame.Members.class, m -> m.room().equals(room)).members();
     }
 
-    /** Reads what the gateway managed to send before the cut and then meets the end of the stream. */
-    private static void assertStreamEnds(InputStream in) throws IOException {
-        byte[] buffer = new byte[65_536];
-        while (in.read(buffer) >= 0) {
-            // Drain until the gateway's close arrives.
+    /**
+     * Reads the stuck client's socket until the gateway's close ends the stream: the ids of the room's messages in
+     * it, in order. A last line cut short by the close is passed over; a slow_consumer error, if it got through, must
+     * be the last frame. Fails if the stream has not ended within the timeout.
+     */
+    private static List<String> messageIdsUntilTheStreamEnds(Socket socket) throws IOException {
+        socket.setSoTimeout((int) ChatTestClient.TIMEOUT.toMillis());
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try {
+            socket.getInputStream().transferTo(received);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the stuck client's stream did not end within " + ChatTestClient.TIMEOUT
+                + " of reading; " + received.size() + " bytes came");
+        } catch (SocketException e) {
+            // A reset ends the stream too; what came before it is read.
         }
+        String text = received.toString(StandardCharsets.UTF_8);
+        List<String> ids = new ArrayList<>();
+        String[] lines = text.substring(0, text.lastIndexOf('\n') + 1).split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isEmpty()) {
+                continue;
+            }
+            ServerFrame frame;
+            try {
+                frame = FrameCodec.decodeServer(lines[i]);
+            } catch (ProtocolException e) {
+                throw new AssertionError("line " + i + " of what the stuck client got is not a frame: " + e.getMessage());
+            }
+            if (frame instanceof ServerFrame.Message m && m.room().equals("flood")) {
+                ids.add(m.id());
+            } else if (frame instanceof ServerFrame.Error error) {
+                assertEquals(ErrorCode.SLOW_CONSUMER, error.code());
+                assertEquals(lines.length - 1, i, "the slow_consumer error is the last frame");
+            }
+        }
+        return ids;
     }
 }

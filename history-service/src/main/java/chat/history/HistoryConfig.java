@@ -30,7 +30,8 @@ public record HistoryConfig(
         GROUP("--group", "HISTORY_GROUP", "chat-history",
             "Kafka consumer group; instances in one group share the topic's partitions"),
         DB_URL("--db-url", "HISTORY_DB_URL", "jdbc:sqlite:data/history.db",
-            "the database: jdbc:sqlite:FILE, or jdbc:postgresql://HOST:PORT/DB for several instances"),
+            "the database: jdbc:sqlite:FILE, or jdbc:postgresql://HOST:PORT/DB for several instances; a new, empty one"
+                + " fills itself with every message the topic still holds"),
         DB_USER("--db-user", "HISTORY_DB_USER", null, "database user (PostgreSQL)"),
         DB_PASSWORD("--db-password", "HISTORY_DB_PASSWORD", null, "database password (PostgreSQL; prefer the variable)"),
         DB_READERS("--db-readers", "HISTORY_DB_READERS", "8", "database connections that serve queries"),

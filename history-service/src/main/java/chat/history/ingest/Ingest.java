@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,9 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the chat topic in the service's consumer group and writes every message and direct message to the store,
  * one transaction per poll. The store keeps, in the same transaction, how far it has read each partition; a
- * partition this instance is given starts from there, and the group's Kafka offset is committed only after the
- * transaction, so the offsets in Kafka never run ahead of the rows. A record read twice (after a crash between the
- * two commits, or a resent message) adds nothing: the store keeps each message once.
+ * partition this instance is given starts from there ({@link StartingPoint}: from the earliest record Kafka holds
+ * when the store has read none of it), never from the group's committed offset, which is committed after the
+ * transaction for tools that watch the group. A record read twice (after a crash between the two commits, or a
+ * resent message) adds nothing: the store keeps each message once.
  *
  * <p>One platform thread owns the consumer. Other threads read {@link #status()} and wait in {@link #awaitStored}.
  * Thread-safe.
@@ -53,6 +55,7 @@ public final class Ingest implements AutoCloseable {
     /** Reading means a poll returned within this long; a poll waits at most 500 ms. */
     private static final Duration STALE = Duration.ofSeconds(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
     /** What the ingest is doing, for the health check. */
     public record Status(boolean reading, long lag, int partitionsAssigned, String problem) {}
@@ -73,6 +76,15 @@ public final class Ingest implements AutoCloseable {
     private volatile int partitionsAssigned;
     private volatile int partitionCount;
     private volatile String problem = "starting";
+    /**
+     * Assigned partitions not yet told where to start, because the store or Kafka did not answer; kept paused. Owned
+     * by the ingest thread.
+     */
+    private final Set<TopicPartition> unplaced = new HashSet<>();
+    /** Why the partitions in {@link #unplaced} wait, or null. */
+    private volatile String placing;
+    /** Assigned partitions left unread (paused), by partition, with the reason ({@link StartingPoint.Refuse}). */
+    private volatile Map<Integer, String> refused = Map.of();
 
     public Ingest(HistoryConfig config, HistoryStore store, MeterRegistry registry) {
         this.topic = config.topic();
@@ -110,6 +122,12 @@ public final class Ingest implements AutoCloseable {
     public Status status() {
         boolean fresh = System.nanoTime() - lastPollNanos < STALE.toNanos();
         String why = problem;
+        if (why == null) {
+            why = placing;
+        }
+        if (why == null && !refused.isEmpty()) {
+            why = String.join("; ", new TreeMap<>(refused).values());
+        }
         if (why == null && !fresh) {
             why = "no poll of Kafka for " + STALE.toSeconds() + " s";
         }
@@ -128,12 +146,17 @@ public final class Ingest implements AutoCloseable {
 
     /**
      * Waits until the store holds every record of the stream's partition below {@code before}, so that a page read
-     * up to {@code before} is complete. False when that did not happen within {@code patience}.
+     * up to {@code before} is complete. False when that did not happen within {@code patience}, and at once when the
+     * partition is left unread because its offsets went back ({@link StartingPoint.Refuse}).
      */
     public boolean awaitStored(String stream, long before, Duration patience) throws StoreException, InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             int partition = partitionOf(stream);
+            if (refused.containsKey(partition)) {
+                // The store's rows of this partition and the topic's records do not share their seqs.
+                return false;
+            }
             if (partition >= 0 && store.nextOffset(topic, partition) >= before) {
                 return true;
             }
@@ -181,6 +204,9 @@ public final class Ingest implements AutoCloseable {
         if (partitionCount == 0) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(2));
             partitionCount = partitions == null ? 0 : partitions.size();
+        }
+        if (!unplaced.isEmpty()) {
+            place(List.copyOf(unplaced));
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         if (!records.isEmpty()) {
@@ -264,6 +290,10 @@ public final class Ingest implements AutoCloseable {
         long total = 0;
         Set<TopicPartition> unknown = new HashSet<>();
         for (TopicPartition tp : assigned) {
+            if (unplaced.contains(tp) || refused.containsKey(tp.partition())) {
+                // Not read, for a reason the status gives; their lag would be measured from no position.
+                continue;
+            }
             OptionalLong known = consumer.currentLag(tp);
             if (known.isPresent()) {
                 total += known.getAsLong();
@@ -293,30 +323,82 @@ public final class Ingest implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** A partition given to this instance starts where the store's rows end, not where Kafka's offsets say. */
+    /**
+     * Seeks each partition to where it starts ({@link StartingPoint}) and lets it be read. One whose start cannot be
+     * decided yet, because the store or Kafka did not answer, stays paused and is tried again before the next poll;
+     * one refused stays paused until it is assigned again.
+     */
+    private void place(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        consumer.pause(partitions);
+        unplaced.addAll(partitions);
+        Map<Integer, Long> stored;
+        Map<TopicPartition, Long> earliest;
+        Map<TopicPartition, Long> ends;
+        try {
+            stored = store.nextOffsets(topic);
+            earliest = consumer.beginningOffsets(partitions, OFFSETS_TIMEOUT);
+            ends = consumer.endOffsets(partitions, OFFSETS_TIMEOUT);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (StoreException | KafkaException e) {
+            placing = "cannot tell where to start reading partitions " + numbers(unplaced) + ": " + e.getMessage();
+            log.warn("{}; trying again", placing);
+            return;
+        }
+        Map<Integer, String> refusedNow = new HashMap<>(refused);
+        for (TopicPartition tp : partitions) {
+            Long position = stored.get(tp.partition());
+            StartingPoint start = StartingPoint.of(topic, tp.partition(), position, earliest.get(tp), ends.get(tp));
+            unplaced.remove(tp);
+            switch (start) {
+                case StartingPoint.Read read -> {
+                    refusedNow.remove(tp.partition());
+                    consumer.seek(tp, read.offset());
+                    consumer.resume(List.of(tp));
+                    if (read.gap() != null) {
+                        log.warn("{}", read.gap());
+                    } else if (position == null) {
+                        log.info("the database has read nothing of partition {} of {}: reading it from its earliest"
+                            + " offset, {}", tp.partition(), topic, read.offset());
+                    }
+                }
+                case StartingPoint.Refuse refuse -> {
+                    refusedNow.put(tp.partition(), refuse.reason());
+                    log.error("{}", refuse.reason());
+                }
+            }
+        }
+        refused = Map.copyOf(refusedNow);
+        placing = unplaced.isEmpty() ? null : placing;
+    }
+
+    private static List<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).sorted().toList();
+    }
+
+    /** A partition given to this instance starts where the store's rows end, not where the group's offset says. */
     private final class StartFromStore implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // A rebalance may follow partitions added to the topic: count them again.
             partitionCount = 0;
-            try {
-                Map<Integer, Long> positions = store.nextOffsets(topic);
-                for (TopicPartition tp : partitions) {
-                    Long next = positions.get(tp.partition());
-                    if (next != null) {
-                        consumer.seek(tp, next);
-                    }
-                }
-                log.info("reading partitions {} of {}", partitions.stream().map(TopicPartition::partition).sorted().toList(), topic);
-            } catch (StoreException e) {
-                // Kafka's committed offsets are never ahead of the rows: starting from them reads a few records twice.
-                log.warn("could not read the store's positions ({}); starting from the committed offsets", e.getMessage());
-            }
+            log.info("reading partitions {} of {}", numbers(partitions), topic);
+            place(partitions);
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // Every poll's rows are committed before the next poll: nothing is half done.
+            unplaced.removeAll(partitions);
+            Map<Integer, String> refusedNow = new HashMap<>(refused);
+            partitions.forEach(tp -> refusedNow.remove(tp.partition()));
+            refused = Map.copyOf(refusedNow);
+            if (unplaced.isEmpty()) {
+                placing = null;
+            }
         }
     }
 

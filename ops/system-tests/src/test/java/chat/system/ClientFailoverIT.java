@@ -9,6 +9,7 @@ import chat.client.session.ChatSession;
 import chat.gateway.GatewayMain;
 import chat.history.HistoryService;
 import chat.testkit.JavaProcess;
+import chat.testkit.Paced;
 import chat.testkit.TestDatabase;
 import chat.testkit.TestKafka;
 import java.nio.file.Path;
@@ -79,16 +80,17 @@ class ClientFailoverIT {
                 bob.start();
                 alice.join("ops");
                 bob.join("ops");
-                Thread aliceTalks = Thread.ofVirtual().start(() -> talk(alice, "from alice", ALICE_SAYS));
-                Thread bobTalks = Thread.ofVirtual().start(() -> talk(bob, "from bob", BOB_SAYS));
-                awaitShown(alice, changes, 40, false);
-                if (freeze) {
-                    gw1.freeze();
-                } else {
-                    gw1.kill();
+                try (Paced aliceTalks = talk(alice, "from alice", ALICE_SAYS);
+                     Paced bobTalks = talk(bob, "from bob", BOB_SAYS)) {
+                    awaitShown(alice, changes, 40, false);
+                    if (freeze) {
+                        gw1.freeze();
+                    } else {
+                        gw1.kill();
+                    }
+                    assertEquals(ALICE_SAYS, aliceTalks.await(Duration.ofSeconds(60)));
+                    assertEquals(BOB_SAYS, bobTalks.await(Duration.ofSeconds(60)));
                 }
-                aliceTalks.join();
-                bobTalks.join();
 
                 List<String> aliceShows = awaitShown(alice, changes, ALICE_SAYS + BOB_SAYS, true);
                 List<String> bobShows = awaitShown(bob, changes, ALICE_SAYS + BOB_SAYS, true);
@@ -123,15 +125,11 @@ class ClientFailoverIT {
     }
 
     /** Says {@code count} messages, one every 20 ms: a lively room, not a flood. */
-    private static void talk(ChatSession session, String text, int count) {
-        try {
-            for (int i = 0; i < count; i++) {
-                session.say("ops", text + " " + i);
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static Paced talk(ChatSession session, String text, int count) {
+        return Paced.every(Duration.ofMillis(20), i -> {
+            session.say("ops", text + " " + i);
+            return i + 1 < count;
+        });
     }
 
     /**
