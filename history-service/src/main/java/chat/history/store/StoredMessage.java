@@ -1,8 +1,8 @@
 package chat.history.store;
 
 import chat.protocol.ChatEvent;
+import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
-import java.util.Locale;
 
 /**
  * One row of the chat log: a message of a room, or a direct message ({@code recipient} set). {@code stream} is the
@@ -20,7 +20,7 @@ public record StoredMessage(String stream, long seq, String sender, String recip
 
     /** Nicks are one nick whatever their case: a resend under another case is still the same sender. */
     public String senderKey() {
-        return sender.toLowerCase(Locale.ROOT);
+        return Limits.foldNick(sender);
     }
 
     /** The frame a client sees for this row: {@code message} for a room, {@code dm} for a conversation. */
