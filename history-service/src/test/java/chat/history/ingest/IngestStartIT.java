@@ -90,7 +90,7 @@ class IngestStartIT {
             events.add(new ChatEvent.MessagePosted(room, "alice", "line " + i, "m" + i, TS, "gw1"));
             idsByRoom.computeIfAbsent(room, r -> new ArrayList<>()).add("m" + i);
             if (i % 10 == 0) {
-                events.add(new ChatEvent.MemberJoined(room, "bob" + i, "gw1"));
+                events.add(new ChatEvent.MemberJoined(room, "bob" + i, "s" + i, "gw1"));
             }
         }
         Map<String, Long> lastSeqs = produce(events);
