@@ -1,78 +1,106 @@
 package chat.ops.kafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.Uuid;
 
 /**
  * A KRaft Kafka cluster of one or three combined broker+controller nodes on 127.0.0.1, each node a child process
- * ({@code kafka.Kafka}) run on this JVM's own classpath. Node n listens for clients on {@code firstPort + 2(n-1)} and
- * for its controller quorum on the port after; with {@code firstPort} 0 every port is a free one picked at start.
- * Data lives in {@code dataDir/node-N}, formatted once; the cluster id is kept in {@code dataDir/cluster.id}.
- * Not thread-safe: one owner starts and stops it.
+ * ({@code kafka.Kafka}) run on this JVM's own classpath, its data and configuration in a {@link ClusterDirectory}.
+ *
+ * <p>{@link #start} makes the directory's cluster run whole at the size asked for. A node that already runs is kept:
+ * each node's command line carries {@code -Dchat.part=DATA/node-N}, so a later launcher (or {@code ops/chat}) finds it
+ * again, and only the nodes that are down are started. A cluster of another size is grown or shrunk in place, its
+ * topics' records staying at their offsets: growing starts the new nodes, adds them to the controller quorum and
+ * copies every partition to them; shrinking moves every partition to node 1, takes the others out of the quorum and
+ * stops them. Node 1 founds the controller quorum alone; every other node joins it.
+ *
+ * <p>Not thread-safe: one owner starts and stops it.
  */
 public final class LocalKafkaCluster implements AutoCloseable {
-    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final Duration STARTUP = Duration.ofSeconds(120);
+    /** How long waiting stays quiet: three nodes starting on two cores take half a minute, and that is no news. */
+    private static final Duration QUIET = Duration.ofSeconds(45);
+    private static final String MARKER = "-Dchat.part=";
 
-    /** Where and how big: {@code brokers} is 1 or 3. */
+    /** Where and how big: {@code brokers} is 1 or 3; {@code firstPort} 0 keeps the directory's ports or picks free ones. */
     public record Settings(Path dataDir, int brokers, int firstPort, Path logDir) {
         public Settings {
-            if (brokers != 1 && brokers != 3) {
-                throw new IllegalArgumentException("brokers must be 1 or 3");
+            if (brokers != 1 && brokers != ClusterDirectory.MAX_NODES) {
+                throw new IllegalArgumentException("brokers must be 1 or " + ClusterDirectory.MAX_NODES);
             }
         }
     }
 
-    private final Settings settings;
-    private final int[] clientPorts;
-    private final int[] controllerPorts;
-    private final Process[] processes;
+    private final ClusterDirectory directory;
+    private final Path logDir;
+    private final Consumer<String> progress;
+    /** The nodes that run, by id: started here or found running. */
+    private final Map<Integer, ProcessHandle> running = new TreeMap<>();
+    private final Set<Integer> startedHere = new HashSet<>();
+    private int size;
 
-    private LocalKafkaCluster(Settings settings) {
-        this.settings = settings;
-        int n = settings.brokers();
-        clientPorts = new int[n];
-        controllerPorts = new int[n];
-        processes = new Process[n];
-        for (int i = 0; i < n; i++) {
-            clientPorts[i] = settings.firstPort() == 0 ? freePort() : settings.firstPort() + 2 * i;
-            controllerPorts[i] = settings.firstPort() == 0 ? freePort() : settings.firstPort() + 2 * i + 1;
-        }
+    private LocalKafkaCluster(Settings settings, Consumer<String> progress) {
+        this.directory = new ClusterDirectory(settings.dataDir(), settings.firstPort());
+        this.logDir = settings.logDir().toAbsolutePath();
+        this.progress = progress;
     }
 
-    /** Formats what is not formatted yet, starts every node, and returns once the cluster serves clients. */
+    /** {@link #start(Settings, Consumer)} without a word. */
     public static LocalKafkaCluster start(Settings settings) {
-        LocalKafkaCluster cluster = new LocalKafkaCluster(settings);
+        return start(settings, message -> {});
+    }
+
+    /**
+     * Formats what is not formatted yet, starts every node that does not run, grows or shrinks the cluster to
+     * {@code settings.brokers()}, and returns once every node answers. {@code progress} hears of each step that takes
+     * time, and of a wait that goes on for long. A start that fails stops the nodes it started.
+     */
+    public static LocalKafkaCluster start(Settings settings, Consumer<String> progress) {
+        LocalKafkaCluster cluster = new LocalKafkaCluster(settings, progress);
         try {
-            cluster.prepare();
-            for (int node = 1; node <= settings.brokers(); node++) {
-                cluster.spawn(node);
+            Files.createDirectories(cluster.logDir);
+            cluster.startWhole(cluster.directory.size().orElse(settings.brokers()));
+            if (settings.brokers() > cluster.size) {
+                cluster.grow(settings.brokers());
+            } else if (settings.brokers() < cluster.size) {
+                cluster.shrink(settings.brokers());
             }
-            cluster.awaitReady();
             return cluster;
+        } catch (IOException e) {
+            cluster.stopStartedHere();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            cluster.close();
+            cluster.stopStartedHere();
             throw e;
         }
     }
 
     public String bootstrapServers() {
-        List<String> addresses = new ArrayList<>();
-        for (int port : clientPorts) {
-            addresses.add("127.0.0.1:" + port);
-        }
-        return String.join(",", addresses);
+        return bootstrapServers(nodes(size));
     }
 
     /** Stops a node with SIGTERM and waits for it to exit. */
@@ -85,94 +113,385 @@ public final class LocalKafkaCluster implements AutoCloseable {
         stop(nodeId, true);
     }
 
-    /** Starts a stopped node again on its data and ports, and waits until the cluster serves clients. */
+    /** Starts a stopped node again on its data and ports, and waits until the whole cluster serves clients. */
     public void startBroker(int nodeId) {
         spawn(nodeId);
-        awaitReady();
+        awaitServing(nodes(size));
     }
 
     @Override
     public void close() {
-        for (int node = 1; node <= processes.length; node++) {
-            stop(node, false);
+        stop(List.copyOf(running.keySet()));
+    }
+
+    // ---- the cluster as it is ----
+
+    private void startWhole(int brokers) {
+        size = brokers;
+        List<Integer> down = new ArrayList<>();
+        for (int node = 1; node <= brokers; node++) {
+            if (!adopt(node)) {
+                down.add(node);
+            }
+        }
+        if (!down.isEmpty()) {
+            progress.accept(down.size() == brokers
+                ? "starting Kafka (" + brokers + (brokers == 1 ? " broker" : " brokers") + ")..."
+                : "starting " + names(down) + " (" + names(running.keySet()) + (running.size() == 1 ? " runs" : " run")
+                    + ")...");
+        }
+        for (int node : down) {
+            format(node, brokers);
+        }
+        for (int node : down) {
+            directory.writeConfig(node, brokers);
+            spawn(node);
+        }
+        awaitServing(nodes(brokers));
+        awaitVoters(nodes(brokers));
+        directory.recordSize(brokers);
+    }
+
+    // ---- growing and shrinking ----
+
+    private void grow(int brokers) {
+        Set<Integer> all = nodes(brokers);
+        List<Integer> added = IntStream.rangeClosed(size + 1, brokers).boxed().toList();
+        progress.accept("growing Kafka from " + size + " broker to " + brokers + ": starting " + names(added) + "...");
+        for (int node : all) {
+            directory.writeConfig(node, brokers);
+        }
+        for (int node : added) {
+            format(node, brokers);
+            if (!adopt(node)) {
+                spawn(node);
+            }
+        }
+        awaitServing(all);
+        awaitVoters(all);
+        progress.accept("copying every partition to " + names(added) + "...");
+        try (ClusterAdmin admin = admin(all)) {
+            awaitEveryPartitionOn(all, admin);
+            await("min.insync.replicas on every topic", () -> {
+                admin.setMinInSyncReplicas(ClusterDirectory.minInSyncReplicas(brokers));
+                return Optional.empty();
+            });
+        }
+        size = brokers;
+        directory.recordSize(brokers);
+        restartWithNewSettings(1);
+    }
+
+    private void shrink(int brokers) {
+        Set<Integer> kept = nodes(brokers);
+        List<Integer> removed = IntStream.rangeClosed(brokers + 1, size).boxed().sorted((a, b) -> b - a).toList();
+        progress.accept("shrinking Kafka from " + size + " brokers to " + brokers + ": moving every partition to "
+            + names(kept) + "...");
+        try (ClusterAdmin admin = admin(nodes(size))) {
+            if (directory.staticQuorum()) {
+                await("a dynamic controller quorum", () -> {
+                    admin.makeQuorumDynamic();
+                    return Optional.empty();
+                });
+                directory.recordDynamicQuorum();
+            }
+            // Before the replicas go: a partition with fewer replicas than min.insync.replicas takes no writes.
+            await("min.insync.replicas on every topic", () -> {
+                admin.setMinInSyncReplicas(ClusterDirectory.minInSyncReplicas(brokers));
+                return Optional.empty();
+            });
+            awaitEveryPartitionOn(kept, admin);
+            progress.accept("removing " + names(removed) + "...");
+            for (int node : removed) {
+                await("kafka-" + node + " out of the controller quorum", () -> {
+                    Map<Integer, Uuid> voters = admin.voters();
+                    if (voters.containsKey(node)) {
+                        admin.removeVoter(node, voters.get(node));
+                        return Optional.of("kafka-" + node + " still votes");
+                    }
+                    return Optional.empty();
+                });
+            }
+            stop(removed);
+            for (int node : removed) {
+                await("kafka-" + node + " unregistered", () -> {
+                    admin.unregister(node);
+                    return Optional.empty();
+                });
+                directory.forget(node);
+            }
+        }
+        size = brokers;
+        directory.recordSize(brokers);
+        directory.writeConfig(1, brokers);
+        restartWithNewSettings(1);
+    }
+
+    /**
+     * Moves every partition onto exactly {@code nodes}, its replicas there keeping their order (the first is the
+     * preferred leader), and waits until all of them are in sync.
+     */
+    private void awaitEveryPartitionOn(Set<Integer> nodes, ClusterAdmin admin) {
+        await("every partition on " + names(nodes), () -> {
+            if (admin.reassigning()) {
+                return Optional.of("replicas are being moved");
+            }
+            boolean moved = admin.reassign(replicas -> {
+                List<Integer> wanted = new ArrayList<>(replicas.stream().filter(nodes::contains).toList());
+                nodes.stream().filter(node -> !wanted.contains(node)).forEach(wanted::add);
+                return wanted;
+            });
+            return moved || !admin.everyPartitionHas(nodes) ? Optional.of("replicas are being moved")
+                : Optional.empty();
+        });
+    }
+
+    /** Restarts a node so that it reads the configuration of the cluster's new size. */
+    private void restartWithNewSettings(int node) {
+        progress.accept("restarting kafka-" + node + " with the settings of " + size
+            + (size == 1 ? " broker..." : " brokers..."));
+        directory.writeConfig(node, size);
+        stop(node, false);
+        spawn(node);
+        awaitServing(nodes(size));
+        awaitVoters(nodes(size));
+    }
+
+    // ---- nodes ----
+
+    /**
+     * Formats a node that is not formatted yet: the first node of a cluster founds its controller quorum, every later
+     * one joins it (and is made a voter once it follows). The nodes of a static quorum are formatted as before.
+     */
+    private void format(int node, int brokers) {
+        if (directory.formatted(node)) {
+            return;
+        }
+        boolean founding = IntStream.rangeClosed(1, ClusterDirectory.MAX_NODES).noneMatch(directory::formatted);
+        Path config = directory.writeConfig(node, brokers);
+        List<String> args = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", directory.clusterId(),
+            "-c", config.toString(), "--ignore-formatted"));
+        boolean dynamic = !directory.staticQuorum();
+        if (dynamic) {
+            args.add(founding ? "--standalone" : "--no-initial-controllers");
+        }
+        Path log = logDir.resolve("kafka-format.log");
+        try {
+            Process format = java(args).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                format.destroyForcibly();
+                throw new IllegalStateException("formatting kafka-" + node + " failed; " + log + " ends:\n" + tail(log));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while formatting", e);
+        }
+        if (founding && dynamic) {
+            directory.recordDynamicQuorum();
         }
     }
 
-    // ---- set-up ----
-
-    private void prepare() {
+    private void spawn(int node) {
+        ProcessHandle process = running.get(node);
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        for (int port : List.of(directory.clientPort(node), directory.controllerPort(node))) {
+            if (!portFree(port)) {
+                throw new IllegalStateException("port " + port + " of kafka-" + node + " is taken by another program");
+            }
+        }
+        Path log = logDir.resolve("kafka-" + node + ".log");
         try {
-            Files.createDirectories(settings.dataDir());
-            Files.createDirectories(settings.logDir());
-            Path idFile = settings.dataDir().resolve("cluster.id");
-            Path sizeFile = settings.dataDir().resolve("brokers");
-            if (Files.exists(sizeFile)) {
-                int formatted = Integer.parseInt(Files.readString(sizeFile).trim());
-                if (formatted != settings.brokers()) {
-                    throw new IllegalStateException(settings.dataDir() + " holds a " + formatted + "-broker cluster, not "
-                        + settings.brokers() + "; delete it first (ops/chat reset)");
-                }
-            }
-            if (!Files.exists(idFile)) {
-                Files.writeString(idFile, clusterId());
-            }
-            Files.writeString(sizeFile, Integer.toString(settings.brokers()));
-            String clusterId = Files.readString(idFile).trim();
-            for (int node = 1; node <= settings.brokers(); node++) {
-                Path config = writeConfig(node);
-                if (!Files.exists(nodeDir(node).resolve("meta.properties"))) {
-                    format(config, clusterId);
-                }
-            }
+            Process started = java(List.of(MARKER + directory.nodeDir(node)), List.of("-Xmx512m", "kafka.Kafka",
+                directory.configFile(node).toString()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+            running.put(node, started.toHandle());
+            startedHere.add(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static String clusterId() {
-        // Kafka's own random id, which never starts with '-': StorageTool would read such an id after -t as an option.
-        return Uuid.randomUuid().toString();
+    /** Takes on the process that runs a node of this directory, wherever it was started from; false if none runs. */
+    private boolean adopt(int node) {
+        Optional<ProcessHandle> process = ProcessTable.withArgument(MARKER + directory.nodeDir(node)).stream().findFirst();
+        process.ifPresent(found -> running.put(node, found));
+        return process.isPresent();
     }
 
-    private Path nodeDir(int node) {
-        return settings.dataDir().resolve("node-" + node);
+    private void stop(int node, boolean kill) {
+        ProcessHandle process = running.get(node);
+        if (process != null && kill) {
+            process.destroyForcibly();
+        }
+        stop(List.of(node));
     }
 
-    private Path writeConfig(int node) throws IOException {
-        int i = node - 1;
-        Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(node));
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[i] + ",CONTROLLER://127.0.0.1:" + controllerPorts[i]);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[i]);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("log.dirs", nodeDir(node).toAbsolutePath().toString());
-        p.put("auto.create.topics.enable", "false");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("num.partitions", "6");
-        if (settings.brokers() == 1) {
-            p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPorts[0]);
-            for (String key : List.of("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-                "transaction.state.log.min.isr", "share.coordinator.state.topic.replication.factor",
-                "share.coordinator.state.topic.min.isr")) {
-                p.put(key, "1");
+    /**
+     * Stops nodes with SIGTERM, all at once, and waits for them to exit. A node's broker first asks the controller
+     * quorum to let it go. When the whole cluster stops, the node left last finds that quorum gone and would wait for
+     * it for ever, so it gets SIGKILL a few seconds after the others exited; that loses nothing a broker acknowledged
+     * (its log is in the page cache, and its next start recovers it). A node still running after 30 s gets SIGKILL too.
+     */
+    private void stop(List<Integer> nodes) {
+        boolean wholeCluster = nodes.size() > 1 && running.keySet().equals(Set.copyOf(nodes));
+        List<ProcessHandle> processes = nodes.stream().map(running::remove).filter(Objects::nonNull).toList();
+        processes.forEach(ProcessHandle::destroy);
+        long start = System.nanoTime();
+        long lastAloneSince = 0;
+        while (true) {
+            List<ProcessHandle> alive = processes.stream().filter(ProcessHandle::isAlive).toList();
+            if (alive.isEmpty()) {
+                return;
             }
-        } else {
-            List<String> voters = new ArrayList<>();
-            for (int n = 1; n <= settings.brokers(); n++) {
-                voters.add(n + "@127.0.0.1:" + controllerPorts[n - 1]);
+            long now = System.nanoTime();
+            if (wholeCluster && alive.size() == 1 && lastAloneSince == 0) {
+                lastAloneSince = now;
             }
-            p.put("controller.quorum.voters", String.join(",", voters));
-            p.put("default.replication.factor", "3");
-            p.put("min.insync.replicas", "2");
+            if (now - start > TimeUnit.SECONDS.toNanos(30)
+                || (lastAloneSince != 0 && now - lastAloneSince > TimeUnit.SECONDS.toNanos(3))) {
+                for (ProcessHandle process : alive) {
+                    process.destroyForcibly();
+                    try {
+                        process.onExit().get(10, TimeUnit.SECONDS);
+                    } catch (ExecutionException | TimeoutException ignored) {
+                        // Reported by the next start, which finds it still running.
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                return;
+            }
+            pause();
         }
-        Path config = settings.dataDir().resolve("node-" + node + ".properties");
-        try (var out = Files.newBufferedWriter(config)) {
-            p.store(out, "written by local-kafka on every start");
+    }
+
+    private void stopStartedHere() {
+        stop(startedHere.stream().filter(running::containsKey).toList());
+    }
+
+    /** A child JVM on this JVM's classpath; JVM options come before the main class in {@code args}. */
+    private static ProcessBuilder java(List<String> args) {
+        return java(List.of(), args);
+    }
+
+    /** The same, with {@code marks} first, before the long class path, where {@code ps} shows them. */
+    private static ProcessBuilder java(List<String> marks, List<String> args) {
+        String java = ProcessHandle.current().info().command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(marks);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
+    // ---- waiting ----
+
+    private void awaitServing(Set<Integer> nodes) {
+        try (ClusterAdmin admin = admin(nodes)) {
+            await(names(nodes) + " to answer", () -> admin.whyNotServing(nodes));
         }
-        return config;
+    }
+
+    /** Waits until {@code nodes} are the controller quorum's voters, adding those that only follow it. */
+    private void awaitVoters(Set<Integer> nodes) {
+        if (directory.staticQuorum()) {
+            return;
+        }
+        try (ClusterAdmin admin = admin(nodes)) {
+            await(names(nodes) + " as the controller quorum", () -> {
+                Set<Integer> voters = admin.voters().keySet();
+                for (int node : nodes) {
+                    if (!voters.contains(node)) {
+                        admin.addVoter(node, directory.directoryId(node), directory.controllerPort(node));
+                        return Optional.of("kafka-" + node + " does not vote yet");
+                    }
+                }
+                return Optional.empty();
+            });
+        }
+    }
+
+    /**
+     * Asks {@code notYet} until it answers empty; its answer, or the failure of its request, says why not yet. Quiet
+     * for a while, then says once what it waits for; gives up after {@link #STARTUP}, or at once when a node exits.
+     */
+    private void await(String what, Supplier<Optional<String>> notYet) {
+        long start = System.nanoTime();
+        boolean told = false;
+        String reason = "";
+        while (true) {
+            for (var node : running.entrySet()) {
+                if (!node.getValue().isAlive()) {
+                    Path log = logDir.resolve("kafka-" + node.getKey() + ".log");
+                    throw new IllegalStateException("kafka-" + node.getKey() + " exited; " + log + " ends:\n" + tail(log));
+                }
+            }
+            try {
+                Optional<String> why = notYet.get();
+                if (why.isEmpty()) {
+                    return;
+                }
+                reason = why.get();
+            } catch (ClusterAdmin.RequestFailed e) {
+                reason = e.getMessage();
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            if (!told && waited.compareTo(QUIET) > 0) {
+                progress.accept("still waiting for " + what + " (" + reason + "); giving up after "
+                    + STARTUP.toSeconds() + " s");
+                told = true;
+            }
+            if (waited.compareTo(STARTUP) > 0) {
+                throw new IllegalStateException("Kafka: waited " + STARTUP.toSeconds() + " s for " + what + ": " + reason
+                    + "; see " + logDir);
+            }
+            pause();
+        }
+    }
+
+    /** The interval of every wait here: a node's state is asked again, or looked at, five times a second. */
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka", e);
+        }
+    }
+
+    private ClusterAdmin admin(Set<Integer> nodes) {
+        return new ClusterAdmin(bootstrapServers(nodes));
+    }
+
+    // ---- small things ----
+
+    private String bootstrapServers(Set<Integer> nodes) {
+        return nodes.stream().sorted().map(node -> "127.0.0.1:" + directory.clientPort(node))
+            .collect(Collectors.joining(","));
+    }
+
+    private static Set<Integer> nodes(int brokers) {
+        return IntStream.rangeClosed(1, brokers).boxed().collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static String names(Collection<Integer> nodes) {
+        return nodes.stream().sorted().map(node -> "kafka-" + node).collect(Collectors.joining(", "));
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket ignored = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     /** The last lines of a log, for an error message that must explain itself after its directory is gone. */
@@ -185,139 +504,9 @@ public final class LocalKafkaCluster implements AutoCloseable {
         }
     }
 
-    private void format(Path config, String clusterId) {
-        List<String> args = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
-            config.toString(), "--ignore-formatted"));
-        if (settings.brokers() == 1) {
-            args.add("--standalone");
-        }
-        Path log = settings.logDir().resolve("kafka-format.log");
-        try {
-            Process format = java(args).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                format.destroyForcibly();
-                throw new IllegalStateException("formatting Kafka storage failed; " + log + " ends:\n" + tail(log));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while formatting", e);
-        }
-    }
-
-    private void spawn(int node) {
-        Process running = processes[node - 1];
-        if (running != null && running.isAlive()) {
-            return;
-        }
-        Path config = settings.dataDir().resolve("node-" + node + ".properties");
-        Path log = settings.logDir().resolve("kafka-" + node + ".log");
-        try {
-            processes[node - 1] = java(List.of("-Xmx512m", "kafka.Kafka", config.toString()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-            Files.writeString(settings.dataDir().resolve("node-" + node + ".pid"),
-                Long.toString(processes[node - 1].pid()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A child JVM on this JVM's classpath; JVM options come before the main class in {@code args}. */
-    private static ProcessBuilder java(List<String> args) {
-        String java = ProcessHandle.current().info().command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true);
-    }
-
-    private void awaitReady() {
-        Instant deadline = Instant.now().plus(STARTUP);
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-        try (Admin admin = Admin.create(p)) {
-            while (Instant.now().isBefore(deadline)) {
-                for (int node = 1; node <= processes.length; node++) {
-                    if (processes[node - 1] != null && !processes[node - 1].isAlive()) {
-                        throw new IllegalStateException("Kafka node " + node + " exited; see "
-                            + settings.logDir().resolve("kafka-" + node + ".log"));
-                    }
-                }
-                try {
-                    int nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
-                    if (nodes == live()) {
-                        return;
-                    }
-                } catch (Exception notYet) {
-                    // Still starting: ask again.
-                }
-                sleepBriefly();
-            }
-        }
-        throw new IllegalStateException("Kafka did not serve clients at " + bootstrapServers() + " within " + STARTUP
-            + "; see " + settings.logDir());
-    }
-
-    private int live() {
-        int live = 0;
-        for (Process process : processes) {
-            live += process != null && process.isAlive() ? 1 : 0;
-        }
-        return live;
-    }
-
-    private void stop(int node, boolean kill) {
-        Process process = processes[node - 1];
-        if (process == null) {
-            return;
-        }
-        if (kill) {
-            process.destroyForcibly();
-        } else {
-            process.destroy();
-        }
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        processes[node - 1] = null;
-        try {
-            Files.deleteIfExists(settings.dataDir().resolve("node-" + node + ".pid"));
-        } catch (IOException ignored) {
-            // A stale pid file is checked against the live process by ops/chat.
-        }
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for Kafka", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public String toString() {
-        return "Kafka " + bootstrapServers() + " (" + settings.brokers() + " node"
-            + (settings.brokers() == 1 ? "" : "s") + ", data " + settings.dataDir() + ")";
+        return "Kafka " + bootstrapServers() + " (" + size + " node" + (size == 1 ? "" : "s") + ", data "
+            + directory.path() + ")";
     }
 }
