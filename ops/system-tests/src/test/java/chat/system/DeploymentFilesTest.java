@@ -85,7 +85,7 @@ class DeploymentFilesTest {
 
     @BeforeAll
     static void readFiles() throws Exception {
-        root = repoRoot();
+        root = Repository.root();
         JsonNode compose = new YAMLMapper().readTree(root.resolve("docker-compose.yml").toFile());
         services = compose.path("services");
         volumes = compose.path("volumes");
@@ -790,15 +790,5 @@ class DeploymentFilesTest {
         } finally {
             Files.deleteIfExists(output);
         }
-    }
-
-    /** The repository root: the nearest directory with docker-compose.yml, from the working directory up. */
-    private static Path repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("docker-compose.yml"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no docker-compose.yml in " + Path.of("").toAbsolutePath() + " or above");
     }
 }

@@ -36,7 +36,7 @@ class OpsChatHelpTest {
         Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
         String command = commandLine.split(" ")[0];
 
-        List<String> args = new ArrayList<>(List.of("bash", repoRoot().resolve("ops/chat").toString()));
+        List<String> args = new ArrayList<>(List.of("bash", Repository.root().resolve("ops/chat").toString()));
         args.addAll(List.of(commandLine.split(" ")));
         args.add("--help");
         ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true);
@@ -61,14 +61,5 @@ class OpsChatHelpTest {
         } catch (IOException e) {
             return e.toString();
         }
-    }
-
-    private static Path repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("ops/chat"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no ops/chat in " + Path.of("").toAbsolutePath() + " or above");
     }
 }

@@ -41,7 +41,7 @@ class RunnableJarsIT {
 
     @BeforeAll
     static void findTheRunnableJars() throws IOException {
-        Path root = repoRoot();
+        Path root = Repository.root();
         jars = new TreeMap<>();
         Matcher module = MODULE.matcher(Files.readString(root.resolve("pom.xml")));
         while (module.find()) {
@@ -155,14 +155,5 @@ class RunnableJarsIT {
         try (JarFile file = new JarFile(jar.toFile())) {
             return file.getManifest() == null ? new Attributes() : file.getManifest().getMainAttributes();
         }
-    }
-
-    private static Path repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("ops/system-tests"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("not inside the project: " + Path.of("").toAbsolutePath());
     }
 }
