@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Reads every partition of the chat topic, from its end at start-up, and delivers each event to this gateway's
  * members of the event's room, or to the two ends of a direct message. It has no consumer group: every gateway needs
  * every event. Its one thread owns the consumer, applies this gateway's joins and parts in log order (recording each
- * session's rooms on the presence topic), and only queues frames: it never touches a socket, so a slow client cannot
- * stall it.
+ * session's rooms on the presence topic), is the one writer of the cluster's {@link RoomMembers} (every join and leave
+ * in log order, and the ended sessions the presence thread hands it), and only queues frames: it never touches a
+ * socket, so a slow client cannot stall it.
  */
 final class FanOut implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
