@@ -1,0 +1,227 @@
+package chat.bench;
+
+import chat.ops.kafka.LocalKafkaCluster;
+import chat.testkit.LocalHttp;
+import chat.testkit.TestKafka;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cost of an idle connection. One gateway runs in a process of its own, on a broker of its own; N clients each
+ * say hello and join one room (ten clients a room, so the joins' presence notices stay few), then say nothing. The
+ * gateway's heap after a full GC and its resident memory are read before and after, and divided by N. The clients
+ * come from 127.0.0.2 and up, 200 an address, so the gateway's per-address limit holds as it would in a deployment.
+ */
+public final class ConnectionsBench {
+    private static final int PER_ADDRESS = 200;
+    private static final int PER_ROOM = 10;
+    private static final int CONNECTING_AT_ONCE = 64;
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+
+    private ConnectionsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        int connections = 10_000;
+        String heap = "1g";
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--heap") && i + 1 < args.length) {
+                heap = args[++i];
+            } else if (args[i].matches("[0-9]{1,6}")) {
+                connections = Integer.parseInt(args[i]);
+            } else {
+                System.out.println("usage: ops/chat bench connections [N] [--heap SIZE]   (defaults 10000, 1g)");
+                return;
+            }
+        }
+        long openFiles = openFilesLimit();
+        if (connections + 1_000 > openFiles) {
+            System.out.printf("%d connections need more open files than the %d this shell allows: raise it with"
+                + " ulimit -n (the gateway and this bench each hold one per connection)%n", connections, openFiles);
+            System.exit(1);
+        }
+        Path dir = Files.createTempDirectory("chat-bench-connections");
+        try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
+            int port = freePort();
+            int adminPort = freePort();
+            Process gateway = startGateway(kafka.bootstrapServers(), port, adminPort, heap, connections, dir);
+            try {
+                awaitHealthy(adminPort, gateway, dir);
+                Memory before = memoryOf(gateway.pid());
+                List<Socket> clients = connect(port, connections);
+                Memory after = memoryOf(gateway.pid());
+                String health = LocalHttp.get(adminPort, "/health").body();
+                System.out.printf("one gateway (-Xmx%s), %d idle connections, each after hello and one join%n%n",
+                    heap, connections);
+                System.out.printf("%-28s %12s %12s %16s%n", "", "before", "after", "per connection");
+                System.out.printf("%-28s %10.1f MB %10.1f MB %13.1f KiB%n", "heap after a full GC",
+                    before.heapKib() / 1024.0, after.heapKib() / 1024.0,
+                    (after.heapKib() - before.heapKib()) / (double) connections);
+                System.out.printf("%-28s %10.1f MB %10.1f MB %13.1f KiB%n", "resident memory",
+                    before.rssKib() / 1024.0, after.rssKib() / 1024.0,
+                    (after.rssKib() - before.rssKib()) / (double) connections);
+                System.out.printf("%ngateway health: %s%n", health);
+                for (Socket client : clients) {
+                    client.close();
+                }
+            } finally {
+                gateway.destroy();
+                if (!gateway.waitFor(10, TimeUnit.SECONDS)) {
+                    gateway.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private record Memory(long heapKib, long rssKib) {}
+
+    /** The gateway on this bench's own classpath, in a JVM of its own so that its heap is its alone. */
+    private static Process startGateway(String kafka, int port, int adminPort, String heap, int connections, Path dir)
+        throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+            "chat.gateway.GatewayMain", "--kafka", kafka, "--id", "bench", "--host", "127.0.0.1",
+            "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
+            "--topic", "bench-connections", "--presence-topic", "bench-connections-presence",
+            "--history-url", "http://127.0.0.1:1", "--max-connections", Integer.toString(connections + 100),
+            "--max-connections-per-address", Integer.toString(PER_ADDRESS + 10));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("gateway.log").toFile()).start();
+    }
+
+    private static void awaitHealthy(int adminPort, Process gateway, Path dir) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            if (!gateway.isAlive()) {
+                throw new IllegalStateException("the gateway exited:\n" + Files.readString(dir.resolve("gateway.log")));
+            }
+            try {
+                if (LocalHttp.get(adminPort, "/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (AssertionError notYet) {
+                // The admin port is not open yet.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway was not up within 120 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Opens the connections, CONNECTING_AT_ONCE at a time; each returns once its join is answered. */
+    private static List<Socket> connect(int port, int connections) throws Exception {
+        List<Socket> clients = Collections.synchronizedList(new ArrayList<>(connections));
+        Semaphore slots = new Semaphore(CONNECTING_AT_ONCE);
+        List<Future<?>> done = new ArrayList<>(connections);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < connections; i++) {
+                int n = i;
+                slots.acquire();
+                done.add(threads.submit(() -> {
+                    try {
+                        clients.add(connectOne(port, n));
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        return clients;
+    }
+
+    private static Socket connectOne(int port, int n) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(InetAddress.getByAddress(
+            new byte[] {127, 0, (byte) (n / PER_ADDRESS / 254), (byte) (2 + n / PER_ADDRESS % 254)}), 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+        socket.setSoTimeout(30_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("{\"type\":\"hello\",\"nick\":\"idle" + n + "\",\"version\":1}\n"
+            + "{\"type\":\"join\",\"room\":\"idle-" + n / PER_ROOM + "\"}\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        awaitLineContaining(socket.getInputStream(), "\"type\":\"joined\"", n);
+        return socket;
+    }
+
+    /** Reads lines until one holds {@code text}; what follows it stays unread in the socket. */
+    private static void awaitLineContaining(InputStream in, String text, int n) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                if (line.indexOf(text) >= 0) {
+                    return;
+                }
+                if (line.indexOf("\"type\":\"error\"") >= 0 || line.indexOf("\"type\":\"bye\"") >= 0) {
+                    throw new IOException("connection " + n + " was refused: " + line);
+                }
+                line.setLength(0);
+            } else {
+                line.append((char) b);
+            }
+        }
+        throw new IOException("connection " + n + " closed before " + text);
+    }
+
+    /** The process's heap after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}) and its resident memory. */
+    private static Memory memoryOf(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        Matcher heap = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+        Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        if (!heap.find() || !rss.find()) {
+            throw new IllegalStateException("cannot read the memory of process " + pid);
+        }
+        return new Memory(Long.parseLong(heap.group(1)), Long.parseLong(rss.group(1)));
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed: " + output);
+        }
+        return output;
+    }
+
+    private static long openFilesLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
