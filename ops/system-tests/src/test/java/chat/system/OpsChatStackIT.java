@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.ops.kafka.ProcessTable;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.ScrapedMetrics;
@@ -119,21 +120,10 @@ class OpsChatStackIT {
         return true;
     }
 
-    /** The command lines of the running processes that carry this stack's mark. */
-    private static List<String> processesOf(Path data) {
+    /** The running processes that carry this stack's mark, each as its pid. */
+    private static List<Long> processesOf(Path data) {
         String mark = "-Dchat.part=" + data + "/";
-        List<String> found = new ArrayList<>();
-        ProcessHandle.allProcesses().forEach(p -> {
-            try {
-                String commandLine = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
-                    .replace('\0', ' ');
-                if (commandLine.contains(mark)) {
-                    found.add(p.pid() + " " + commandLine);
-                }
-            } catch (IOException | RuntimeException e) {
-                // The process ended while we looked, or is not ours to read.
-            }
-        });
-        return found;
+        return ProcessTable.matching(words -> words.stream().anyMatch(w -> w.startsWith(mark))).stream()
+            .map(ProcessHandle::pid).toList();
     }
 }

@@ -14,20 +14,20 @@ import java.util.function.Predicate;
  * {@link ProcessHandle.Info} gives none, or a cut one, for a command line as long as a test JVM's class path.
  * Thread-safe: it holds nothing.
  */
-final class ProcessTable {
+public final class ProcessTable {
     private static final Path PROC = Path.of("/proc");
 
     private ProcessTable() {}
 
     /** The live processes whose command line, split into its words, {@code matches}. */
-    static List<ProcessHandle> matching(Predicate<List<String>> matches) {
+    public static List<ProcessHandle> matching(Predicate<List<String>> matches) {
         return ProcessHandle.allProcesses()
             .filter(process -> commandLine(process).map(matches::test).orElse(false))
             .toList();
     }
 
     /** The live processes that have {@code argument} as one word of their command line. */
-    static List<ProcessHandle> withArgument(String argument) {
+    public static List<ProcessHandle> withArgument(String argument) {
         return matching(words -> words.contains(argument));
     }
 
