@@ -284,7 +284,7 @@ final class ClusterPresence implements AutoCloseable {
             c.enterRoom(room);
             localRooms.add(room, c);
         }
-        c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, ref));
+        c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, false, ref));
         if (!c.isOpen()) {
             // The connection ended while its claim was in flight: it may have missed holding it, so release here too.
             session.rooms().forEach(room -> localRooms.remove(room, c));

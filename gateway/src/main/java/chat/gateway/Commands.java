@@ -92,6 +92,7 @@ final class Commands {
             case ClientFrame.History h -> replayer.answer(c, h);
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
             case ClientFrame.Quit q -> c.close(CloseReason.QUIT, new ServerFrame.Bye("quit", ref));
+            case ClientFrame.Register r -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "accounts are not served here", ref));
         }
     }
 

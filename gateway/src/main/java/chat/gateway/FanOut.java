@@ -200,6 +200,7 @@ final class FanOut implements AutoCloseable {
                 case ChatEvent.MemberJoined j -> joined(j, record.offset());
                 case ChatEvent.MemberLeft l -> left(l, record.offset());
                 case ChatEvent.DirectMessage d -> directMessage(d, record.offset());
+                case ChatEvent.WaitingDelivered w -> { }
             }
         });
     }

@@ -96,7 +96,7 @@ class ClusterPresenceIT {
 
             try (ChatTestClient resumed = ChatTestClient.connect(gw3.port())) {
                 resumed.send(new ClientFrame.Hello("alice", 1, token, "again"));
-                assertEquals(new ServerFrame.Welcome("alice", token, "gw3", "again"), resumed.next(ServerFrame.Welcome.class));
+                assertEquals(new ServerFrame.Welcome("alice", token, "gw3", false, "again"), resumed.next(ServerFrame.Welcome.class));
                 assertEquals(new ServerFrame.Bye("resumed elsewhere", null), first.awaitClosed().getLast());
 
                 resumed.say("resume", "still here", "r1");
@@ -204,7 +204,7 @@ class ClusterPresenceIT {
             Instant killed = Instant.now();
             try (ChatTestClient back = ChatTestClient.connect(gw2.port())) {
                 back.send(new ClientFrame.Hello("kim", 1, token, null));
-                assertEquals(new ServerFrame.Welcome("kim", token, "gw2", null), back.next(ServerFrame.Welcome.class));
+                assertEquals(new ServerFrame.Welcome("kim", token, "gw2", false, null), back.next(ServerFrame.Welcome.class));
                 assertTrue(Duration.between(killed, Instant.now()).compareTo(PresenceState.LEASE) < 0,
                     "resumed before the dead gateway's lease ran out");
                 back.say("failover", "I am back", "k1");

@@ -7,7 +7,30 @@ package chat.protocol;
 public sealed interface ClientFrame {
     String ref();
 
-    record Hello(String nick, int version, String session, String ref) implements ClientFrame {}
+    /**
+     * Opens a session. {@code session} resumes one; {@code password} or {@code token} (a signed JWT; never both) signs in
+     * to the nick's account. Neither credential appears in {@link #toString()}, so no log line can carry one.
+     */
+    record Hello(String nick, int version, String session, String password, String token, String ref)
+        implements ClientFrame {
+        public Hello(String nick, int version, String session, String ref) {
+            this(nick, version, session, null, null, ref);
+        }
+
+        @Override
+        public String toString() {
+            return "Hello[nick=" + nick + ", session=" + (session == null ? "none" : "given") + ", password="
+                + (password == null ? "none" : "given") + ", token=" + (token == null ? "none" : "given") + "]";
+        }
+    }
+
+    /** Registers the nick the session holds to an account with {@code password}, which {@link #toString()} hides. */
+    record Register(String password, String ref) implements ClientFrame {
+        @Override
+        public String toString() {
+            return "Register[ref=" + ref + "]";
+        }
+    }
 
     /** {@code after} is the last seq the client has seen of the room, or null. */
     record Join(String room, Long after, String ref) implements ClientFrame {}

@@ -18,6 +18,10 @@ public enum ErrorCode {
     SLOW_CONSUMER("slow_consumer", "the client did not read fast enough and its outbound queue filled; the connection is closed"),
     NO_SUCH_NICK("no_such_nick", "a direct message to a nick that no session holds"),
     RATE_LIMITED("rate_limited", "the client sent frames faster than its rate limit; the frame was dropped"),
+    NICK_REGISTERED("nick_registered", "the nick is registered to an account: sign in with its password or a token, or pick another nick"),
+    AUTH_FAILED("auth_failed", "the password or token does not sign in to this nick's account"),
+    AUTH_REQUIRED("auth_required", "only a session signed in to an account may do this (or, where guests are off, connect)"),
+    BAD_PASSWORD("bad_password", "a password shorter than 8 or longer than 256 characters, or holding control characters"),
     TOO_MANY_CONNECTIONS("too_many_connections", "the gateway, or the client's address, has all the connections it may have; the connection is closed");
 
     private final String wireName;

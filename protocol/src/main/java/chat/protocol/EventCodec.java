@@ -24,6 +24,7 @@ public final class EventCodec {
             case ChatEvent.MemberJoined j -> j.room();
             case ChatEvent.MemberLeft l -> l.room();
             case ChatEvent.DirectMessage d -> d.conversation();
+            case ChatEvent.WaitingDelivered w -> w.conversation();
         };
         return key.getBytes(StandardCharsets.UTF_8);
     }
@@ -38,8 +39,17 @@ public final class EventCodec {
                 j.session());
             case ChatEvent.MemberLeft l -> putSession(o.put("type", "leave").put("room", l.room()).put("nick", l.nick()),
                 l.session());
-            case ChatEvent.DirectMessage d -> o.put("type", "dm").put("from", d.from()).put("to", d.to())
-                .put("text", d.text()).put("id", d.id()).put("ts", d.ts());
+            case ChatEvent.DirectMessage d -> {
+                o.put("type", "dm").put("from", d.from()).put("to", d.to()).put("text", d.text()).put("id", d.id())
+                    .put("ts", d.ts());
+                putIfPresent(o, "fromAccount", d.fromAccount());
+                putIfPresent(o, "toAccount", d.toAccount());
+                if (d.waiting()) {
+                    o.put("waiting", true);
+                }
+            }
+            case ChatEvent.WaitingDelivered w -> o.put("type", "waiting_delivered").put("account", w.account())
+                .put("conversation", w.conversation()).put("through", w.through());
         }
         o.put("gateway", event.gateway());
         try {
@@ -73,15 +83,30 @@ public final class EventCodec {
             case "leave" -> new ChatEvent.MemberLeft(text(o, "room"), text(o, "nick"), optionalText(o, "session"),
                 text(o, "gateway"));
             case "dm" -> new ChatEvent.DirectMessage(text(o, "from"), text(o, "to"), text(o, "text"), text(o, "id"),
-                text(o, "ts"), text(o, "gateway"));
+                text(o, "ts"), text(o, "gateway"), optionalText(o, "fromAccount"), optionalText(o, "toAccount"),
+                o.path("waiting").asBoolean(false));
+            case "waiting_delivered" -> new ChatEvent.WaitingDelivered(text(o, "account"), text(o, "conversation"),
+                number(o, "through"), text(o, "gateway"));
             default -> null;
         });
     }
 
     private static void putSession(ObjectNode o, String session) {
-        if (session != null) {
-            o.put("session", session);
+        putIfPresent(o, "session", session);
+    }
+
+    private static void putIfPresent(ObjectNode o, String field, String value) {
+        if (value != null) {
+            o.put(field, value);
         }
+    }
+
+    private static long number(JsonNode o, String field) {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new IllegalArgumentException("event field " + field + " is missing or not an integer");
+        }
+        return value.longValue();
     }
 
     private static String optionalText(JsonNode o, String field) {

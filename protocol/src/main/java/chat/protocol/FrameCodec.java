@@ -42,7 +42,20 @@ public final class FrameCodec {
                     throw new ProtocolException(ErrorCode.BAD_FRAME, "version must be " + Limits.PROTOCOL_VERSION, ref);
                 }
                 String session = optionalString(object, "session", Limits.MAX_SESSION_LENGTH, ref);
-                yield new ClientFrame.Hello(nick, Limits.PROTOCOL_VERSION, session, ref);
+                String password = optionalString(object, "password", Limits.MAX_PASSWORD_CODE_POINTS * 2, ref);
+                String token = optionalString(object, "token", Limits.MAX_TOKEN_LENGTH, ref);
+                if (password != null && token != null) {
+                    throw new ProtocolException(ErrorCode.BAD_FRAME, "sign in with a password or a token, not both", ref);
+                }
+                yield new ClientFrame.Hello(nick, Limits.PROTOCOL_VERSION, session, password, token, ref);
+            }
+            case "register" -> {
+                String password = requiredString(object, "password", ref);
+                String problem = Limits.passwordProblem(password);
+                if (problem != null) {
+                    throw new ProtocolException(ErrorCode.BAD_PASSWORD, problem, ref);
+                }
+                yield new ClientFrame.Register(password, ref);
             }
             case "join" -> {
                 String room = room(object, ref);
@@ -83,7 +96,10 @@ public final class FrameCodec {
             case ClientFrame.Hello h -> {
                 o.put("type", "hello").put("nick", h.nick()).put("version", h.version());
                 putIfPresent(o, "session", h.session());
+                putIfPresent(o, "password", h.password());
+                putIfPresent(o, "token", h.token());
             }
+            case ClientFrame.Register r -> o.put("type", "register").put("password", r.password());
             case ClientFrame.Join j -> {
                 o.put("type", "join").put("room", j.room());
                 if (j.after() != null) {
@@ -118,8 +134,13 @@ public final class FrameCodec {
         String ref = null;
         switch (frame) {
             case ServerFrame.Welcome w -> {
-                o.put("type", "welcome").put("nick", w.nick()).put("session", w.session()).put("gateway", w.gateway());
+                o.put("type", "welcome").put("nick", w.nick()).put("session", w.session()).put("gateway", w.gateway())
+                    .put("account", w.account());
                 ref = w.ref();
+            }
+            case ServerFrame.Registered r -> {
+                o.put("type", "registered").put("nick", r.nick());
+                ref = r.ref();
             }
             case ServerFrame.Joined j -> {
                 o.put("type", "joined").put("room", j.room());
@@ -187,7 +208,8 @@ public final class FrameCodec {
         String type = typeOf(o, ref);
         return switch (type) {
             case "welcome" -> new ServerFrame.Welcome(requiredString(o, "nick", ref), requiredString(o, "session", ref),
-                requiredString(o, "gateway", ref), ref);
+                requiredString(o, "gateway", ref), o.path("account").asBoolean(false), ref);
+            case "registered" -> new ServerFrame.Registered(requiredString(o, "nick", ref), ref);
             case "joined" -> new ServerFrame.Joined(requiredString(o, "room", ref), stringList(o, "members", ref),
                 requiredLong(o, "live", ref), ref);
             case "parted" -> new ServerFrame.Parted(requiredString(o, "room", ref), ref);
@@ -268,8 +290,13 @@ public final class FrameCodec {
         switch (message) {
             case ServerFrame.Message m -> o.put("type", "message").put("room", m.room()).put("from", m.from())
                 .put("text", m.text()).put("id", m.id()).put("seq", m.seq()).put("ts", m.ts());
-            case ServerFrame.Dm d -> o.put("type", "dm").put("from", d.from()).put("to", d.to()).put("text", d.text())
-                .put("id", d.id()).put("seq", d.seq()).put("ts", d.ts());
+            case ServerFrame.Dm d -> {
+                o.put("type", "dm").put("from", d.from()).put("to", d.to()).put("text", d.text()).put("id", d.id())
+                    .put("seq", d.seq()).put("ts", d.ts());
+                if (d.waiting()) {
+                    o.put("waiting", true);
+                }
+            }
             default -> throw new IllegalArgumentException("history holds message and dm frames only, not " + message);
         }
     }
@@ -301,7 +328,7 @@ public final class FrameCodec {
                 requiredString(m, "ts", ref));
             case "dm" -> new ServerFrame.Dm(requiredString(m, "from", ref), requiredString(m, "to", ref),
                 requiredString(m, "text", ref), requiredString(m, "id", ref), requiredLong(m, "seq", ref),
-                requiredString(m, "ts", ref));
+                requiredString(m, "ts", ref), m.path("waiting").asBoolean(false));
             default -> throw new ProtocolException(ErrorCode.BAD_FRAME, "expected a message or dm frame", ref);
         };
     }

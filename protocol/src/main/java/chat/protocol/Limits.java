@@ -17,6 +17,12 @@ public final class Limits {
     public static final int MAX_REF_LENGTH = 128;
     public static final int MAX_SESSION_LENGTH = 128;
     public static final int PROTOCOL_VERSION = 1;
+    /** Shortest password an account may be registered with, in code points. */
+    public static final int MIN_PASSWORD_CODE_POINTS = 8;
+    /** Longest password accepted, in code points: enough for any passphrase, short of making hashing a burden. */
+    public static final int MAX_PASSWORD_CODE_POINTS = 256;
+    /** Longest signed token accepted in a hello, in characters. */
+    public static final int MAX_TOKEN_LENGTH = 8_192;
     /** Most messages in one page of history, whether a {@code history} frame or an answer of the history service. */
     public static final int MAX_HISTORY_PAGE = 500;
     /** Messages in a page of history when the asker names no limit, and in the replay of a {@code join} without {@code after}. */
@@ -59,6 +65,24 @@ public final class Limits {
             if (Character.getType(cp) == Character.SURROGATE) {
                 return "text holds a lone surrogate";
             }
+        }
+        return null;
+    }
+
+    /**
+     * Why the password cannot be registered, or null when it can: {@value #MIN_PASSWORD_CODE_POINTS} to
+     * {@value #MAX_PASSWORD_CODE_POINTS} code points, no control characters.
+     */
+    public static String passwordProblem(String password) {
+        if (password == null) {
+            return "a password is needed";
+        }
+        int codePoints = password.codePointCount(0, password.length());
+        if (codePoints < MIN_PASSWORD_CODE_POINTS || codePoints > MAX_PASSWORD_CODE_POINTS) {
+            return "a password has " + MIN_PASSWORD_CODE_POINTS + " to " + MAX_PASSWORD_CODE_POINTS + " characters";
+        }
+        if (password.codePoints().anyMatch(Limits::isControl)) {
+            return "a password holds no control characters";
         }
         return null;
     }

@@ -5,7 +5,11 @@ import java.util.List;
 /** A frame a gateway sends to a client. Frames that answer a client frame carry its {@code ref} (or null). */
 public sealed interface ServerFrame {
 
-    record Welcome(String nick, String session, String gateway, String ref) implements ServerFrame {}
+    /** {@code account} says the session is signed in to the nick's account; false for a guest. */
+    record Welcome(String nick, String session, String gateway, boolean account, String ref) implements ServerFrame {}
+
+    /** The nick the session holds is now registered to an account. */
+    record Registered(String nick, String ref) implements ServerFrame {}
 
     /**
      * The answer to {@code join}. {@code live} is where the client's live stream of the room starts: messages from
@@ -27,8 +31,16 @@ public sealed interface ServerFrame {
 
     record Message(String room, String from, String text, String id, long seq, String ts) implements ServerFrame {}
 
-    /** A direct message, sent to its addressee and to its sender. */
-    record Dm(String from, String to, String text, String id, long seq, String ts) implements ServerFrame {}
+    /**
+     * A direct message, sent to its addressee and to its sender. {@code waiting} marks one that was sent while its
+     * addressee's account was offline and is delivered now, at sign-in.
+     */
+    record Dm(String from, String to, String text, String id, long seq, String ts, boolean waiting)
+        implements ServerFrame {
+        public Dm(String from, String to, String text, String id, long seq, String ts) {
+            this(from, to, text, id, seq, ts, false);
+        }
+    }
 
     /** Answer to {@code who}: the room's nicks on every gateway, sorted ignoring case. */
     record Members(String room, List<String> members, String ref) implements ServerFrame {

@@ -35,6 +35,23 @@ class EventCodecTest {
     }
 
     @Test
+    void directMessagesNameTheAccountsOfBothSidesAndWhetherTheyWait() {
+        ChatEvent.DirectMessage waiting = new ChatEvent.DirectMessage("bob", "Alice", "call me", "d3",
+            "2026-01-01T00:00:00.003Z", "gw1", null, "acct-alice", true);
+        assertEquals(Optional.of(waiting), EventCodec.decode(EventCodec.encode(waiting)));
+        ChatEvent.WaitingDelivered delivered = new ChatEvent.WaitingDelivered("acct-alice", waiting.conversation(), 41, "gw2");
+        assertEquals(Optional.of(delivered), EventCodec.decode(EventCodec.encode(delivered)));
+        assertArrayEquals(EventCodec.key(waiting), EventCodec.key(delivered), "a delivery mark follows its messages");
+
+        byte[] old = "{\"v\":1,\"type\":\"dm\",\"from\":\"a\",\"to\":\"b\",\"text\":\"t\",\"id\":\"1\",\"ts\":\"x\",\"gateway\":\"g\"}"
+            .getBytes(StandardCharsets.UTF_8);
+        ChatEvent.DirectMessage guests = (ChatEvent.DirectMessage) EventCodec.decode(old).orElseThrow();
+        assertEquals(null, guests.fromAccount());
+        assertEquals(null, guests.toAccount());
+        assertEquals(false, guests.waiting());
+    }
+
+    @Test
     void aJoinWrittenBeforeSessionsWereNamedHasNone() {
         byte[] old = "{\"v\":1,\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"bob\",\"gateway\":\"gw1\"}"
             .getBytes(StandardCharsets.UTF_8);

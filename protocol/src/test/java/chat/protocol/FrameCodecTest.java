@@ -37,7 +37,9 @@ class FrameCodecTest {
     @Test
     void clientFramesSurviveARoundTrip() throws Exception {
         List<ClientFrame> frames = List.of(
-            new ClientFrame.Hello("alice", 1, "s", "r"), new ClientFrame.Join("a-b_c", 7L, "r2"),
+            new ClientFrame.Hello("alice", 1, "s", "r"), new ClientFrame.Hello("alice", 1, null, "pass word", null, null),
+            new ClientFrame.Hello("alice", 1, "s", null, "a.b.c", "r"), new ClientFrame.Register("correct horse", "g"),
+            new ClientFrame.Join("a-b_c", 7L, "r2"),
             new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
             new ClientFrame.Who("x", "w"), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
             new ClientFrame.History("x", null, 5L, 20, "h"), new ClientFrame.History(null, "bob", null, 50, null),
@@ -50,7 +52,10 @@ class FrameCodecTest {
     @Test
     void serverFramesSurviveARoundTrip() throws Exception {
         List<ServerFrame> frames = List.of(
-            new ServerFrame.Welcome("alice", "tok", "gw1", "r"), new ServerFrame.Joined("lobby", List.of("a", "b"), 41, null),
+            new ServerFrame.Welcome("alice", "tok", "gw1", false, "r"), new ServerFrame.Welcome("alice", "tok", "gw1", true, null),
+            new ServerFrame.Registered("alice", "g"),
+            new ServerFrame.Dm("alice", "bob", "while you were out", "d2", 14, "2026-01-01T00:00:00Z", true),
+            new ServerFrame.Joined("lobby", List.of("a", "b"), 41, null),
             new ServerFrame.Parted("lobby", "r"), new ServerFrame.Presence("lobby", "a", "join"),
             new ServerFrame.Ack("m1", 12, "2026-01-01T00:00:00Z", "r"),
             new ServerFrame.Message("lobby", "a", "line\nbreak", "m1", 12, "2026-01-01T00:00:00Z"),
@@ -127,6 +132,29 @@ class FrameCodecTest {
         assertEquals(fourThousandEmoji, ((ClientFrame.Say) ok).text());
         String tooLong = FrameCodec.encode(new ClientFrame.Say("x", fourThousandEmoji + "a", "1", null));
         assertEquals(ErrorCode.BAD_TEXT, assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(tooLong)).code());
+    }
+
+    @Test
+    void credentialsAreCheckedAndNeverPrinted() throws Exception {
+        ProtocolException both = assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(
+            "{\"type\":\"hello\",\"nick\":\"a\",\"version\":1,\"password\":\"p\",\"token\":\"t\"}"));
+        assertEquals(ErrorCode.BAD_FRAME, both.code());
+        for (String weak : List.of("short", "tab\tinside-it", "x".repeat(Limits.MAX_PASSWORD_CODE_POINTS + 1))) {
+            String line = FrameCodec.encode(new ClientFrame.Register(weak, null));
+            assertEquals(ErrorCode.BAD_PASSWORD,
+                assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line)).code(), weak);
+        }
+        String eightEmoji = "😀".repeat(Limits.MIN_PASSWORD_CODE_POINTS);
+        assertEquals(new ClientFrame.Register(eightEmoji, null),
+            FrameCodec.decodeClient(FrameCodec.encode(new ClientFrame.Register(eightEmoji, null))));
+        String tooLongToken = FrameCodec.encode(new ClientFrame.Hello("a", 1, null, null, "t".repeat(Limits.MAX_TOKEN_LENGTH + 1), null));
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(tooLongToken)).code());
+
+        String printed = new ClientFrame.Hello("a", 1, "session-secret", "hunter22!", "jwt-secret", null) + " "
+            + new ClientFrame.Register("hunter22!", null);
+        for (String secret : List.of("session-secret", "hunter22!", "jwt-secret")) {
+            assertEquals(-1, printed.indexOf(secret), printed);
+        }
     }
 
     @Test

@@ -275,6 +275,7 @@ public final class Ingest implements AutoCloseable {
                     case ChatEvent.DirectMessage d -> out.add(StoredMessage.of(d, record.offset()));
                     case ChatEvent.MemberJoined j -> { }
                     case ChatEvent.MemberLeft l -> { }
+                    case ChatEvent.WaitingDelivered w -> { }
                 }
             });
         } catch (IllegalArgumentException e) {

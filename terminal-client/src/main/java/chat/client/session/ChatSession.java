@@ -474,6 +474,7 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.Parted p -> {
                 // The part was done when the user asked for it.
             }
+            case ServerFrame.Registered r -> listener.notice(r.nick() + " is registered to your account");
         }
     }
 
