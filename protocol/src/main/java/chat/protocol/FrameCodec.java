@@ -142,6 +142,7 @@ public final class FrameCodec {
                 o.put("type", "registered").put("nick", r.nick());
                 ref = r.ref();
             }
+            case ServerFrame.Waited w -> o.put("type", "waited").put("count", w.count());
             case ServerFrame.Joined j -> {
                 o.put("type", "joined").put("room", j.room());
                 ArrayNode members = o.putArray("members");
@@ -210,6 +211,7 @@ public final class FrameCodec {
             case "welcome" -> new ServerFrame.Welcome(requiredString(o, "nick", ref), requiredString(o, "session", ref),
                 requiredString(o, "gateway", ref), o.path("account").asBoolean(false), ref);
             case "registered" -> new ServerFrame.Registered(requiredString(o, "nick", ref), ref);
+            case "waited" -> new ServerFrame.Waited((int) requiredLong(o, "count", ref));
             case "joined" -> new ServerFrame.Joined(requiredString(o, "room", ref), stringList(o, "members", ref),
                 requiredLong(o, "live", ref), ref);
             case "parted" -> new ServerFrame.Parted(requiredString(o, "room", ref), ref);

@@ -12,6 +12,12 @@ public sealed interface ServerFrame {
     record Registered(String nick, String ref) implements ServerFrame {}
 
     /**
+     * Follows the direct messages that waited for the account while it was offline, delivered at its sign-in:
+     * {@code count} of them (0 when none waited). Sent once per sign-in with a new session.
+     */
+    record Waited(int count) implements ServerFrame {}
+
+    /**
      * The answer to {@code join}. {@code live} is where the client's live stream of the room starts: messages from
      * this seq on come live, those below it in the replay. A client that loses its gateway before it has seen any
      * message of the room asks for both again from there.

@@ -53,7 +53,7 @@ class FrameCodecTest {
     void serverFramesSurviveARoundTrip() throws Exception {
         List<ServerFrame> frames = List.of(
             new ServerFrame.Welcome("alice", "tok", "gw1", false, "r"), new ServerFrame.Welcome("alice", "tok", "gw1", true, null),
-            new ServerFrame.Registered("alice", "g"),
+            new ServerFrame.Registered("alice", "g"), new ServerFrame.Waited(3),
             new ServerFrame.Dm("alice", "bob", "while you were out", "d2", 14, "2026-01-01T00:00:00Z", true),
             new ServerFrame.Joined("lobby", List.of("a", "b"), 41, null),
             new ServerFrame.Parted("lobby", "r"), new ServerFrame.Presence("lobby", "a", "join"),

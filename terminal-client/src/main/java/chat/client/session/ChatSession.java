@@ -475,6 +475,9 @@ public final class ChatSession implements AutoCloseable {
                 // The part was done when the user asked for it.
             }
             case ServerFrame.Registered r -> listener.notice(r.nick() + " is registered to your account");
+            case ServerFrame.Waited w -> {
+                // The waiting messages themselves came as dm frames just before.
+            }
         }
     }
 
