@@ -1,14 +1,19 @@
 package chat.gateway;
 
+import chat.protocol.ChatEvent;
 import chat.protocol.FrameCodec;
 import chat.protocol.HistoryPage;
 import chat.protocol.ProtocolException;
+import chat.protocol.ServerFrame;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.StringJoiner;
 
 /**
  * Asks the history service's HTTP API for pages of stored messages (docs/PROTOCOL.md, "History service API").
@@ -33,22 +38,58 @@ final class HistoryClient {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
+    /** A page of waiting messages, and the cursor that asks for the page after it (null when none follows). */
+    record WaitingPage(HistoryPage page, String next) {}
+
     /**
-     * A page of a room, as {@code GET /rooms/{room}/messages}. With {@code complete}, the service first waits (up to
-     * the timeout) until it has read the topic up to {@code before}, so the page misses nothing below it.
+     * A page of a room, as {@code GET /rooms/{room}/messages}. With {@code complete} (which needs {@code before}), the
+     * service first waits (up to the timeout) until it has read the topic up to {@code before}, so the page misses
+     * nothing below it.
      */
     HistoryPage room(String room, Long after, Long before, int limit, boolean complete) throws Unavailable, InterruptedException {
-        return get("/rooms/" + room + "/messages", after, before, limit, complete);
+        return get("/rooms/" + room + "/messages", "", after, before, limit, complete);
     }
 
-    /** A page of the direct messages between two nicks, as {@code GET /conversations/{nick}/{nick}/messages}. */
-    HistoryPage conversation(String nick, String with, Long before, int limit) throws Unavailable, InterruptedException {
-        return get("/conversations/" + nick + "/" + with + "/messages", null, before, limit, false);
-    }
-
-    private HistoryPage get(String path, Long after, Long before, int limit, boolean complete)
+    /**
+     * A page of the direct messages between {@code nick} and {@code with} in which {@code nick}'s side is the account
+     * {@code account}, as {@code GET /conversations/{nick}/{with}/messages?account=ID}.
+     */
+    HistoryPage conversation(String nick, String with, String account, Long before, int limit)
         throws Unavailable, InterruptedException {
-        StringBuilder query = new StringBuilder("?limit=").append(limit);
+        return get("/conversations/" + nick + "/" + with + "/messages", "&account=" + encode(account), null, before,
+            limit, false);
+    }
+
+    /**
+     * A page of the direct messages waiting for {@code account}, as {@code GET /accounts/{account}/waiting}: those
+     * below {@code positions} (this gateway's fan-out position in every partition of the chat topic, in partition
+     * order), after {@code afterCursor} (a {@link WaitingPage#next()}, or null for the first page). The service first
+     * waits (up to the timeout) until it has read every partition up to its position, so the page misses nothing
+     * below them and the fan-out delivers everything from them on.
+     */
+    WaitingPage waiting(String account, long[] positions, String afterCursor, int limit)
+        throws Unavailable, InterruptedException {
+        StringJoiner offsets = new StringJoiner(",");
+        for (long position : positions) {
+            offsets.add(Long.toString(position));
+        }
+        String parameters = "&positions=" + offsets + (afterCursor == null ? "" : "&after=" + encode(afterCursor));
+        HistoryPage page = get("/accounts/" + encode(account) + "/waiting", parameters, null, null, limit, true);
+        String next = null;
+        if (page.more() && page.messages().getLast() instanceof ServerFrame.Dm last) {
+            next = ChatEvent.conversationOf(last.from(), last.to()) + "@" + last.seq();
+        }
+        return new WaitingPage(page, next);
+    }
+
+    private static String encode(String parameter) {
+        return URLEncoder.encode(parameter, StandardCharsets.UTF_8);
+    }
+
+    /** {@code parameters}: the path's own, each as {@code &name=value}. */
+    private HistoryPage get(String path, String parameters, Long after, Long before, int limit, boolean complete)
+        throws Unavailable, InterruptedException {
+        StringBuilder query = new StringBuilder("?limit=").append(limit).append(parameters);
         if (after != null) {
             query.append("&after=").append(after);
         }
@@ -56,7 +97,7 @@ final class HistoryClient {
             query.append("&before=").append(before);
         }
         Duration patience = timeout;
-        if (complete && before != null) {
+        if (complete) {
             query.append("&wait=").append(timeout.toMillis());
             patience = timeout.multipliedBy(2);
         }

@@ -100,14 +100,27 @@ final class HistoryReplayer {
         }
     }
 
-    /** Answers a {@code history} request: the newest messages before {@code before}, and whether older ones exist. */
+    /** Answers a {@code history} request of a guest, which has no stored conversations: see the overload. */
     void answer(Connection c, ClientFrame.History request) {
+        answer(c, request, null);
+    }
+
+    /**
+     * Answers a {@code history} request: the newest messages before {@code before}, and whether older ones exist. A
+     * conversation is read as the session's {@code account}; a guest ({@code account} null) has none stored.
+     */
+    void answer(Connection c, ClientFrame.History request, String account) {
         Thread.ofVirtual().name("history-" + c.id()).start(() -> {
             ServerFrame.History answer;
             try {
-                HistoryPage page = request.room() != null
-                    ? history.room(request.room(), null, request.before(), request.limit(), false)
-                    : history.conversation(c.nick(), request.with(), request.before(), request.limit());
+                HistoryPage page;
+                if (request.room() != null) {
+                    page = history.room(request.room(), null, request.before(), request.limit(), false);
+                } else if (account != null) {
+                    page = history.conversation(c.nick(), request.with(), account, request.before(), request.limit());
+                } else {
+                    page = new HistoryPage(List.of(), false);
+                }
                 page = Replays.newestThatFit(page);
                 answer = new ServerFrame.History(request.room(), request.with(), page.messages(), page.more(), false,
                     request.ref());

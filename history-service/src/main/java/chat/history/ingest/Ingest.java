@@ -1,11 +1,14 @@
 package chat.history.ingest;
 
 import chat.history.HistoryConfig;
+import chat.history.store.AccountId;
+import chat.history.store.DeliveryMark;
 import chat.history.store.HistoryStore;
 import chat.history.store.StoreException;
 import chat.history.store.StoredMessage;
 import chat.protocol.ChatEvent;
 import chat.protocol.EventCodec;
+import chat.protocol.Limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the chat topic in the service's consumer group and writes every message and direct message to the store,
- * one transaction per poll. The store keeps, in the same transaction, how far it has read each partition; a
+ * one transaction per poll, with the marks that say which waiting direct messages were delivered. The store keeps, in the same transaction, how far it has read each partition; a
  * partition this instance is given starts from there ({@link StartingPoint}: from the earliest record Kafka holds
  * when the store has read none of it), never from the group's committed offset, which is committed after the
  * transaction for tools that watch the group. A record read twice (after a crash between the two commits, or a
@@ -75,6 +79,11 @@ public final class Ingest implements AutoCloseable {
     private volatile long lag;
     private volatile int partitionsAssigned;
     private volatile int partitionCount;
+    /**
+     * Set when a rebalance may follow partitions added to the topic; the count stands until counted again. Owned by
+     * the ingest thread.
+     */
+    private boolean recount;
     private volatile String problem = "starting";
     /**
      * Assigned partitions not yet told where to start, because the store or Kafka did not answer; kept paused. Owned
@@ -145,20 +154,63 @@ public final class Ingest implements AutoCloseable {
     }
 
     /**
+     * The number of partitions of the topic, waiting up to {@code patience} while the ingest has not learned it yet
+     * (before its first poll); 0 if it has not then.
+     */
+    public int partitionCount(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (partitionCount == 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return 0;
+            }
+            synchronized (progress) {
+                progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+            }
+        }
+        return partitionCount;
+    }
+
+    /**
      * Waits until the store holds every record of the stream's partition below {@code before}, so that a page read
      * up to {@code before} is complete. False when that did not happen within {@code patience}, and at once when the
      * partition is left unread because its offsets went back ({@link StartingPoint.Refuse}).
      */
     public boolean awaitStored(String stream, long before, Duration patience) throws StoreException, InterruptedException {
+        return awaitStored(() -> {
+            int partition = partitionOf(stream);
+            return partition < 0 ? null : Map.of(partition, before);
+        }, patience);
+    }
+
+    /**
+     * Waits until the store holds every record below {@code positions[p]} of each partition p, as
+     * {@link #awaitStored(String, long, Duration)} does for one.
+     */
+    public boolean awaitStored(long[] positions, Duration patience) throws StoreException, InterruptedException {
+        Map<Integer, Long> wanted = new HashMap<>();
+        for (int partition = 0; partition < positions.length; partition++) {
+            wanted.put(partition, positions[partition]);
+        }
+        return awaitStored(() -> wanted, patience);
+    }
+
+    /** {@code wanted} gives each partition's offset to reach, or null while that cannot be told yet. */
+    private boolean awaitStored(Supplier<Map<Integer, Long>> wanted, Duration patience)
+        throws StoreException, InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
-            int partition = partitionOf(stream);
-            if (refused.containsKey(partition)) {
-                // The store's rows of this partition and the topic's records do not share their seqs.
-                return false;
-            }
-            if (partition >= 0 && store.nextOffset(topic, partition) >= before) {
-                return true;
+            Map<Integer, Long> offsets = wanted.get();
+            if (offsets != null) {
+                Map<Integer, String> unread = refused;
+                if (offsets.keySet().stream().anyMatch(unread::containsKey)) {
+                    // The store's rows of such a partition and the topic's records do not share their seqs.
+                    return false;
+                }
+                Map<Integer, Long> stored = store.nextOffsets(topic);
+                if (offsets.entrySet().stream().allMatch(o -> stored.getOrDefault(o.getKey(), 0L) >= o.getValue())) {
+                    return true;
+                }
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -201,9 +253,12 @@ public final class Ingest implements AutoCloseable {
     }
 
     private void pollOnce() {
-        if (partitionCount == 0) {
+        if (partitionCount == 0 || recount) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(2));
-            partitionCount = partitions == null ? 0 : partitions.size();
+            if (partitions != null && !partitions.isEmpty()) {
+                partitionCount = partitions.size();
+                recount = false;
+            }
         }
         if (!unplaced.isEmpty()) {
             place(List.copyOf(unplaced));
@@ -224,12 +279,13 @@ public final class Ingest implements AutoCloseable {
     /** Writes one poll's messages, retrying until the store takes them or the service stops. */
     private void store(ConsumerRecords<byte[], byte[]> records) {
         List<StoredMessage> messages = new ArrayList<>(records.count());
+        List<DeliveryMark> marks = new ArrayList<>();
         Map<Integer, Long> nextOffsets = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> ofPartition = records.records(tp);
             for (ConsumerRecord<byte[], byte[]> record : ofPartition) {
-                toStored(record, messages);
+                toStored(record, messages, marks);
             }
             long next = ofPartition.getLast().offset() + 1;
             nextOffsets.put(tp.partition(), next);
@@ -239,7 +295,7 @@ public final class Ingest implements AutoCloseable {
         while (running) {
             try {
                 long start = System.nanoTime();
-                store.append(topic, messages, nextOffsets);
+                store.append(topic, messages, marks, nextOffsets);
                 writes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 ingested.increment(messages.size());
                 problem = null;
@@ -267,21 +323,48 @@ public final class Ingest implements AutoCloseable {
         }
     }
 
-    private static void toStored(ConsumerRecord<byte[], byte[]> record, List<StoredMessage> out) {
+    /**
+     * Adds what the record holds for the store: a message, or a mark that belongs in the same transaction as the
+     * messages it follows in the partition.
+     */
+    private static void toStored(ConsumerRecord<byte[], byte[]> record, List<StoredMessage> messages,
+                                 List<DeliveryMark> marks) {
         try {
             EventCodec.decode(record.value()).ifPresent(event -> {
                 switch (event) {
-                    case ChatEvent.MessagePosted m -> out.add(StoredMessage.of(m, record.offset()));
-                    case ChatEvent.DirectMessage d -> out.add(StoredMessage.of(d, record.offset()));
+                    case ChatEvent.MessagePosted m -> messages.add(StoredMessage.of(m, record.partition(), record.offset()));
+                    case ChatEvent.DirectMessage d -> {
+                        if (!AccountId.isValidOrAbsent(d.fromAccount()) || !AccountId.isValidOrAbsent(d.toAccount())) {
+                            throw new IllegalArgumentException("a dm names an account that is not a valid id");
+                        }
+                        messages.add(StoredMessage.of(d, record.partition(), record.offset()));
+                    }
+                    case ChatEvent.WaitingDelivered w -> {
+                        if (!AccountId.isValid(w.account()) || !isConversation(w.conversation()) || w.through() < 0) {
+                            throw new IllegalArgumentException("waiting_delivered names no valid account, conversation"
+                                + " and seq");
+                        }
+                        marks.add(DeliveryMark.of(w));
+                    }
                     case ChatEvent.MemberJoined j -> { }
                     case ChatEvent.MemberLeft l -> { }
-                    case ChatEvent.WaitingDelivered w -> { }
                 }
             });
         } catch (IllegalArgumentException e) {
             log.warn("skipping a malformed event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                 e.getMessage());
         }
+    }
+
+    /** Whether {@code key} is the conversation key of two valid nicks, as a gateway writes it. */
+    private static boolean isConversation(String key) {
+        int colon = key.indexOf(':');
+        if (!key.startsWith("@") || colon < 0) {
+            return false;
+        }
+        String a = key.substring(1, colon);
+        String b = key.substring(colon + 1);
+        return Limits.isValidNick(a) && Limits.isValidNick(b) && key.equals(ChatEvent.conversationOf(a, b));
     }
 
     /** Messages in the assigned partitions not yet read. */
@@ -385,7 +468,7 @@ public final class Ingest implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // A rebalance may follow partitions added to the topic: count them again.
-            partitionCount = 0;
+            recount = true;
             log.info("reading partitions {} of {}", numbers(partitions), topic);
             place(partitions);
         }

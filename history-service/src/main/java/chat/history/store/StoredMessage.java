@@ -2,20 +2,22 @@ package chat.history.store;
 
 import chat.protocol.ChatEvent;
 import chat.protocol.Limits;
-import chat.protocol.ServerFrame;
 
 /**
  * One row of the chat log: a message of a room, or a direct message ({@code recipient} set). {@code stream} is the
- * room or the conversation key, {@code seq} the record's offset in its partition.
+ * room or the conversation key; {@code partition} and {@code seq} are the record's partition and offset. A direct
+ * message names each side's account (null for a guest) and whether it waits for its addressee's next sign-in.
  */
-public record StoredMessage(String stream, long seq, String sender, String recipient, String id, String text, String ts) {
+public record StoredMessage(String stream, int partition, long seq, String sender, String recipient, String id,
+                            String text, String ts, String senderAccount, String recipientAccount, boolean waiting) {
 
-    public static StoredMessage of(ChatEvent.MessagePosted m, long seq) {
-        return new StoredMessage(m.room(), seq, m.from(), null, m.id(), m.text(), m.ts());
+    public static StoredMessage of(ChatEvent.MessagePosted m, int partition, long seq) {
+        return new StoredMessage(m.room(), partition, seq, m.from(), null, m.id(), m.text(), m.ts(), null, null, false);
     }
 
-    public static StoredMessage of(ChatEvent.DirectMessage d, long seq) {
-        return new StoredMessage(d.conversation(), seq, d.from(), d.to(), d.id(), d.text(), d.ts());
+    public static StoredMessage of(ChatEvent.DirectMessage d, int partition, long seq) {
+        return new StoredMessage(d.conversation(), partition, seq, d.from(), d.to(), d.id(), d.text(), d.ts(),
+            d.fromAccount(), d.toAccount(), d.waiting());
     }
 
     /** Nicks are one nick whatever their case: a resend under another case is still the same sender. */
@@ -23,10 +25,8 @@ public record StoredMessage(String stream, long seq, String sender, String recip
         return Limits.foldNick(sender);
     }
 
-    /** The frame a client sees for this row: {@code message} for a room, {@code dm} for a conversation. */
-    public ServerFrame toFrame() {
-        return recipient == null
-            ? new ServerFrame.Message(stream, sender, text, id, seq, ts)
-            : new ServerFrame.Dm(sender, recipient, text, id, seq, ts);
+    /** The addressee's nick as {@link #senderKey()} folds it, or null for a room's message. */
+    public String recipientKey() {
+        return recipient == null ? null : Limits.foldNick(recipient);
     }
 }

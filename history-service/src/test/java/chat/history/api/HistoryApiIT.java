@@ -49,7 +49,8 @@ class HistoryApiIT {
                 send(producer, topic, new ChatEvent.MessagePosted("lobby", "alice", "hi " + i, "m" + i, "2026-11-23T10:00:00.000Z", "gw1"));
             }
             send(producer, topic, new ChatEvent.MemberJoined("lobby", "bob", "c1", "gw1"));
-            lastSeq = send(producer, topic, new ChatEvent.DirectMessage("alice", "Bob", "psst", "d1", "2026-11-23T10:00:01.000Z", "gw1"));
+            lastSeq = send(producer, topic, new ChatEvent.DirectMessage("alice", "Bob", "psst", "d1",
+                "2026-11-23T10:00:01.000Z", "gw1", "acct-a", "acct-b", false));
         }
         service = HistoryService.start(HistoryConfig.parse(new String[] {"--kafka", TestKafka.bootstrapServers(),
             "--topic", topic, "--group", topic, "--db-url", TestDatabase.sqliteUrl(dir), "--port", "0"}, Map.of()));
@@ -85,7 +86,7 @@ class HistoryApiIT {
             + "\"seq\":0,\"ts\":\"2026-11-23T10:00:00.000Z\"}],\"more\":true}", get("/rooms/lobby/messages?after=-1&limit=1").body());
         assertEquals("{\"messages\":[],\"more\":false}", get("/rooms/empty/messages").body());
 
-        String dms = get("/conversations/bob/ALICE/messages").body();
+        String dms = get("/conversations/bob/ALICE/messages?account=acct-b").body();
         assertEquals("{\"messages\":[{\"type\":\"dm\",\"from\":\"alice\",\"to\":\"Bob\",\"text\":\"psst\",\"id\":\"d1\",\"seq\":"
             + lastSeq + ",\"ts\":\"2026-11-23T10:00:01.000Z\"}],\"more\":false}", dms, "either order, any case");
     }
@@ -109,7 +110,7 @@ class HistoryApiIT {
             "/rooms/lobby/messages?limit=1&limit=2", 400,
             "/rooms/Not%20A%20Room/messages", 400,
             "/rooms/lobby/messages?wait=100", 400,
-            "/conversations/alice/9/messages", 400,
+            "/conversations/alice/9/messages?account=acct-a", 400,
             "/rooms/lobby", 404);
         for (Map.Entry<String, Integer> r : refused.entrySet()) {
             HttpResponse<String> response = get(r.getKey());
