@@ -70,7 +70,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
                 + "scripts)",
             null, true),
         TOKEN_FILE("--token-file", "CHAT_TOKEN_FILE", null,
-            "sign in with the signed token (JWT) in FILE rather than a password",
+            "sign in with the signed token (JWT) in this file rather than a password",
             null);
 
         private final String flag;

@@ -391,7 +391,8 @@ class ChatAppTest {
                 && s.contains("alice is registered to an account"));
 
             client.type(SECRET.substring(0, 6));
-            client.press(new KeyStroke(KeyType.Backspace));
+            client.press(new KeyStroke(KeyType.Backspace), new KeyStroke(KeyType.Escape));
+            client.awaitScreen("a paint with half the password typed", s -> s.contains("the chat waits for the password"));
             client.type(SECRET.substring(5) + "\n");
             assertEquals(SECRET, played.expect(ClientFrame.Hello.class).password(), "every key reached the secret");
             played.send(welcome("s1", true));
