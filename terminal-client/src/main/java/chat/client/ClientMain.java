@@ -6,13 +6,16 @@ import chat.client.config.StateStore;
 import chat.client.screen.ChatApp;
 import chat.client.screen.UnicodeTerminal;
 import chat.client.session.ChatSession;
+import chat.client.session.Credentials;
 import chat.protocol.Limits;
 import chat.settings.UsageException;
 import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.Terminal;
 import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +28,8 @@ import java.util.random.RandomGenerator;
 /**
  * Entry point of the terminal client: reads the settings (and what the last run under the nick remembered), asks for
  * a nick when none is known, and runs the full-screen chat until the user quits. The nick's rooms, conversations,
- * gateways and session token are remembered for its next start, and the nick as the one used last.
+ * gateways and session token are remembered for its next start, and the nick as the one used last; a password
+ * never is.
  */
 public final class ClientMain {
     private ClientMain() {}
@@ -54,11 +58,24 @@ public final class ClientMain {
             return;
         }
 
+        ClientConfig.SignIn signIn = startup.config().signIn();
+        Credentials credentials;
+        try {
+            credentials = signIn.passwordFromStdin() ? Credentials.readPasswordLine(System.in)
+                : signIn.tokenFile() != null ? Credentials.readTokenFile(signIn.tokenFile())
+                : null;
+        } catch (IllegalArgumentException e) {
+            System.err.println("terminal-client: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+
         String refusal;
-        try (Terminal terminal = new UnicodeTerminal(System.in, System.out, StandardCharsets.UTF_8);
+        try (InputStream keys = signIn.passwordFromStdin() ? keyboard() : System.in;
+             Terminal terminal = new UnicodeTerminal(keys, System.out, StandardCharsets.UTF_8);
              Screen screen = new TerminalScreen(terminal)) {
             screen.startScreen();
-            refusal = run(screen, startup, Clock.systemDefaultZone(), new SecureRandom());
+            refusal = run(screen, startup, credentials, Clock.systemDefaultZone(), new SecureRandom());
             screen.stopScreen();
         }
         if (refusal != null) {
@@ -73,6 +90,15 @@ public final class ClientMain {
      */
     public static String run(Screen screen, ClientConfig.Startup startup, Clock clock, RandomGenerator random)
         throws IOException, InterruptedException {
+        return run(screen, startup, null, clock, random);
+    }
+
+    /**
+     * Like {@link #run(Screen, ClientConfig.Startup, Clock, RandomGenerator)}, signing in with {@code credentials}
+     * (null for none: the session asks for a password when the gateway wants one, or at once with {@code --sign-in}).
+     */
+    public static String run(Screen screen, ClientConfig.Startup startup, Credentials credentials, Clock clock,
+                             RandomGenerator random) throws IOException, InterruptedException {
         ClientConfig config = startup.config();
         String nick = config.nick();
         StateStore store = new StateStore(config.configDir());
@@ -91,7 +117,24 @@ public final class ClientMain {
         RememberedState remembered = startup.remembered();
         ChatSession session = new ChatSession(nick, config.gateways(), clock, random, app.listener(),
             remembered.token());
+        if (credentials != null) {
+            session.signIn(credentials);
+        } else if (config.signIn().askFirst()) {
+            session.signInFirst();
+        }
         return app.run(session, new ChatApp.Memory(config.rooms(), remembered.conversations(), remembered.token()));
+    }
+
+    /**
+     * Where keys come from when standard input gave the password: the terminal itself, as standard input is most
+     * likely a pipe; standard input, what is left of it, when there is no terminal to open.
+     */
+    private static InputStream keyboard() {
+        try {
+            return new FileInputStream("/dev/tty");
+        } catch (IOException e) {
+            return System.in;
+        }
     }
 
     /** Asks for a nick on the plain terminal, before the screen starts; null when there is nobody to ask. */

@@ -18,6 +18,9 @@ public sealed interface Command {
 
     record Rooms() implements Command {}
 
+    /** Registers the nick in use to an account; the password is asked for apart, unseen. */
+    record Register() implements Command {}
+
     record Help() implements Command {}
 
     record Quit() implements Command {}

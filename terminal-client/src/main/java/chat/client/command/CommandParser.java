@@ -6,12 +6,14 @@ import java.util.Locale;
 
 /**
  * Turns a typed line into a {@link Command}, as terminal chat clients have it: {@code /join}, {@code /part},
- * {@code /msg} (and {@code @nick text}), {@code /who}, {@code /rooms}, {@code /help}, {@code /quit} (and {@code \q}).
+ * {@code /msg} (and {@code @nick text}), {@code /who}, {@code /rooms}, {@code /register}, {@code /help}, {@code /quit}
+ * (and {@code \q}).
  * A line starting with {@code //} says the rest, slash and all. Stateless and thread-safe.
  */
 public final class CommandParser {
     /** Every command's name, for Tab completion and /help. */
-    public static final List<String> COMMANDS = List.of("/join", "/part", "/msg", "/who", "/rooms", "/help", "/quit");
+    public static final List<String> COMMANDS = List.of("/join", "/part", "/msg", "/who", "/rooms", "/register", "/help",
+        "/quit");
 
     private CommandParser() {}
 
@@ -46,6 +48,9 @@ public final class CommandParser {
             }
             case "/who", "/names" -> new Command.Who();
             case "/rooms", "/list" -> new Command.Rooms();
+            // A password typed on the line would show on the screen: it is asked for apart, where typing is unseen.
+            case "/register" -> rest.isEmpty() ? new Command.Register()
+                : new Command.Invalid("type /register alone: it asks for the password where typing is not shown");
             case "/help", "/?" -> new Command.Help();
             case "/quit", "/exit" -> new Command.Quit();
             default -> new Command.Invalid("unknown command " + parts[0] + " (try /help; // says a line that starts with /)");

@@ -32,8 +32,9 @@ import java.util.function.Function;
  * @param gateways the gateways to talk to, in the order failover tries them; never empty
  * @param configDir where {@code client.properties} and the remembered states live
  * @param rooms the rooms to join at start, possibly none
+ * @param signIn how the session signs in to its nick's account at start
  */
-public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms) {
+public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms, SignIn signIn) {
     /** The file of settings in the config directory, written by the user. */
     public static final String SETTINGS_FILE = "client.properties";
     /** The file in the config directory that names the nick used last, written by the client. */
@@ -59,6 +60,17 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         CONFIG_DIR("--config-dir", "CHAT_CONFIG_DIR", null,
             "directory of client.properties and of what the client remembers of each nick (default "
                 + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)",
+            null),
+        SIGN_IN("--sign-in", "CHAT_SIGN_IN", null,
+            "ask for the nick's password before connecting (without it, the client asks when the gateway says the "
+                + "nick is registered)",
+            null, true),
+        PASSWORD_STDIN("--password-stdin", "CHAT_PASSWORD_STDIN", null,
+            "sign in with the password on the first line of standard input, read before the screen starts (for "
+                + "scripts)",
+            null, true),
+        TOKEN_FILE("--token-file", "CHAT_TOKEN_FILE", null,
+            "sign in with the signed token (JWT) in this file rather than a password",
             null);
 
         private final String flag;
@@ -66,13 +78,19 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         private final String defaultValue;
         private final String doc;
         private final String fileKey;
+        private final boolean isSwitch;
 
         Setting(String flag, String env, String defaultValue, String doc, String fileKey) {
+            this(flag, env, defaultValue, doc, fileKey, false);
+        }
+
+        Setting(String flag, String env, String defaultValue, String doc, String fileKey, boolean isSwitch) {
             this.flag = flag;
             this.env = env;
             this.defaultValue = defaultValue;
             this.doc = doc;
             this.fileKey = fileKey;
+            this.isSwitch = isSwitch;
         }
 
         @Override
@@ -99,6 +117,30 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         public String fileKey() {
             return fileKey;
         }
+
+        /** A switch is given as its flag alone ({@code --sign-in}); its variable says {@code true} or {@code false}. */
+        public boolean isSwitch() {
+            return isSwitch;
+        }
+    }
+
+    /**
+     * How the session signs in at start. With none of these, it starts as a guest and asks for the password only when
+     * the gateway says the nick is registered, or that guests are not admitted.
+     *
+     * @param askFirst ask for the password before connecting
+     * @param passwordFromStdin read the password from the first line of standard input before the screen starts
+     * @param tokenFile the file of a signed token to sign in with, or null
+     */
+    public record SignIn(boolean askFirst, boolean passwordFromStdin, Path tokenFile) {
+        public static final SignIn AS_GUEST = new SignIn(false, false, null);
+
+        public SignIn {
+            if (passwordFromStdin && tokenFile != null) {
+                throw new IllegalArgumentException(Setting.PASSWORD_STDIN.flag() + " and " + Setting.TOKEN_FILE.flag()
+                    + " are two ways to sign in: give one");
+            }
+        }
     }
 
     /**
@@ -123,6 +165,14 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         if (rooms.size() > MAX_ROOMS || !rooms.stream().allMatch(Limits::isValidRoom)) {
             throw new IllegalArgumentException("rooms must be at most " + MAX_ROOMS + " valid room names");
         }
+        if (signIn == null) {
+            throw new IllegalArgumentException("how to sign in is needed");
+        }
+    }
+
+    /** Settings that start the session as a guest. */
+    public ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms) {
+        this(nick, gateways, configDir, rooms, SignIn.AS_GUEST);
     }
 
     /**
@@ -136,7 +186,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      */
     public static Startup load(String[] args, Map<String, String> env, Path userHome, String askedNick)
         throws UsageException {
-        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
+        SettingValues<Setting> given = SettingValues.parse(Setting.class, withSwitchValues(args), env);
         Path configDir = configDir(given, env, userHome);
         Map<Setting, String> file = settingsFile(readSettingsFile(configDir.resolve(SETTINGS_FILE)));
         return resolve(given, configDir, file, askedNick, new StateStore(configDir)::recall);
@@ -148,7 +198,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      */
     public static ClientConfig parse(String[] args, Map<String, String> env, Path userHome, String settingsFileText,
                                      RememberedState lastNicksState) throws UsageException {
-        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
+        SettingValues<Setting> given = SettingValues.parse(Setting.class, withSwitchValues(args), env);
         return resolve(given, configDir(given, env, userHome), settingsFile(settingsFileText), null,
             nick -> new StateStore.Recalled(lastNicksState.nick(),
                 nick == null || lastNicksState.isOf(nick) ? lastNicksState : RememberedState.EMPTY, null)).config();
@@ -174,7 +224,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
     }
 
     public static String usage() {
-        return SettingValues.usage(Setting.class, """
+        String usage = SettingValues.usage(Setting.class, """
             usage: java -jar terminal-client.jar [OPTION VALUE]...
 
             The full-screen chat client. It talks to one gateway at a time and moves to the next of its list
@@ -183,7 +233,45 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             directory, what the client remembered from its last run with the nick (nicks/NICK.json there;
             state.json names the nick used last), its default.
 
+            A nick registered to an account is signed in to with its password: the client asks for it (the
+            typing is not shown) when the gateway says the nick is registered, or at once with --sign-in.
+            /register in the chat registers the nick in use. The password is kept in memory only, never
+            written to disk.
+
             """);
+        for (Setting s : Setting.values()) {
+            if (s.isSwitch()) {
+                // A switch takes no value: its line shows the flag alone, in the same columns.
+                usage = usage.replace(s.flag() + " VALUE", s.flag() + " ".repeat(" VALUE".length()));
+            }
+        }
+        return usage;
+    }
+
+    /**
+     * The arguments with each switch given alone ({@code --sign-in}) written as {@code --sign-in=true}, the form
+     * {@link SettingValues} reads; the value that follows a flag taking one is passed over, whatever it looks like.
+     */
+    private static String[] withSwitchValues(String[] args) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            Setting s = byFlag(out[i]);
+            if (s != null && s.isSwitch()) {
+                out[i] = s.flag() + "=true";
+            } else if (s != null) {
+                i++;
+            }
+        }
+        return out;
+    }
+
+    private static Setting byFlag(String flag) {
+        for (Setting s : Setting.values()) {
+            if (s.flag().equals(flag)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**
@@ -204,7 +292,9 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             // joins none.
             List<String> rooms = pick(Setting.ROOMS, given, file,
                 remembered.equals(RememberedState.EMPTY) ? null : remembered.rooms(), ClientConfig::parseRooms);
-            ClientConfig config = new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms);
+            ClientConfig config = new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms,
+                new SignIn(parseSwitch(given, Setting.SIGN_IN), parseSwitch(given, Setting.PASSWORD_STDIN),
+                    given.isGiven(Setting.TOKEN_FILE) ? parsePath(given, Setting.TOKEN_FILE) : null));
             return new Startup(config, remembered, recalled.problem());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -235,6 +325,18 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
                 + "or -), not '" + text + "'");
         }
         return text;
+    }
+
+    private static boolean parseSwitch(SettingValues<Setting> given, Setting s) {
+        if (!given.isGiven(s)) {
+            return false;
+        }
+        return switch (given.text(s).strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(s.flag() + " takes no value, and " + s.env()
+                + " is true or false, not '" + given.text(s) + "'");
+        };
     }
 
     private static List<Gateway> parseGateways(String text, String source) {
@@ -270,15 +372,22 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         if (!given.isGiven(Setting.CONFIG_DIR)) {
             return defaultConfigDir(env, userHome);
         }
-        String raw = given.text(Setting.CONFIG_DIR);
+        try {
+            return parsePath(given, Setting.CONFIG_DIR);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Path parsePath(SettingValues<Setting> given, Setting s) {
+        String raw = given.text(s);
         try {
             if (raw.isBlank()) {
                 throw new InvalidPathException(raw, "empty");
             }
             return Path.of(raw);
         } catch (InvalidPathException e) {
-            throw new UsageException(Setting.CONFIG_DIR.flag() + " (" + Setting.CONFIG_DIR.env()
-                + ") must be a directory, not '" + raw + "'");
+            throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be a path, not '" + raw + "'");
         }
     }
 

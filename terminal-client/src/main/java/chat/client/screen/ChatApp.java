@@ -4,8 +4,11 @@ import chat.client.command.Command;
 import chat.client.command.CommandParser;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
+import chat.client.session.AccountText;
 import chat.client.session.ChatSession;
+import chat.client.session.Credentials;
 import chat.client.text.InputLine;
+import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.input.KeyStroke;
@@ -32,13 +35,17 @@ import java.util.stream.Collectors;
  * Ctrl+Alt+J) starts a new line of it. Pasted text keeps its newlines: between the marks of a bracketed paste
  * ({@link BracketedPaste}), and in a terminal that does not mark pastes, an Enter with more keys already waiting right
  * behind it, which no one types that fast, is taken for a newline of pasted text too.
+ *
+ * <p>A password is typed into a {@link Secret} in place of the input line: the screen shows its prompt and nothing of
+ * what is typed, the input's history never holds it, and it is handed to the session and forgotten on Enter.
  */
 public final class ChatApp {
     static final List<String> HELP = List.of(
         "/join ROOM  joins a room (Alt+1..9, Ctrl+N and Ctrl+P switch between rooms)",
-        "/part [ROOM]  leaves the current room, or ROOM; in a conversation, closes it",
+        "/part [ROOM]  leaves this room, or ROOM; closes a conversation",
         "/msg NICK TEXT or @NICK TEXT  sends a direct message, in a conversation of its own",
         "/who  who is in the room (F2 shows or hides the member list)    /rooms  every room in use",
+        "/register  an account for the nick",
         "/quit or \\q  leaves (Ctrl+C too)    // at the start says a line that begins with /",
         "PgUp/PgDn scroll, and bring older messages at the top; Tab completes nicks and commands",
         "Up/Down recall what was typed; Alt+Enter starts a new line; Ctrl+R sends failed messages again");
@@ -69,6 +76,8 @@ public final class ChatApp {
     private Instant pastedAt;
     private String refusal;
     private String token;
+    /** The secret being typed, unseen, in place of the input; null while the input takes text. */
+    private Secret secret;
     /** What was last handed to {@link #remember}; null before the first time. */
     private Memory remembered;
 
@@ -87,6 +96,26 @@ public final class ChatApp {
         public String toString() {
             return "Memory[rooms=" + rooms + ", conversations=" + conversations + ", token="
                 + (token == null ? "none" : "(secret)") + "]";
+        }
+    }
+
+    /** What a secret typed in place of the input is for, and what the input asks for meanwhile. */
+    private enum SecretPurpose {
+        SIGN_IN, REGISTER, REGISTER_AGAIN
+    }
+
+    /**
+     * A secret being typed: what it is for, what has been typed so far, and, when it is the second time a new
+     * password is typed, the first.
+     */
+    private static final class Secret {
+        final SecretPurpose purpose;
+        final StringBuilder typed = new StringBuilder();
+        final String first;
+
+        Secret(SecretPurpose purpose, String first) {
+            this.purpose = purpose;
+            this.first = first;
         }
     }
 
@@ -152,6 +181,19 @@ public final class ChatApp {
             @Override
             public void welcomed(String token) {
                 post(app -> app.token = token);
+            }
+
+            @Override
+            public void account(boolean signedIn) {
+                post(app -> app.view.account(signedIn));
+            }
+
+            @Override
+            public void credentialsNeeded(String why) {
+                post(app -> {
+                    app.askSecret(SecretPurpose.SIGN_IN, null);
+                    app.view.news(why);
+                });
             }
 
             @Override
@@ -237,6 +279,10 @@ public final class ChatApp {
 
     /** A key; {@code moreWaiting} when another came with it, as the keys of pasted text come. */
     private void key(KeyStroke key, boolean moreWaiting) {
+        if (secret != null) {
+            secretKey(key);
+            return;
+        }
         Instant now = clock.instant();
         if (key instanceof BracketedPaste.Mark mark) {
             pasting = mark.isStart();
@@ -374,9 +420,98 @@ public final class ChatApp {
                 }
             }
             case Command.Rooms rooms -> session.rooms();
+            case Command.Register register -> askSecret(SecretPurpose.REGISTER, null);
             case Command.Help help -> HELP.forEach(this::tell);
             case Command.Quit q -> quit = true;
             case Command.Invalid invalid -> view.news(invalid.reason());
+        }
+    }
+
+    /** The input takes a secret from now on, unseen, for {@code purpose}; {@code first} is the password typed first. */
+    private void askSecret(SecretPurpose purpose, String first) {
+        secret = new Secret(purpose, first);
+        pasting = false;
+        view.secretPrompt(switch (purpose) {
+            case SIGN_IN -> "password for " + view.nick() + " (not shown)";
+            case REGISTER -> "new password for " + view.nick() + " (not shown; Esc cancels)";
+            case REGISTER_AGAIN -> "the same password again (not shown; Esc cancels)";
+        });
+    }
+
+    private void endSecret() {
+        secret = null;
+        view.secretPrompt(null);
+    }
+
+    /**
+     * A key while a secret is typed: text goes into the secret (a pasted one too, its marks passed over), and nothing
+     * else the input line does happens; Enter hands it on.
+     */
+    private void secretKey(KeyStroke key) {
+        StringBuilder typed = secret.typed;
+        switch (key.getKeyType()) {
+            case Character -> {
+                char c = key.getCharacter();
+                if (key.isCtrlDown() && (c == 'c' || c == 'd')) {
+                    quit = true;
+                } else if (key.isCtrlDown() && c == 'u') {
+                    typed.setLength(0);
+                } else if (!key.isCtrlDown() && !key.isAltDown() && !Character.isISOControl(c)) {
+                    typed.append(c);
+                }
+            }
+            case Backspace -> {
+                if (!typed.isEmpty()) {
+                    typed.setLength(typed.offsetByCodePoints(typed.length(), -1));
+                }
+            }
+            case Enter -> submitSecret();
+            case Escape -> {
+                if (secret.purpose == SecretPurpose.SIGN_IN) {
+                    view.news("the chat waits for the password of " + view.nick() + ": type it, or Ctrl+C quits");
+                } else {
+                    endSecret();
+                    view.news("not registered");
+                }
+            }
+            case EOF -> quit = true;
+            default -> {
+                // Nothing but text, Backspace, Enter and Esc means anything while a secret is typed.
+            }
+        }
+    }
+
+    private void submitSecret() {
+        String typed = secret.typed.toString();
+        secret.typed.setLength(0);
+        if (typed.isEmpty()) {
+            return;
+        }
+        switch (secret.purpose) {
+            case SIGN_IN -> {
+                endSecret();
+                session.signIn(new Credentials.Password(typed));
+                view.news("signing in as " + view.nick());
+            }
+            case REGISTER -> {
+                String problem = Limits.passwordProblem(typed);
+                if (problem != null) {
+                    endSecret();
+                    view.news(AccountText.badPassword(problem));
+                } else {
+                    askSecret(SecretPurpose.REGISTER_AGAIN, typed);
+                }
+            }
+            case REGISTER_AGAIN -> {
+                boolean same = typed.equals(secret.first);
+                endSecret();
+                if (same) {
+                    session.register(typed);
+                    view.news("registering " + view.nick());
+                } else {
+                    view.news("the two passwords differ: nothing was registered; /register to try again");
+                }
+            }
         }
     }
 

@@ -87,7 +87,8 @@ public final class ChatScreen {
         boolean atTop = messagePane(g, paneLeft, bodyTop, paneWidth, bodyRows, view, entries);
 
         newsLine(g, rows - 2, cols, view, entries);
-        return new Painted(atTop, inputLine(g, rows - 1, cols, current, input));
+        return new Painted(atTop, view.secretPrompt() != null ? secretLine(g, rows - 1, cols, view.secretPrompt())
+            : inputLine(g, rows - 1, cols, current, input));
     }
 
     // ---- the parts ----
@@ -97,12 +98,18 @@ public final class ChatScreen {
             g.setCharacter(c, 0, new TextCharacter(' ', PLAIN, TextColor.ANSI.DEFAULT, SGR.REVERSE));
         }
         String current = view.current() == null ? "no room" : label(view.current());
-        String text = " " + view.nick() + " │ " + current + " │ " + describe(view.connection());
+        String text = " " + view.nick() + accountMark(view.account()) + " │ " + current + " │ "
+            + describe(view.connection());
         put(g, 0, 0, text, cols, PLAIN, SGR.REVERSE);
         String help = "F1 help ";
         if (TerminalText.width(text) + help.length() + 2 < cols) {
             put(g, cols - help.length(), 0, help, help.length(), PLAIN, SGR.REVERSE);
         }
+    }
+
+    /** What follows the nick in the status bar: a tick when signed in, "(guest)" when not, nothing until known. */
+    private static String accountMark(Boolean account) {
+        return account == null ? "" : account ? " ✓" : " (guest)";
     }
 
     /** The connection's state in words, as the status bar shows it. */
@@ -278,6 +285,13 @@ public final class ChatScreen {
         }
         String rule = text.isEmpty() ? "" : "── " + text + " ";
         put(g, 0, row, rule + "─".repeat(Math.max(0, cols - TerminalText.width(rule))), cols, colour);
+    }
+
+    /** The prompt of a secret, and nothing of what is typed: not even how long it is. */
+    private static TerminalPosition secretLine(TextGraphics g, int row, int cols, String prompt) {
+        String shown = TerminalText.fit(prompt + "> ", cols - 1);
+        put(g, 0, row, shown, cols - 1, TextColor.ANSI.YELLOW);
+        return new TerminalPosition(TerminalText.width(shown), row);
     }
 
     private static TerminalPosition inputLine(TextGraphics g, int row, int cols, String current, InputLine input) {

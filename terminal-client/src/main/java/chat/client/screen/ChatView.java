@@ -29,6 +29,10 @@ public final class ChatView {
     private boolean membersShown = true;
     private Failover.State connection;
     private String news = "";
+    /** Whether the session is signed in to an account; null until a gateway has said. */
+    private Boolean account;
+    /** What the input asks for while it takes a secret, unseen; null while it takes text. */
+    private String secretPrompt;
     /** Lines of the message pane hidden below its bottom: 0 follows the conversation as it grows. */
     private int scrollBack;
 
@@ -173,6 +177,24 @@ public final class ChatView {
 
     public String news() {
         return news;
+    }
+
+    public void account(boolean signedIn) {
+        this.account = signedIn;
+    }
+
+    /** Whether the session is signed in to an account: null until a gateway has said, then true or false (a guest). */
+    public Boolean account() {
+        return account;
+    }
+
+    /** The input takes a secret, unseen, asking for it with {@code prompt}; null when it takes text again. */
+    public void secretPrompt(String prompt) {
+        this.secretPrompt = prompt;
+    }
+
+    public String secretPrompt() {
+        return secretPrompt;
     }
 
     public int scrollBack() {

@@ -41,6 +41,12 @@ import java.util.random.RandomGenerator;
  * acked yet under its original id. What each room or conversation shows is a {@link Timeline}: every message once, in
  * seq order. What is said while no gateway is reached is queued, and sent once one is.
  *
+ * <p>Signing in: a resume needs no password, the session token being its proof; the {@link Credentials} (given at
+ * start or typed when asked) go in a hello only where no resume is possible, and are kept in memory for as long as
+ * the session lives, so that a failover signs in again without asking. When the gateway says the nick is registered
+ * (or admits no guests) and the session has no credentials, or refuses the ones it has, the session stops connecting
+ * and asks its listener for them ({@link Listener#credentialsNeeded}) until {@link #signIn} gives them.
+ *
  * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick.
  *
  * <p>One thread, the session's, owns all of its state and the socket's output; a thread per connection opens it and
@@ -51,6 +57,14 @@ public final class ChatSession implements AutoCloseable {
     private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
     private static final Duration PONG_PATIENCE = Duration.ofSeconds(5);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * How long a hello that signs in may wait for its welcome: the gateway hashes the password, and answers a nick's
+     * repeated wrong passwords later and later; a session that gave up sooner would send them to the next gateway.
+     */
+    private static final Duration SIGN_IN_PATIENCE = Duration.ofSeconds(30);
+    /** Senders named in the notice of the messages that waited; the rest are counted together. */
+    private static final int WAITING_SENDERS_NAMED = 5;
+    private static final String REGISTER_REF = "register";
     private static final int TIMELINE_CAPACITY = 10_000;
     private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
     private static final String OLDER_REF = "older";
@@ -89,6 +103,15 @@ public final class ChatSession implements AutoCloseable {
          */
         default void welcomed(String token) {}
 
+        /** A gateway welcomed the session signed in to its nick's account ({@code true}), or as a guest. */
+        default void account(boolean signedIn) {}
+
+        /**
+         * The session needs credentials to go on, and connects to no gateway until {@link #signIn} gives them;
+         * {@code why} says so to the user (the nick is registered, the password was wrong, ...).
+         */
+        default void credentialsNeeded(String why) {}
+
         /**
          * The session has ended for good: the gateways refused it (its nick is held by another), or another client
          * took it over with its token.
@@ -124,6 +147,21 @@ public final class ChatSession implements AutoCloseable {
     private volatile boolean running = true;
 
     private String token;
+    /** What signs the session in where it cannot resume; null for a guest. Never written anywhere. */
+    private Credentials credentials;
+    /** Connect to no gateway until {@link #signIn}: the gateway wants credentials the session does not have. */
+    private boolean awaitingCredentials;
+    /** Whether the last hello carried the credentials (rather than resuming, or as a guest). */
+    private boolean helloSignedIn;
+    /** How long the current connection attempt may wait for its welcome. */
+    private Duration welcomePatience = PONG_PATIENCE;
+    /** Whether the welcome said the session is signed in to an account. */
+    private boolean account;
+    /** The password of a {@code register} not answered yet: it signs in from then on once registered. */
+    private String registering;
+    /** Messages that waited for the account while it was offline, since the last welcome, by sender. */
+    private final Map<String, Integer> waitedFrom = new LinkedHashMap<>();
+    private int waited;
     private Socket socket;
     private OutputStream out;
     private long connectionId;
@@ -163,6 +201,45 @@ public final class ChatSession implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /**
+     * Makes the session ask for credentials ({@link Listener#credentialsNeeded}) as soon as it starts, and connect
+     * only once {@link #signIn} gives them. Called before {@link #start}.
+     */
+    public void signInFirst() {
+        if (thread.isAlive()) {
+            throw new IllegalStateException("the session has started");
+        }
+        awaitingCredentials = true;
+    }
+
+    /**
+     * Signs in with {@code credentials} from the next hello on; a session that was waiting for them connects now.
+     * Given before {@link #start}, the first hello signs in.
+     */
+    public void signIn(Credentials credentials) {
+        submit(() -> {
+            this.credentials = credentials;
+            awaitingCredentials = false;
+        });
+    }
+
+    /**
+     * Registers the nick the session holds to an account with {@code password}, which then signs the session in on
+     * every later hello that cannot resume.
+     */
+    public void register(String password) {
+        submit(() -> {
+            if (!welcomed) {
+                listener.notice("not connected: /register again in a moment");
+            } else if (account) {
+                listener.notice(AccountText.alreadyAnAccount(nick));
+            } else {
+                registering = password;
+                send(new ClientFrame.Register(password, REGISTER_REF));
+            }
+        });
     }
 
     // ---- commands, from any thread ----
@@ -234,7 +311,7 @@ public final class ChatSession implements AutoCloseable {
             if (timeline == null || timeline.oldestShown() || !welcomed) {
                 return;
             }
-            send(historyOf(stream, timeline.firstSeq(), OLDER_REF));
+            askHistory(stream, timeline.firstSeq(), OLDER_REF);
         });
     }
 
@@ -305,8 +382,18 @@ public final class ChatSession implements AutoCloseable {
             timeline(stream);
             listener.opened(stream);
             if (welcomed) {
-                send(historyOf(stream, null, null));
+                askHistory(stream, null, null);
+                if (!account) {
+                    note(stream, AccountText.conversationOfGuest(nick));
+                }
             }
+        }
+    }
+
+    /** Asks a page of a stream's history, but not of a direct conversation for a guest: only accounts may read one. */
+    private void askHistory(String stream, Long before, String ref) {
+        if (!isConversation(stream) || account) {
+            send(historyOf(stream, before, ref));
         }
     }
 
@@ -328,16 +415,20 @@ public final class ChatSession implements AutoCloseable {
 
     private void run() {
         listener.state(failover.state());
+        if (awaitingCredentials) {
+            listener.credentialsNeeded(AccountText.signInAsked(nick));
+        }
         try {
             while (running) {
                 Instant now = clock.instant();
                 Failover.State before = failover.state();
-                if (failover.tick(now) instanceof Failover.State.Connecting c && connectingSince == null) {
+                if (failover.tick(now) instanceof Failover.State.Connecting c && connectingSince == null
+                    && !awaitingCredentials) {
                     connect(c.target(), now);
                 }
-                if (connectingSince != null && !welcomed && now.isAfter(connectingSince.plus(PONG_PATIENCE))) {
+                if (connectingSince != null && !welcomed && now.isAfter(connectingSince.plus(welcomePatience))) {
                     // A frozen process's kernel still accepts connections; only the welcome tells it is alive.
-                    lose("no welcome within " + PONG_PATIENCE.toSeconds() + " s");
+                    lose("no welcome within " + welcomePatience.toSeconds() + " s");
                 } else if (welcomed) {
                     if (pings.overdue(now)) {
                         lose("no pong for " + PONG_PATIENCE.toSeconds() + " s");
@@ -418,7 +509,17 @@ public final class ChatSession implements AutoCloseable {
             lose("cannot write: " + e.getMessage());
             return;
         }
-        send(new ClientFrame.Hello(nick, Limits.PROTOCOL_VERSION, token, null));
+        hello();
+    }
+
+    /** Resumes with the session token when there is one; else signs in with the credentials, if any. */
+    private void hello() {
+        helloSignedIn = token == null && credentials != null;
+        welcomePatience = helloSignedIn ? SIGN_IN_PATIENCE : PONG_PATIENCE;
+        connectingSince = clock.instant();
+        String password = helloSignedIn && credentials instanceof Credentials.Password p ? p.password() : null;
+        String jwt = helloSignedIn && credentials instanceof Credentials.Token t ? t.token() : null;
+        send(new ClientFrame.Hello(nick, Limits.PROTOCOL_VERSION, token, password, jwt, null));
     }
 
     private void read(Socket s, long id) {
@@ -449,7 +550,9 @@ public final class ChatSession implements AutoCloseable {
                 String other = d.from().equalsIgnoreCase(nick) ? d.to() : d.from();
                 String stream = conversationWith(other);
                 showConversation(stream);
-                received(stream, d, d.from());
+                if (received(stream, d, d.from()) && d.waiting()) {
+                    waited(d.from());
+                }
             }
             case ServerFrame.History h -> history(h);
             case ServerFrame.Ack a -> acked(a);
@@ -474,22 +577,58 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.Parted p -> {
                 // The part was done when the user asked for it.
             }
-            case ServerFrame.Registered r -> listener.notice(r.nick() + " is registered to your account");
+            case ServerFrame.Registered r -> registered();
             case ServerFrame.Waited w -> {
-                // The waiting messages themselves came as dm frames just before.
+                // The waiting messages themselves came as dm frames just before, each counted as it came.
             }
         }
     }
 
-    private void received(String stream, ServerFrame message, String from) {
+    /** Shows a message unless the stream shows it already; returns whether it was new. */
+    private boolean received(String stream, ServerFrame message, String from) {
         Timeline timeline = timelines.get(stream);
         if (timeline == null || !timeline.receive(message)) {
-            return;
+            return false;
         }
         if (!from.equalsIgnoreCase(nick)) {
             listener.arrived(stream, Timeline.entryOf(message));
         }
         listener.changed(stream);
+        return true;
+    }
+
+    /**
+     * A direct message that waited for the account while it was offline. They come one by one right after the
+     * welcome; each updates one notice of how many waited and from whom.
+     */
+    private void waited(String from) {
+        waited++;
+        String sender = Limits.foldNick(from);
+        if (waitedFrom.containsKey(sender) || waitedFrom.size() < WAITING_SENDERS_NAMED) {
+            waitedFrom.merge(sender, 1, Integer::sum);
+        }
+        StringBuilder text = new StringBuilder(waited + (waited == 1 ? " message" : " messages")
+            + " waited for you while you were away: ");
+        int named = 0;
+        for (Map.Entry<String, Integer> e : waitedFrom.entrySet()) {
+            text.append(named == 0 ? "" : ", ").append(e.getValue()).append(" from ").append(e.getKey());
+            named += e.getValue();
+        }
+        if (named < waited) {
+            text.append(", ").append(waited - named).append(" from others");
+        }
+        listener.notice(text.toString());
+    }
+
+    /** The nick is the account's now, and the password it was registered with signs in from now on. */
+    private void registered() {
+        if (registering != null) {
+            credentials = new Credentials.Password(registering);
+            registering = null;
+        }
+        account = true;
+        listener.account(true);
+        listener.notice(AccountText.registered(nick));
     }
 
     private void history(ServerFrame.History h) {
@@ -555,6 +694,19 @@ public final class ChatSession implements AutoCloseable {
         token = w.session();
         welcomed = true;
         connectingSince = null;
+        account = w.account();
+        waited = 0;
+        waitedFrom.clear();
+        if (registering != null) {
+            // Registered before the connection was lost, or not: the resumed session's welcome tells which.
+            if (account) {
+                credentials = new Credentials.Password(registering);
+            } else {
+                listener.notice(AccountText.registrationCut(nick));
+            }
+            registering = null;
+        }
+        listener.account(account);
         failover.connected();
         pings.reset(clock.instant());
         listener.state(failover.state());
@@ -563,7 +715,7 @@ public final class ChatSession implements AutoCloseable {
             String stream = t.getKey();
             if (isConversation(stream)) {
                 // Direct messages have no join: the history brings what came while no gateway was in use.
-                send(historyOf(stream, null, null));
+                askHistory(stream, null, null);
                 t.getValue().unacked().forEach(e -> sendOwn(stream, e.id(), e.text()));
                 listener.changed(stream);
             } else {
@@ -613,6 +765,17 @@ public final class ChatSession implements AutoCloseable {
             note(refused, "not sent: " + e.message());
             return;
         }
+        if (REGISTER_REF.equals(e.ref())) {
+            registerRefused(e);
+            return;
+        }
+        if (!welcomed && signInRefused(e.code())) {
+            return;
+        }
+        if (welcomed && e.code() == ErrorCode.AUTH_REQUIRED) {
+            listener.notice(AccountText.accountsOnly(nick));
+            return;
+        }
         if (!welcomed && e.code() == ErrorCode.NICK_TAKEN) {
             running = false;
             listener.refused("the nick " + nick + " is held by another session: " + e.message());
@@ -623,6 +786,52 @@ public final class ChatSession implements AutoCloseable {
             return;
         }
         listener.notice(e.code().wireName() + ": " + e.message());
+    }
+
+    /**
+     * An answer to a hello that wants credentials, or refuses the ones it carried: the session signs in with the
+     * credentials it has when the hello carried none (it tried to resume), and else asks for them. Returns whether
+     * the error was one of these.
+     */
+    private boolean signInRefused(ErrorCode code) {
+        String ask;
+        switch (code) {
+            case NICK_REGISTERED, AUTH_REQUIRED -> {
+                if (!helloSignedIn && credentials != null) {
+                    // The resume was not possible: the token is stale, and only the credentials let the nick in.
+                    token = null;
+                    hello();
+                    return true;
+                }
+                ask = code == ErrorCode.AUTH_REQUIRED ? AccountText.guestsOff(nick) : AccountText.nickRegistered(nick);
+            }
+            case AUTH_FAILED, BAD_PASSWORD -> {
+                ask = credentials instanceof Credentials.Token ? AccountText.tokenRefused(nick)
+                    : AccountText.wrongPassword(nick);
+                credentials = null;
+            }
+            default -> {
+                return false;
+            }
+        }
+        token = null;
+        awaitingCredentials = true;
+        // Nothing goes on this connection until the user answers, which may take longer than a gateway waits.
+        closeSocket();
+        connectionId++;
+        connectingSince = null;
+        listener.credentialsNeeded(ask);
+        return true;
+    }
+
+    private void registerRefused(ServerFrame.Error e) {
+        registering = null;
+        listener.notice(switch (e.code()) {
+            case NICK_REGISTERED -> AccountText.registeredFirst(nick);
+            case BAD_PASSWORD -> AccountText.badPassword(e.message());
+            case AUTH_REQUIRED -> AccountText.accountsOnly(nick);
+            default -> "not registered: " + e.message();
+        });
     }
 
     private void send(ClientFrame frame) {

@@ -3,6 +3,7 @@ package chat.client.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,5 +52,13 @@ class CommandParserTest {
     void textTheProtocolWouldRefuseIsRefusedHere() {
         assertInstanceOf(Command.Invalid.class, CommandParser.parse("bell\u0007"));
         assertInstanceOf(Command.Invalid.class, CommandParser.parse("x".repeat(4_001)));
+    }
+
+    @Test
+    void registerTakesNoPasswordOnTheLineWhereItWouldShow() {
+        assertEquals(new Command.Register(), CommandParser.parse("/register"));
+        Command.Invalid invalid = assertInstanceOf(Command.Invalid.class, CommandParser.parse("/register hunter2hunter2"));
+        assertEquals("type /register alone: it asks for the password where typing is not shown", invalid.reason());
+        assertTrue(CommandParser.COMMANDS.contains("/register"), "Tab completes it");
     }
 }

@@ -287,4 +287,36 @@ class ClientConfigTest {
         }
         assertTrue(usage.contains("client.properties"));
     }
+
+    @Test
+    void signingInIsAGuestsByDefaultAndSwitchesTakeNoValue() throws Exception {
+        assertEquals(ClientConfig.SignIn.AS_GUEST, parse(NO_ARGS, Map.of(), null, RememberedState.EMPTY).signIn());
+        ClientConfig config = parse(new String[] {"--sign-in", "--nick", "ann", "--password-stdin"}, Map.of(), null,
+            RememberedState.EMPTY);
+        assertEquals(new ClientConfig.SignIn(true, true, null), config.signIn());
+        assertEquals("ann", config.nick(), "the flag after a switch keeps its value");
+        assertEquals(new ClientConfig.SignIn(true, false, Path.of("/run/ann.jwt")),
+            parse(NO_ARGS, Map.of("CHAT_SIGN_IN", "true", "CHAT_TOKEN_FILE", "/run/ann.jwt"), null,
+                RememberedState.EMPTY).signIn());
+        assertEquals(Path.of("--sign-in"), parse(new String[] {"--token-file", "--sign-in"}, Map.of(), null,
+            RememberedState.EMPTY).signIn().tokenFile(), "a value that looks like a switch is still the value");
+    }
+
+    @Test
+    void aPasswordFromStandardInputAndATokenFileAreRefusedTogetherAndASwitchVariableIsTrueOrFalse() {
+        assertEquals("--password-stdin and --token-file are two ways to sign in: give one",
+            problem(new String[] {"--password-stdin", "--token-file", "t.jwt"}, Map.of(), null));
+        assertEquals("--sign-in takes no value, and CHAT_SIGN_IN is true or false, not 'yes'",
+            problem(NO_ARGS, Map.of("CHAT_SIGN_IN", "yes"), null));
+        assertEquals("--sign-in takes no value, and CHAT_SIGN_IN is true or false, not 'yes'",
+            problem(new String[] {"--sign-in=yes"}, Map.of(), null));
+    }
+
+    @Test
+    void usageShowsASwitchWithoutAValue() {
+        String usage = ClientConfig.usage();
+        assertTrue(usage.contains("  --sign-in  ") && !usage.contains("--sign-in VALUE"), usage);
+        assertTrue(usage.contains("--token-file VALUE"), usage);
+        assertTrue(usage.contains("kept in memory only"), usage);
+    }
 }

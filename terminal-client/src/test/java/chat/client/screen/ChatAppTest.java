@@ -5,9 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.client.ClientMain;
+import chat.client.config.ClientConfig;
+import chat.client.config.RememberedState;
+import chat.client.config.StateStore;
 import chat.client.failover.Failover;
 import chat.client.session.ChatSession;
+import chat.client.session.ScriptedGateway;
 import chat.client.text.TerminalText;
+import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
+import chat.protocol.ServerFrame;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
@@ -16,6 +24,13 @@ import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
 import com.googlecode.lanterna.terminal.virtual.VirtualTerminalListener;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +46,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client as a person uses it, through keys into Lanterna's virtual terminal, with no gateway reachable: what the
@@ -46,6 +63,13 @@ class ChatAppTest {
     private final List<ChatApp.Memory> remembered = new CopyOnWriteArrayList<>();
     private final List<Running> started = new ArrayList<>();
     private Failover.Gateway nowhere;
+    /** The gateway the client talks to: nowhere, unless a test plays one. */
+    private Failover.Gateway gateway;
+
+    /** How a test runs the client on a started screen: it returns why the session was refused, or null. */
+    private interface Client {
+        String run(TerminalScreen screen) throws Exception;
+    }
 
     /** One run of the client, on a terminal of its own. */
     private final class Running {
@@ -53,12 +77,24 @@ class ChatAppTest {
         final CompletableFuture<String> ended = new CompletableFuture<>();
         /** One permit per flush of the terminal: each paint of the screen ends with one. */
         final Semaphore flushes = new Semaphore(0);
+        /** The screen as each flush left it, every one of them. */
+        final List<String> painted = new CopyOnWriteArrayList<>();
 
         /** Starts the client with {@code start} open, the keys given here typed before it reads any. */
         Running(ChatApp.Memory start, Clock clock, KeyStroke... typedAhead) throws Exception {
+            this(screen -> {
+                ChatApp app = new ChatApp(screen, clock, "alice", gateway, remembered::add);
+                ChatSession session = new ChatSession("alice", List.of(gateway), Clock.systemUTC(),
+                    new SplittableRandom(7), app.listener());
+                return app.run(session, start);
+            }, typedAhead);
+        }
+
+        Running(Client client, KeyStroke... typedAhead) throws Exception {
             terminal.addVirtualTerminalListener(new VirtualTerminalListener() {
                 @Override
                 public void onFlush() {
+                    painted.add(screen());
                     flushes.release();
                 }
 
@@ -76,12 +112,9 @@ class ChatAppTest {
             }
             TerminalScreen screen = new TerminalScreen(terminal);
             screen.startScreen();
-            ChatApp app = new ChatApp(screen, clock, "alice", nowhere, remembered::add);
-            ChatSession session = new ChatSession("alice", List.of(nowhere), Clock.systemUTC(), new SplittableRandom(7),
-                app.listener());
             Thread.ofVirtual().start(() -> {
                 try {
-                    ended.complete(app.run(session, start));
+                    ended.complete(client.run(screen));
                 } catch (Exception e) {
                     ended.completeExceptionally(e);
                 }
@@ -144,11 +177,28 @@ class ChatAppTest {
             .toList();
     }
 
+    private static final String SECRET = "Tr0ub4dor&3-horse";
+
+    /** Fails when any screen painted so far showed the secret, or any four characters of it in a row. */
+    private static void assertNeverShown(Running client, String secret) {
+        for (String screen : client.painted) {
+            for (int i = 0; i + 4 <= secret.length(); i++) {
+                assertFalse(screen.contains(secret.substring(i, i + 4)),
+                    "the screen showed '" + secret.substring(i, i + 4) + "' of the secret:\n" + screen);
+            }
+        }
+    }
+
+    private static ServerFrame.Welcome welcome(String session, boolean account) {
+        return new ServerFrame.Welcome("alice", session, "gw1", account, null);
+    }
+
     @BeforeEach
     void findAPortNobodyListensOn() throws Exception {
         try (ServerSocket closed = new ServerSocket(0)) {
             nowhere = new Failover.Gateway("127.0.0.1", closed.getLocalPort());
         }
+        gateway = nowhere;
     }
 
     @AfterEach
@@ -328,5 +378,154 @@ class ChatAppTest {
         client.type("\n");
         client.awaitScreen("one message of two lines", s -> s.contains("alice hello") && s.contains("world")
             && s.split("\n")[23].strip().equals("#lobby>"));
+    }
+
+    @Test
+    void aRegisteredNickIsAskedItsPasswordWhichNoScreenEverShows() throws Exception {
+        try (ScriptedGateway played = new ScriptedGateway()) {
+            gateway = played.address();
+            Running client = start(LOBBY);
+            played.expect(ClientFrame.Hello.class);
+            played.send(new ServerFrame.Error(ErrorCode.NICK_REGISTERED, "registered", null));
+            client.awaitScreen("the prompt and why", s -> s.split("\n")[23].startsWith("password for alice (not shown)>")
+                && s.contains("alice is registered to an account"));
+
+            client.type(SECRET.substring(0, 6));
+            client.press(new KeyStroke(KeyType.Backspace), new KeyStroke(KeyType.Escape));
+            client.awaitScreen("a paint with half the password typed", s -> s.contains("the chat waits for the password"));
+            client.type(SECRET.substring(5) + "\n");
+            assertEquals(SECRET, played.expect(ClientFrame.Hello.class).password(), "every key reached the secret");
+            played.send(welcome("s1", true));
+            client.awaitScreen("the account's mark", s -> s.startsWith(" alice ✓ │ #lobby │ connected"));
+            client.press(new KeyStroke(KeyType.ArrowUp));
+            client.type("x");
+            client.awaitScreen("the input again", s -> s.split("\n")[23].startsWith("#lobby> x"));
+            client.press(new KeyStroke(KeyType.Backspace));
+            assertNeverShown(client, SECRET);
+        }
+    }
+
+    @Test
+    void theStateFilesKeepTheSessionTokenButNeverThePassword(@TempDir Path configDir) throws Exception {
+        try (ScriptedGateway played = new ScriptedGateway()) {
+            ClientConfig config = new ClientConfig("alice", List.of(played.address()), configDir, List.of("lobby"),
+                new ClientConfig.SignIn(true, false, null));
+            ClientConfig.Startup startup = new ClientConfig.Startup(config, RememberedState.EMPTY, null);
+            Running client = new Running(screen -> ClientMain.run(screen, startup, Clock.systemUTC(),
+                new SplittableRandom(5)));
+            started.add(client);
+            client.awaitScreen("the prompt, at once", s -> s.split("\n")[23].startsWith("password for alice"));
+            client.type(SECRET + "\n");
+            assertEquals(SECRET, played.expect(ClientFrame.Hello.class).password());
+            played.send(welcome("token-of-the-sign-in", true));
+            awaitFileHolding(configDir, "token-of-the-sign-in");
+
+            played.drop();
+            assertEquals("token-of-the-sign-in", played.expect(ClientFrame.Hello.class).session());
+            played.send(new ServerFrame.Error(ErrorCode.NICK_REGISTERED, "registered", null));
+            assertEquals(SECRET, played.expect(ClientFrame.Hello.class).password(), "signed in again, from memory");
+            played.send(welcome("token-after-failover", true));
+            awaitFileHolding(configDir, "token-after-failover");
+
+            try (Stream<Path> files = Files.walk(configDir)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    try {
+                        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+                        assertFalse(text.contains(SECRET), file + " holds the password");
+                    } catch (NoSuchFileException e) {
+                        // A file written whole and moved into place meanwhile: read under its own name.
+                    }
+                }
+            }
+            assertNeverShown(client, SECRET);
+        }
+    }
+
+    /** Waits, save by save, until a file in the directory holds the text; fails after 10 s. */
+    private static void awaitFileHolding(Path dir, String text) throws Exception {
+        try (WatchService watcher = dir.getFileSystem().newWatchService()) {
+            Files.createDirectories(dir.resolve(StateStore.NICKS_DIR));
+            dir.resolve(StateStore.NICKS_DIR).register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Path file = dir.resolve(StateStore.NICKS_DIR).resolve("alice.json");
+            while (!Files.exists(file) || !Files.readString(file).contains(text)) {
+                WatchKey key = watcher.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (key == null) {
+                    throw new AssertionError("no state file came to hold " + text);
+                }
+                key.pollEvents();
+                key.reset();
+            }
+        }
+    }
+
+    @Test
+    void registerAsksTwiceUnseenAndSendsNothingTooShortOrMismatched() throws Exception {
+        Running client = start(LOBBY);
+        client.type("/register\n");
+        client.awaitScreen("the first prompt", s -> s.split("\n")[23].startsWith("new password for alice (not shown"));
+        client.type("short\n");
+        client.awaitScreen("the length rule", s -> s.contains("that password cannot be registered (a password has 8 to")
+            && s.split("\n")[23].startsWith("#lobby>"));
+
+        client.type("/register\n");
+        client.awaitScreen("the first prompt again", s -> s.split("\n")[23].startsWith("new password for alice"));
+        client.type(SECRET + "\n");
+        client.awaitScreen("the second prompt", s -> s.split("\n")[23].startsWith("the same password again"));
+        client.type(SECRET + "!\n");
+        client.awaitScreen("the mismatch", s -> s.contains("the two passwords differ: nothing was registered")
+            && s.split("\n")[23].startsWith("#lobby>"));
+
+        client.type("/register\n");
+        client.awaitScreen("the first prompt once more", s -> s.split("\n")[23].startsWith("new password for"));
+        client.press(new KeyStroke(KeyType.Escape));
+        client.awaitScreen("the prompt cancelled", s -> s.contains("not registered")
+            && s.split("\n")[23].startsWith("#lobby>"));
+        assertNeverShown(client, SECRET);
+        assertFalse(client.painted.stream().anyMatch(screen -> screen.contains("short")), "nothing typed was shown");
+    }
+
+    @Test
+    void registeringOnAGatewayMakesTheGuestAnAccount() throws Exception {
+        try (ScriptedGateway played = new ScriptedGateway()) {
+            gateway = played.address();
+            Running client = start(LOBBY);
+            played.expect(ClientFrame.Hello.class);
+            played.send(welcome("s1", false));
+            client.awaitScreen("the guest's mark", s -> s.startsWith(" alice (guest) │ #lobby │ connected"));
+
+            client.type("/register\n");
+            client.awaitScreen("the prompt", s -> s.split("\n")[23].startsWith("new password for alice"));
+            client.type(SECRET + "\n" + SECRET + "\n");
+            ClientFrame.Register register = played.expect(ClientFrame.Register.class);
+            assertEquals(SECRET, register.password());
+            played.send(new ServerFrame.Registered("alice", register.ref()));
+            client.awaitScreen("the news and the mark", s -> s.startsWith(" alice ✓ │")
+                && s.contains("alice is registered to your account; sign in with this password from now on"));
+            assertNeverShown(client, SECRET);
+        }
+    }
+
+    @Test
+    void messagesThatWaitedAreUnreadInTheirConversationsAndCountedOnce() throws Exception {
+        try (ScriptedGateway played = new ScriptedGateway()) {
+            gateway = played.address();
+            Running client = start(LOBBY);
+            played.expect(ClientFrame.Hello.class);
+            ServerFrame.Dm first = new ServerFrame.Dm("bob", "alice", "are you there?", "b-1", 4,
+                "2026-11-23T10:00:00Z", true);
+            played.send(welcome("s1", true), first,
+                new ServerFrame.Dm("bob", "alice", "hello?", "b-2", 5, "2026-11-23T10:01:00Z", true),
+                new ServerFrame.Dm("carol", "alice", "ping me", "c-1", 2, "2026-11-23T10:02:00Z", true));
+            client.awaitScreen("the unread counts and the notice", s -> s.split("\n")[2].matches("2 @bob +2! │.*")
+                && s.split("\n")[3].matches("3 @carol +1! │.*")
+                && s.contains("3 messages waited for you while you were away: 2 from bob, 1 from carol"));
+
+            played.send(first, new ServerFrame.Dm("carol", "alice", "again", "c-2", 3, "2026-11-23T10:03:00Z", true));
+            client.awaitScreen("carol's second", s -> s.split("\n")[3].matches("3 @carol +2! │.*"));
+            assertTrue(client.row(2).matches("2 @bob +2! │.*"), "bob's first, sent twice, counts once:\n"
+                + client.screen());
+        }
     }
 }

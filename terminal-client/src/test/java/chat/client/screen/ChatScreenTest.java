@@ -283,4 +283,29 @@ class ChatScreenTest {
         paint(60, 20);
         assertTrue(row(0).startsWith("The chat needs 80x24 or more; this is 60x20."), row(0));
     }
+
+    @Test
+    void theStatusBarMarksAnAccountAndAGuest() throws IOException {
+        view.open("lobby");
+        view.account(true);
+        paint(80, 24);
+        assertTrue(row(0).startsWith(" alice ✓ │ #lobby │ connected"), row(0));
+        view.account(false);
+        paint(80, 24);
+        assertTrue(row(0).startsWith(" alice (guest) │ #lobby │ connected"), row(0));
+    }
+
+    @Test
+    void whileASecretIsTypedTheInputShowsItsPromptAndNothingOfTheInput() throws IOException {
+        view.open("lobby");
+        "typed before".codePoints().forEach(input::insert);
+        view.secretPrompt("password for alice (not shown)");
+        paint(80, 24);
+        assertEquals("password for alice (not shown)>", row(23).strip());
+        assertEquals("password for alice (not shown)> ".length(), painted.cursor().getColumn());
+
+        view.secretPrompt(null);
+        paint(80, 24);
+        assertEquals("#lobby> typed before", row(23).strip(), "the input comes back as it was");
+    }
 }
