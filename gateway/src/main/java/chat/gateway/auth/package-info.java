@@ -1,0 +1,6 @@
+/**
+ * Signing in, apart from any socket: {@link chat.gateway.auth.PasswordHasher} makes and checks Argon2id password
+ * hashes, so that only a hash leaves the gateway. Each class is thread-safe and is given its randomness, so its rules
+ * are tested without waiting. See "Passwords, guessing and tokens" in docs/ARCHITECTURE.md.
+ */
+package chat.gateway.auth;
