@@ -1,6 +1,7 @@
 /**
  * Signing in, apart from any socket: {@link chat.gateway.auth.PasswordHasher} makes and checks Argon2id password
- * hashes, so that only a hash leaves the gateway. Each class is thread-safe and is given its randomness, so its rules
+ * hashes, so that only a hash leaves the gateway, and {@link chat.gateway.auth.SignInThrottle} slows password
+ * guessing per account and per address. Each class is thread-safe and is given its randomness and time, so its rules
  * are tested without waiting. See "Passwords, guessing and tokens" in docs/ARCHITECTURE.md.
  */
 package chat.gateway.auth;
