@@ -4,8 +4,11 @@ import chat.admin.AdminServer;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Every setting of a gateway, parsed and checked once, from command-line flags first and environment variables
@@ -35,7 +38,8 @@ public record GatewayConfig(
     Duration historyTimeout,
     String adminHost,
     int adminPort,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Tokens tokens) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
@@ -76,7 +80,16 @@ public record GatewayConfig(
         ADMIN_HOST("--admin-host", "GATEWAY_ADMIN_HOST", null,
             "address of the admin port, GET /health and GET /metrics (default: the gateway's --host)"),
         ADMIN_PORT("--admin-port", "GATEWAY_ADMIN_PORT", null,
-            "the admin port (default: --port plus 1000, so 8001 for 7001; 0 picks a free one, as does --port 0)");
+            "the admin port (default: --port plus 1000, so 8001 for 7001; 0 picks a free one, as does --port 0)"),
+        JWT_HMAC_SECRET_FILE("--jwt-hmac-secret-file", "GATEWAY_JWT_HMAC_SECRET_FILE", null,
+            "file holding the secret (32 bytes or more) of HMAC-signed single sign-on tokens; one key source at most"),
+        JWT_PUBLIC_KEY("--jwt-public-key", "GATEWAY_JWT_PUBLIC_KEY", null,
+            "PEM file of the RSA or EC public key (or certificate) that verifies single sign-on tokens"),
+        JWT_JWKS("--jwt-jwks", "GATEWAY_JWT_JWKS", null,
+            "JWKS file (JSON) of the RSA and EC public keys that verify single sign-on tokens"),
+        JWT_ISSUER("--jwt-issuer", "GATEWAY_JWT_ISSUER", null, "the iss a single sign-on token must carry (default: any)"),
+        JWT_AUDIENCE("--jwt-audience", "GATEWAY_JWT_AUDIENCE", null,
+            "an aud a single sign-on token must carry (default: any)");
 
         private final String flag;
         private final String env;
@@ -172,10 +185,40 @@ public record GatewayConfig(
                 values.millis(Setting.HISTORY_TIMEOUT),
                 values.isGiven(Setting.ADMIN_HOST) ? values.text(Setting.ADMIN_HOST) : values.text(Setting.HOST),
                 values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port),
-                Duration.ofSeconds(4));
+                Duration.ofSeconds(4),
+                new Tokens(path(values, Setting.JWT_HMAC_SECRET_FILE), path(values, Setting.JWT_PUBLIC_KEY),
+                    path(values, Setting.JWT_JWKS), values.text(Setting.JWT_ISSUER), values.text(Setting.JWT_AUDIENCE)));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * Where the keys of single sign-on tokens come from ({@code hello} with a token): one file at most, none when
+     * the gateway takes no tokens; and the issuer and audience a token must name, when set.
+     */
+    public record Tokens(Path hmacSecretFile, Path publicKeyFile, Path jwksFile, String issuer, String audience) {
+        public static final Tokens NONE = new Tokens(null, null, null, null, null);
+
+        public Tokens {
+            long sources = Stream.of(hmacSecretFile, publicKeyFile, jwksFile).filter(Objects::nonNull).count();
+            if (sources > 1) {
+                throw new IllegalArgumentException(
+                    "give one of --jwt-hmac-secret-file, --jwt-public-key and --jwt-jwks, not " + sources);
+            }
+            if (sources == 0 && (issuer != null || audience != null)) {
+                throw new IllegalArgumentException("--jwt-issuer and --jwt-audience need a key to check tokens with");
+            }
+        }
+
+        /** Whether the gateway takes tokens at all. */
+        public boolean accepted() {
+            return hmacSecretFile != null || publicKeyFile != null || jwksFile != null;
+        }
+    }
+
+    private static Path path(SettingValues<Setting> values, Setting setting) {
+        return values.isGiven(setting) ? Path.of(values.text(setting)) : null;
     }
 
     public static String usage() {

@@ -1,10 +1,12 @@
 package chat.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.settings.UsageException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,34 @@ class GatewayConfigTest {
         assertThrows(UsageException.class,
             () -> GatewayConfig.parse(new String[] {"--presence-topic", "chat.events"}, Map.of()));
         assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[] {"--rate", "0"}, Map.of()));
+    }
+
+    @Test
+    void tokensAreOffUnlessOneKeySourceIsGiven() throws Exception {
+        assertEquals(GatewayConfig.Tokens.NONE, GatewayConfig.parse(new String[0], Map.of()).tokens());
+        assertFalse(GatewayConfig.parse(new String[0], Map.of()).tokens().accepted());
+
+        GatewayConfig.Tokens jwks = GatewayConfig.parse(new String[] {"--jwt-jwks", "/etc/chat/jwks.json",
+            "--jwt-issuer", "https://sso.example.org"}, Map.of("GATEWAY_JWT_AUDIENCE", "chat")).tokens();
+        assertEquals(new GatewayConfig.Tokens(null, null, Path.of("/etc/chat/jwks.json"), "https://sso.example.org",
+            "chat"), jwks);
+        assertTrue(jwks.accepted());
+        assertEquals(Path.of("/run/secrets/jwt"), GatewayConfig.parse(new String[0],
+            Map.of("GATEWAY_JWT_HMAC_SECRET_FILE", "/run/secrets/jwt")).tokens().hmacSecretFile());
+        assertEquals(Path.of("sso.pem"),
+            GatewayConfig.parse(new String[] {"--jwt-public-key=sso.pem"}, Map.of()).tokens().publicKeyFile());
+    }
+
+    @Test
+    void twoKeySourcesOrAnIssuerWithoutAKeyAreRefused() {
+        assertTrue(assertThrows(UsageException.class, () -> GatewayConfig.parse(
+            new String[] {"--jwt-public-key", "sso.pem"}, Map.of("GATEWAY_JWT_JWKS", "jwks.json")))
+            .getMessage().contains("one of"));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(
+            new String[] {"--jwt-hmac-secret-file", "s", "--jwt-public-key", "p", "--jwt-jwks", "j"}, Map.of()));
+        assertThrows(UsageException.class,
+            () -> GatewayConfig.parse(new String[] {"--jwt-issuer", "https://sso.example.org"}, Map.of()));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[0], Map.of("GATEWAY_JWT_AUDIENCE", "chat")));
     }
 
     @Test
