@@ -26,5 +26,10 @@ public sealed interface Command {
     record Quit() implements Command {}
 
     /** A line that cannot be carried out, and why, for the status line. */
-    record Invalid(String reason) implements Command {}
+    /** {@code holdsSecret}: the line may hold a password, and must not be kept in the input's history. */
+    record Invalid(String reason, boolean holdsSecret) implements Command {
+        public Invalid(String reason) {
+            this(reason, false);
+        }
+    }
 }

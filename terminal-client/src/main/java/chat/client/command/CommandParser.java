@@ -50,7 +50,7 @@ public final class CommandParser {
             case "/rooms", "/list" -> new Command.Rooms();
             // A password typed on the line would show on the screen: it is asked for apart, where typing is unseen.
             case "/register" -> rest.isEmpty() ? new Command.Register()
-                : new Command.Invalid("type /register alone: it asks for the password where typing is not shown");
+                : new Command.Invalid("type /register alone: it asks for the password where typing is not shown", true);
             case "/help", "/?" -> new Command.Help();
             case "/quit", "/exit" -> new Command.Quit();
             default -> new Command.Invalid("unknown command " + parts[0] + " (try /help; // says a line that starts with /)");

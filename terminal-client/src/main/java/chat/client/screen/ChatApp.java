@@ -423,7 +423,12 @@ public final class ChatApp {
             case Command.Register register -> askSecret(SecretPurpose.REGISTER, null);
             case Command.Help help -> HELP.forEach(this::tell);
             case Command.Quit q -> quit = true;
-            case Command.Invalid invalid -> view.news(invalid.reason());
+            case Command.Invalid invalid -> {
+                if (invalid.holdsSecret()) {
+                    input.forgetNewest();
+                }
+                view.news(invalid.reason());
+            }
         }
     }
 

@@ -280,6 +280,13 @@ public final class InputLine {
         return line;
     }
 
+    /** Drops the newest history entry: the line just submitted held something that must not be recalled. */
+    public void forgetNewest() {
+        if (!history.isEmpty()) {
+            history.removeLast();
+        }
+    }
+
     /** Up: shows the history entry before the one shown, keeping the line being typed aside. */
     public boolean up() {
         endRuns();

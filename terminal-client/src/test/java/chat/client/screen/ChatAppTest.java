@@ -1,5 +1,6 @@
 package chat.client.screen;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,6 +27,9 @@ import com.googlecode.lanterna.terminal.virtual.VirtualTerminalListener;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.FileVisitResult;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -427,14 +431,26 @@ class ChatAppTest {
             played.send(welcome("token-after-failover", true));
             awaitFileHolding(configDir, "token-after-failover");
 
-            try (Stream<Path> files = Files.walk(configDir)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    try {
-                        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-                        assertFalse(text.contains(SECRET), file + " holds the password");
-                    } catch (NoSuchFileException e) {
-                        // A file written whole and moved into place meanwhile: read under its own name.
-                    }
+            List<Path> files = new ArrayList<>();
+            Files.walkFileTree(configDir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    files.add(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    // A temporary file moved into place meanwhile: it is read under its own name.
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            for (Path file : files) {
+                try {
+                    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+                    assertFalse(text.contains(SECRET), file + " holds the password");
+                } catch (NoSuchFileException e) {
+                    // A file written whole and moved into place meanwhile: read under its own name.
                 }
             }
             assertNeverShown(client, SECRET);
@@ -484,6 +500,19 @@ class ChatAppTest {
             && s.split("\n")[23].startsWith("#lobby>"));
         assertNeverShown(client, SECRET);
         assertFalse(client.painted.stream().anyMatch(screen -> screen.contains("short")), "nothing typed was shown");
+    }
+
+    @Test
+    void aPasswordTypedAfterRegisterIsNeitherShownNorRecalled() throws Exception {
+        Running client = start(LOBBY);
+        client.type("/register " + SECRET + "\n");
+        client.awaitScreen("the refusal", s -> s.contains("type /register alone"));
+        client.type("/rooms\n");
+        client.press(new KeyStroke(KeyType.ArrowUp), new KeyStroke(KeyType.ArrowUp));
+        client.awaitScreen("the oldest line kept recalled", s -> s.split("\n")[23].startsWith("#lobby> /rooms"));
+        client.type("\n");
+        client.awaitScreen("the input empty again", s -> s.split("\n")[23].strip().equals("#lobby>"));
+        assertNeverShown(client, SECRET);
     }
 
     @Test
