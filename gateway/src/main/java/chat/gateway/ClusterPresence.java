@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +31,19 @@ import org.slf4j.LoggerFactory;
  * presence topic, replays the whole topic at start-up, and then follows it on one thread that applies each record to
  * the {@link PresenceState} and acts on what changed for this gateway: it answers {@code hello} once the claim is
  * decided, closes a connection whose session was resumed elsewhere, hands the sessions that ended to the fan-out
- * (which shows them leaving their rooms), and closes its own sessions if its lease lapsed. That thread only queues frames; it never touches a socket.
- * Thread-safe.
+ * (which shows them leaving their rooms), and closes its own sessions if its lease lapsed. Registrations of accounts
+ * travel the same way and are decided in the same order as the claims. That thread only queues frames; it never
+ * touches a socket. Thread-safe.
  */
 final class ClusterPresence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterPresence.class);
 
-    /** A hello waiting for its claim to be decided, with both tokens the welcome may carry. */
-    private record PendingClaim(Connection connection, String newToken, String presentedToken, String ref) {}
+    /**
+     * A hello waiting for its claim to be decided, with both tokens the welcome may carry. {@code guestAllowed} is false
+     * where this gateway admits signed-in accounts only.
+     */
+    private record PendingClaim(Connection connection, String newToken, String presentedToken, String ref,
+                                boolean guestAllowed) {}
 
     private final String gatewayId;
     private final String topic;
@@ -49,12 +55,15 @@ final class ClusterPresence implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition;
     private final Map<String, PendingClaim> pendingClaims = new ConcurrentHashMap<>();
+    /** Registrations written and not yet read back, by the new account's id: what to do with the decision. */
+    private final Map<String, Consumer<Change.RegistrationDecided>> pendingRegistrations = new ConcurrentHashMap<>();
     private final CountDownLatch registered = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread follower;
     private final Thread heartbeat;
     private volatile String incarnation;
     private volatile Consumer<RoomMembers.News> news = n -> { };
+    private volatile Consumer<Connection> inboxes = c -> { };
     private volatile boolean running = true;
     /** When Kafka last acknowledged a heartbeat of this gateway's, in {@link System#nanoTime()}. */
     private volatile long lastHeartbeatWritten = System.nanoTime();
@@ -82,10 +91,13 @@ final class ClusterPresence implements AutoCloseable {
     /**
      * Replays the topic, then registers this gateway and returns once its lease is live. From then on {@code news}
      * hears of every session that ends (released, or lost with its gateway) and of every recorded change of a
-     * session's rooms.
+     * session's rooms, and {@code inboxes} of every connection that signed in to an account here with a new session,
+     * whose waiting direct messages are then to be delivered.
      */
-    void start(Duration patience, Consumer<RoomMembers.News> news) throws InterruptedException {
+    void start(Duration patience, Consumer<RoomMembers.News> news, Consumer<Connection> inboxes)
+        throws InterruptedException {
         this.news = news;
+        this.inboxes = inboxes;
         long end = consumer.endOffsets(List.of(partition), patience).get(partition);
         long replayed = 0;
         while (consumer.position(partition, patience) < end) {
@@ -119,27 +131,68 @@ final class ClusterPresence implements AutoCloseable {
 
     // ---- written by connections ----
 
-    /** Writes the claim of a hello; the welcome, nick_taken or unavailable follows once the log decides it. */
-    void claim(Connection c, ClientFrame.Hello hello) {
+    /**
+     * Writes the claim of a hello, signed in to {@code account} (null for a guest); the welcome or an error follows once
+     * the log decides it.
+     */
+    void claim(Connection c, ClientFrame.Hello hello, String account, boolean guestAllowed) {
         String current = incarnation;
         if (!state.isLive(current)) {
             c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
                 "this gateway is not registered with the cluster right now; try again or another gateway", hello.ref()));
-            c.helloAnswered();
+            c.clusterAnswered();
             return;
         }
         String newToken = tokens.newToken();
         String claimId = tokens.newToken();
         String proof = hello.session() == null ? null : SessionTokens.hash(hello.session());
-        pendingClaims.put(claimId, new PendingClaim(c, newToken, hello.session(), hello.ref()));
-        publish(new PresenceRecord.Claim(hello.nick(), claimId, SessionTokens.hash(newToken), proof, gatewayId, current),
+        pendingClaims.put(claimId, new PendingClaim(c, newToken, hello.session(), hello.ref(), guestAllowed));
+        publish(new PresenceRecord.Claim(hello.nick(), claimId, SessionTokens.hash(newToken), proof, gatewayId, current,
+                account),
             failure -> {
                 if (pendingClaims.remove(claimId) != null) {
                     c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
                         "Kafka did not take the claim in time; the nick is not yours yet, say hello again", hello.ref()));
-                    c.helloAnswered();
+                    c.clusterAnswered();
                 }
             });
+    }
+
+    /**
+     * Registers the nick the connection holds to a new account; {@code registered} or {@code nick_registered} follows
+     * once the log decides it. {@code credential} is the password's hash.
+     */
+    void register(Connection c, String account, String credential, String ref) {
+        pendingRegistrations.put(account, decided -> {
+            if (decided.accepted() && decided.signedIn() != null && decided.signedIn().claim().equals(c.claimId())) {
+                c.signedIn(account);
+                c.send(new ServerFrame.Registered(decided.signedIn().nick(), ref));
+            } else {
+                c.send(new ServerFrame.Error(ErrorCode.NICK_REGISTERED, c.nick() + " is registered already", ref));
+            }
+            c.clusterAnswered();
+        });
+        publish(new PresenceRecord.Register(c.nick(), account, credential, c.claimId()), failure -> {
+            if (pendingRegistrations.remove(account) != null) {
+                c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
+                    "Kafka did not take the registration in time; nothing is registered, try again", ref));
+                c.clusterAnswered();
+            }
+        });
+    }
+
+    /**
+     * Registers {@code nick} to a new account that signs in with tokens only, as a token's first sign-in does, and
+     * returns the account that owns the nick once the log decided: the new one, or one registered first.
+     */
+    CompletableFuture<PresenceState.Account> registerForTokens(String nick, String account) {
+        CompletableFuture<PresenceState.Account> owner = new CompletableFuture<>();
+        pendingRegistrations.put(account, decided -> owner.complete(decided.account()));
+        publish(new PresenceRecord.Register(nick, account, null, null), failure -> {
+            pendingRegistrations.remove(account);
+            owner.completeExceptionally(failure);
+        });
+        return owner;
     }
 
     /**
@@ -249,11 +302,27 @@ final class ClusterPresence implements AutoCloseable {
             case Change.Released r -> news.accept(new RoomMembers.News.Ended(r.session().id()));
             case Change.RoomsRecorded r -> news.accept(new RoomMembers.News.Recorded(r.cause().room(), r.session().nick(),
                 r.session().id(), r.session().rooms().contains(r.cause().room()), r.cause().seq()));
+            case Change.RegistrationDecided d -> {
+                Consumer<Change.RegistrationDecided> pending = pendingRegistrations.remove(d.register().account());
+                if (pending != null) {
+                    pending.accept(d);
+                }
+            }
+            case Change.Revoked r -> {
+                news.accept(new RoomMembers.News.Ended(r.session().id()));
+                Connection holder = r.session().incarnation().equals(incarnation) ? sessions.byNick(r.session().nick()) : null;
+                if (holder != null && r.session().claim().equals(holder.claimId())) {
+                    holder.handOver();
+                    holder.close(CloseReason.ACCOUNT_CHANGED, new ServerFrame.Error(ErrorCode.NICK_REGISTERED,
+                        "the account of " + r.session().nick() + " changed (registered, reset or removed); sign in again",
+                        null));
+                }
+            }
         }
     }
 
     private void claimDecided(Change.ClaimDecided d) {
-        if (d.verdict() == PresenceState.Verdict.RESUMED) {
+        if (d.verdict() == PresenceState.Verdict.RESUMED || d.verdict() == PresenceState.Verdict.REGAINED) {
             closeSupersededConnection(d.previous());
         }
         PendingClaim pending = pendingClaims.remove(d.claim().claim());
@@ -267,24 +336,40 @@ final class ClusterPresence implements AutoCloseable {
         }
         Connection c = pending.connection();
         switch (d.verdict()) {
-            case WON -> hold(c, d.session(), pending.newToken(), pending.ref());
+            case WON -> {
+                if (d.session().account() == null && !pending.guestAllowed()) {
+                    release(d.session().nick(), d.session().claim());
+                    c.send(new ServerFrame.Error(ErrorCode.AUTH_REQUIRED,
+                        "this gateway admits accounts only: sign in with a password or a token", pending.ref()));
+                } else {
+                    hold(c, d.session(), pending.newToken(), pending.ref());
+                    if (d.session().account() != null) {
+                        inboxes.accept(c);
+                    }
+                }
+            }
             case RESUMED -> hold(c, d.session(), pending.presentedToken(), pending.ref());
+            case REGAINED -> hold(c, d.session(), pending.newToken(), pending.ref());
             case TAKEN -> c.send(new ServerFrame.Error(ErrorCode.NICK_TAKEN, d.claim().nick() + " is taken", pending.ref()));
             case REFUSED -> c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
                 "this gateway lost its registration with the cluster; say hello again", pending.ref()));
+            case REGISTERED -> c.send(new ServerFrame.Error(ErrorCode.NICK_REGISTERED,
+                d.claim().nick() + " is registered to an account: sign in with its password or a token", pending.ref()));
+            case STALE_ACCOUNT -> c.send(new ServerFrame.Error(ErrorCode.AUTH_FAILED,
+                "the account of " + d.claim().nick() + " changed while you signed in; sign in again", pending.ref()));
         }
         // Only now may the reader go on: the frames behind the hello must find the session in place.
-        c.helloAnswered();
+        c.clusterAnswered();
     }
 
     private void hold(Connection c, PresenceState.Session session, String token, String ref) {
-        c.holdSession(session.nick(), session.claim(), session.id());
+        c.holdSession(session.nick(), session.claim(), session.id(), session.account());
         sessions.bind(session.nick(), c);
         for (String room : session.rooms()) {
             c.enterRoom(room);
             localRooms.add(room, c);
         }
-        c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, false, ref));
+        c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, session.account() != null, ref));
         if (!c.isOpen()) {
             // The connection ended while its claim was in flight: it may have missed holding it, so release here too.
             session.rooms().forEach(room -> localRooms.remove(room, c));

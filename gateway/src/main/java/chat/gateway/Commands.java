@@ -39,10 +39,14 @@ final class Commands {
     private final Duration helloPatience;
     private final HistoryReplayer replayer;
     private final FanOut fanOut;
+    private final SignIn signIn;
+    private final SessionTokens tokens;
 
     Commands(String gatewayId, EventLog events, ClusterPresence presence, Sessions sessions, LocalRooms localRooms,
              RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, Clock clock, Duration sendTimeout, HistoryReplayer replayer,
-             FanOut fanOut) {
+             FanOut fanOut, SignIn signIn, SessionTokens tokens) {
+        this.signIn = signIn;
+        this.tokens = tokens;
         this.replayer = replayer;
         this.fanOut = fanOut;
         this.gatewayId = gatewayId;
@@ -89,10 +93,10 @@ final class Commands {
             case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), roomMembers.members(w.room()), ref));
             case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(roomMembers.rooms().entrySet().stream()
                 .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
-            case ClientFrame.History h -> replayer.answer(c, h);
+            case ClientFrame.History h -> history(c, h);
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
             case ClientFrame.Quit q -> c.close(CloseReason.QUIT, new ServerFrame.Bye("quit", ref));
-            case ClientFrame.Register r -> c.send(new ServerFrame.Error(ErrorCode.UNKNOWN_TYPE, "accounts are not served here", ref));
+            case ClientFrame.Register r -> register(c, r);
         }
     }
 
@@ -101,15 +105,49 @@ final class Commands {
      * right behind its hello are then carried out as the session they were meant for.
      */
     private void hello(Connection c, ClientFrame.Hello hello) {
-        CountDownLatch answered = c.helloStarted();
-        presence.claim(c, hello);
         try {
+            String account = signIn.account(c, hello);
+            CountDownLatch answered = c.awaitingCluster();
+            presence.claim(c, hello, account, signIn.guestsAllowed());
             if (!answered.await(helloPatience.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("no answer to the hello of {} within {}", hello.nick(), helloPatience);
             }
+        } catch (SignIn.Refused r) {
+            c.send(new ServerFrame.Error(r.code(), r.getMessage(), hello.ref()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Registers the session's nick to a new account, waiting like a hello for the cluster to decide. */
+    private void register(Connection c, ClientFrame.Register register) {
+        if (c.account() != null) {
+            c.send(new ServerFrame.Error(ErrorCode.NICK_REGISTERED,
+                c.nick() + " is registered already, and you are signed in to it", register.ref()));
+            return;
+        }
+        try {
+            String credential = signIn.credentialFor(register.password());
+            CountDownLatch answered = c.awaitingCluster();
+            presence.register(c, tokens.newToken(), credential, register.ref());
+            if (!answered.await(helloPatience.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("no answer to the registration of {} within {}", c.nick(), helloPatience);
+            }
+        } catch (SignIn.Refused r) {
+            c.send(new ServerFrame.Error(r.code(), r.getMessage(), register.ref()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Serves stored direct messages only to a signed-in account, and only its own (the history filters by account). */
+    private void history(Connection c, ClientFrame.History request) {
+        if (request.with() != null && c.account() == null) {
+            c.send(new ServerFrame.Error(ErrorCode.AUTH_REQUIRED,
+                "stored direct messages are kept for accounts: register your nick to keep yours", request.ref()));
+            return;
+        }
+        replayer.answer(c, request);
     }
 
     private void join(Connection c, ClientFrame.Join join) {
@@ -157,15 +195,24 @@ final class Commands {
             new ChatEvent.MessagePosted(say.room(), c.nick(), say.text(), say.id(), ts, gatewayId), ts);
     }
 
+    /**
+     * Sends a direct message to the session holding the nick, or, when the nick's account is offline, keeps it
+     * waiting for the account's next sign-in.
+     */
     private void dm(Connection c, ClientFrame.Dm dm) {
         PresenceState.Session addressee = presence.state().session(dm.to());
-        if (addressee == null) {
-            c.send(new ServerFrame.Error(ErrorCode.NO_SUCH_NICK, "nobody holds the nick " + dm.to(), dm.ref()));
+        PresenceState.Account account = presence.state().account(dm.to());
+        if (addressee == null && account == null) {
+            c.send(new ServerFrame.Error(ErrorCode.NO_SUCH_NICK, "nobody holds the nick " + dm.to()
+                + " and no account has it", dm.ref()));
             return;
         }
         String ts = TIMESTAMP.format(clock.instant());
-        ChatEvent.DirectMessage event = new ChatEvent.DirectMessage(c.nick(), addressee.nick(), dm.text(), dm.id(), ts,
-            gatewayId);
+        String to = addressee != null ? addressee.nick() : account.nick();
+        // The addressee's side names the account only if the nick is registered: a guest's messages stay its own.
+        String toAccount = account == null ? null : account.id();
+        ChatEvent.DirectMessage event = new ChatEvent.DirectMessage(c.nick(), to, dm.text(), dm.id(), ts, gatewayId,
+            c.account(), toAccount, addressee == null);
         send(c, event.conversation(), dm.id(), dm.ref(), event, ts);
     }
 

@@ -9,6 +9,7 @@ import chat.protocol.ServerFrame;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -49,7 +50,14 @@ final class Connection {
     private volatile String claimId;
     /** Names the session this connection holds, for its whole life (see {@code PresenceState.Session#id}). */
     private volatile String sessionId;
-    private volatile CountDownLatch helloAnswer = new CountDownLatch(0);
+    /** The account the session is signed in to, or null for a guest. */
+    private volatile String account;
+    /**
+     * Per partition of the chat topic, where this session's live stream of waiting direct messages starts: those below
+     * came from the history at sign-in. Null until the fan-out opened the inbox (and for guests).
+     */
+    private volatile long[] inboxFrom;
+    private volatile CountDownLatch clusterAnswer = new CountDownLatch(0);
     /** The session lives on elsewhere (resumed on another connection) or was already released by the cluster. */
     private volatile boolean handedOver;
 
@@ -92,21 +100,51 @@ final class Connection {
     }
 
     /** The cluster decided this connection holds the session, through the claim {@code claimId}. */
-    void holdSession(String nick, String claimId, String sessionId) {
+    void holdSession(String nick, String claimId, String sessionId, String account) {
         this.claimId = claimId;
         this.sessionId = sessionId;
+        this.account = account;
         this.nick = nick;
     }
 
-    /** A hello is on its way to the cluster; the returned latch opens when it is answered. */
-    CountDownLatch helloStarted() {
+    /** The account the session is signed in to, or null for a guest. */
+    String account() {
+        return account;
+    }
+
+    /** The session registered its nick: it is signed in to the new account from now on. */
+    void signedIn(String newAccount) {
+        this.account = newAccount;
+    }
+
+    /** The address the client connects from, as the connection limits and the sign-in throttle count it. */
+    InetAddress address() {
+        return socket.getInetAddress();
+    }
+
+    /** The fan-out's position in every partition when it opened this session's inbox; called on the fan-out thread. */
+    void openInbox(long[] positions) {
+        inboxFrom = positions.clone();
+    }
+
+    /** Whether a waiting direct message at {@code seq} of {@code partition} comes live, not from the inbox's history. */
+    boolean waitsLive(int partition, long seq) {
+        long[] from = inboxFrom;
+        return from != null && partition < from.length && seq >= from[partition];
+    }
+
+    /**
+     * A frame that the cluster must decide (a hello, a register) is on its way; the returned latch opens when it is
+     * answered. The reader thread waits on it, so the frames behind run once the decision is in place.
+     */
+    CountDownLatch awaitingCluster() {
         CountDownLatch answer = new CountDownLatch(1);
-        helloAnswer = answer;
+        clusterAnswer = answer;
         return answer;
     }
 
-    void helloAnswered() {
-        helloAnswer.countDown();
+    void clusterAnswered() {
+        clusterAnswer.countDown();
     }
 
     /** From now on the session is not this connection's to end: closing it leaves no room and releases nothing. */
@@ -184,7 +222,7 @@ final class Connection {
             return;
         }
         closeReason = reason;
-        helloAnswered();
+        clusterAnswered();
         // Leaves and the release go to Kafka before the last frame is queued: a client that reads its bye and says
         // hello again through this gateway finds its nick free.
         commands.disconnected(this);

@@ -9,6 +9,7 @@ import chat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,9 @@ final class FanOut implements AutoCloseable {
     private final RoomMembers roomMembers;
     /** What the presence topic says of memberships, handed over by the presence thread; this thread applies it. */
     private final BlockingQueue<RoomMembers.News> news = new ArrayBlockingQueue<>(NEWS_QUEUE);
+    /** Connections that signed in to an account with a new session, whose inbox this thread opens. */
+    private final BlockingQueue<Connection> inboxesToOpen = new ArrayBlockingQueue<>(NEWS_QUEUE);
+    private final Inbox inbox;
     private final RecentIds recentIds;
     private final GatewayMetrics metrics;
     private final HistoryReplayer replayer;
@@ -66,7 +70,8 @@ final class FanOut implements AutoCloseable {
     private volatile boolean running = true;
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
-           RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer) {
+           RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer, Inbox inbox) {
+        this.inbox = inbox;
         this.gatewayId = config.gatewayId();
         this.sessions = sessions;
         this.localRooms = localRooms;
@@ -109,6 +114,19 @@ final class FanOut implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands the fan-out a connection that signed in to an account with a new session: the fan-out fixes where the
+     * session's live stream of waiting direct messages starts and has the inbox deliver those below it. Called by the
+     * presence thread; blocks while the fan-out is {@value #NEWS_QUEUE} behind.
+     */
+    void openInbox(Connection c) {
+        try {
+            inboxesToOpen.put(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private List<TopicPartition> partitionsOf(String topic, Duration patience) {
         Instant deadline = Instant.now().plus(patience);
         while (true) {
@@ -138,6 +156,14 @@ final class FanOut implements AutoCloseable {
                 }
                 for (RoomMembers.News item = news.poll(); item != null; item = news.poll()) {
                     apply(item);
+                }
+                for (Connection c = inboxesToOpen.poll(); c != null; c = inboxesToOpen.poll()) {
+                    // Every record below these positions has been handled: the waiting messages among them come from
+                    // the history, and those above come live (directMessage), so each is delivered once.
+                    long[] positions = new long[nextOffsets.length()];
+                    Arrays.setAll(positions, nextOffsets::get);
+                    c.openInbox(positions);
+                    inbox.deliver(c, positions);
                 }
                 if (startWindowOpen && System.nanoTime() - startWindowEnds > 0) {
                     roomMembers.closeStartWindow();
@@ -199,7 +225,7 @@ final class FanOut implements AutoCloseable {
                 case ChatEvent.MessagePosted m -> message(m, record.offset());
                 case ChatEvent.MemberJoined j -> joined(j, record.offset());
                 case ChatEvent.MemberLeft l -> left(l, record.offset());
-                case ChatEvent.DirectMessage d -> directMessage(d, record.offset());
+                case ChatEvent.DirectMessage d -> directMessage(d, record.partition(), record.offset());
                 case ChatEvent.WaitingDelivered w -> { }
             }
         });
@@ -229,7 +255,7 @@ final class FanOut implements AutoCloseable {
         }
     }
 
-    private void directMessage(ChatEvent.DirectMessage d, long seq) {
+    private void directMessage(ChatEvent.DirectMessage d, int partition, long seq) {
         String conversation = d.conversation();
         boolean mine = gatewayId.equals(d.gateway());
         Connection sender = mine ? sessions.byNick(d.from()) : null;
@@ -247,9 +273,19 @@ final class FanOut implements AutoCloseable {
             metrics.messagesOut(1);
         }
         Connection addressee = sessions.byNick(d.to());
-        if (addressee != null && addressee != sender) {
+        if (addressee == null || addressee == sender) {
+            return;
+        }
+        if (!d.waiting()) {
             addressee.sendLine(line);
             metrics.messagesOut(1);
+        } else if (d.toAccount() != null && d.toAccount().equals(addressee.account())
+            && addressee.waitsLive(partition, seq)) {
+            // Sent while the account was offline, and read here after its inbox opened: the inbox's history stops
+            // below this seq, so it comes live, and is marked delivered like those the inbox sent.
+            addressee.send(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts(), true));
+            metrics.messagesOut(1);
+            inbox.deliveredLive(d.toAccount(), conversation, seq);
         }
     }
 

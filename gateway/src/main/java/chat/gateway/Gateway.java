@@ -3,6 +3,9 @@ package chat.gateway;
 import chat.admin.AdminServer;
 import chat.admin.Health;
 import chat.admin.ServiceMetrics;
+import chat.gateway.auth.PasswordHasher;
+import chat.gateway.auth.SignInThrottle;
+import chat.gateway.auth.TokenVerifier;
 import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
@@ -40,6 +43,7 @@ public final class Gateway implements AutoCloseable {
     private final ClusterPresence presence;
     private final FanOut fanOut;
     private final Commands commands;
+    private final SignIn signIn;
     private final ServerSocket server;
     private final AtomicLong connectionIds = new AtomicLong();
     private final ConnectionLimits limits;
@@ -56,14 +60,23 @@ public final class Gateway implements AutoCloseable {
         RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
         this.events = new EventLog(config, metrics);
         RoomMembers roomMembers = new RoomMembers();
-        this.presence = new ClusterPresence(config, sessions, localRooms, new SessionTokens(new SecureRandom()));
-        HistoryReplayer replayer = new HistoryReplayer(new HistoryClient(config.historyUrl(), config.historyTimeout()), metrics);
+        SecureRandom random = new SecureRandom();
+        SessionTokens tokens = new SessionTokens(random);
+        this.presence = new ClusterPresence(config, sessions, localRooms, tokens);
+        HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout());
+        HistoryReplayer replayer = new HistoryReplayer(history, metrics);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
-        this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, replayer);
-        presence.start(Duration.ofSeconds(30), fanOut::hear);
+        this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, replayer,
+            new Inbox(history, events, config.gatewayId(), metrics));
+        presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox);
+        // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
+        // the fan-out, and holds at most that many hashes' memory.
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.signIn = new SignIn(presence, new PasswordHasher(random, cores), cores, SignInThrottle.standard(),
+            TokenVerifier.from(config.tokens(), clock), tokens, config.guestsAllowed(), config.sendTimeout());
         this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, roomMembers, recentIds,
-            metrics, clock, config.sendTimeout(), replayer, fanOut);
+            metrics, clock, config.sendTimeout(), replayer, fanOut, signIn, tokens);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
@@ -191,6 +204,7 @@ public final class Gateway implements AutoCloseable {
         events.close(remaining(deadline.minusMillis(500)));
         presence.close();
         fanOut.close();
+        signIn.close();
         admin.close();
         serviceMetrics.close();
         log.info("gateway {} stopped", config.gatewayId());

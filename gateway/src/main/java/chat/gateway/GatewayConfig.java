@@ -39,7 +39,8 @@ public record GatewayConfig(
     String adminHost,
     int adminPort,
     Duration shutdownGrace,
-    Tokens tokens) {
+    Tokens tokens,
+    boolean guestsAllowed) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
@@ -89,7 +90,9 @@ public record GatewayConfig(
             "JWKS file (JSON) of the RSA and EC public keys that verify single sign-on tokens"),
         JWT_ISSUER("--jwt-issuer", "GATEWAY_JWT_ISSUER", null, "the iss a single sign-on token must carry (default: any)"),
         JWT_AUDIENCE("--jwt-audience", "GATEWAY_JWT_AUDIENCE", null,
-            "an aud a single sign-on token must carry (default: any)");
+            "an aud a single sign-on token must carry (default: any)"),
+        GUESTS("--guests", "GATEWAY_GUESTS", "true",
+            "whether a client may hold an unregistered nick without signing in (false: accounts only)");
 
         private final String flag;
         private final String env;
@@ -187,7 +190,8 @@ public record GatewayConfig(
                 values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port),
                 Duration.ofSeconds(4),
                 new Tokens(path(values, Setting.JWT_HMAC_SECRET_FILE), path(values, Setting.JWT_PUBLIC_KEY),
-                    path(values, Setting.JWT_JWKS), values.text(Setting.JWT_ISSUER), values.text(Setting.JWT_AUDIENCE)));
+                    path(values, Setting.JWT_JWKS), values.text(Setting.JWT_ISSUER), values.text(Setting.JWT_AUDIENCE)),
+                values.bool(Setting.GUESTS));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -100,16 +100,12 @@ final class HistoryReplayer {
         }
     }
 
-    /** Answers a {@code history} request of a guest, which has no stored conversations: see the overload. */
-    void answer(Connection c, ClientFrame.History request) {
-        answer(c, request, null);
-    }
-
     /**
      * Answers a {@code history} request: the newest messages before {@code before}, and whether older ones exist. A
-     * conversation is read as the session's {@code account}; a guest ({@code account} null) has none stored.
+     * conversation is read as the session's account; a guest has none stored (and is refused before it gets here).
      */
-    void answer(Connection c, ClientFrame.History request, String account) {
+    void answer(Connection c, ClientFrame.History request) {
+        String account = c.account();
         Thread.ofVirtual().name("history-" + c.id()).start(() -> {
             ServerFrame.History answer;
             try {

@@ -72,8 +72,8 @@ class RoomMembersTest {
     @Test
     void aStartingGatewayListsTheRoomsThePresenceTopicRecords() {
         members.seed(List.of(
-            new PresenceState.Session("s1", "bob", "c1", "h1", "gw1", "i1", Set.of("lobby", "dev")),
-            new PresenceState.Session("s2", "carol", "c2", "h2", "gw2", "i2", Set.of("lobby"))));
+            new PresenceState.Session("s1", "bob", "c1", "h1", "gw1", "i1", Set.of("lobby", "dev"), null),
+            new PresenceState.Session("s2", "carol", "c2", "h2", "gw2", "i2", Set.of("lobby"), null)));
         assertEquals(List.of("bob", "carol"), members.members("lobby"));
         assertEquals(Map.of("dev", 1, "lobby", 2), members.rooms());
         members.end("s1");

@@ -84,6 +84,16 @@ public final class SettingValues<S extends Enum<S> & Setting> {
         }
     }
 
+    /** {@code true} or {@code false}, as written. */
+    public boolean bool(S s) {
+        String raw = text(s);
+        return switch (raw) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be true or false, not '" + raw + "'");
+        };
+    }
+
     /** A whole number of milliseconds. */
     public Duration millis(S s) {
         return Duration.ofMillis(integer(s));

@@ -29,6 +29,9 @@ public final class PresenceCodec {
             case PresenceRecord.Claim c -> "nick:" + fold(c.nick());
             case PresenceRecord.Release r -> "nick:" + fold(r.nick());
             case PresenceRecord.Rooms r -> "nick:" + fold(r.nick());
+            case PresenceRecord.Register r -> "nick:" + fold(r.nick());
+            case PresenceRecord.Passwd p -> "nick:" + fold(p.nick());
+            case PresenceRecord.Unregister u -> "nick:" + fold(u.nick());
         };
         return key.getBytes(StandardCharsets.UTF_8);
     }
@@ -47,7 +50,23 @@ public final class PresenceCodec {
                     o.put("proof", c.proof());
                 }
                 o.put("gateway", c.gateway()).put("incarnation", c.incarnation());
+                if (c.account() != null) {
+                    o.put("account", c.account());
+                }
             }
+            case PresenceRecord.Register r -> {
+                o.put("type", "register").put("nick", r.nick()).put("account", r.account());
+                if (r.credential() != null) {
+                    o.put("credential", r.credential());
+                }
+                if (r.claim() != null) {
+                    o.put("claim", r.claim());
+                }
+            }
+            case PresenceRecord.Passwd p -> o.put("type", "passwd").put("nick", p.nick()).put("account", p.account())
+                .put("credential", p.credential());
+            case PresenceRecord.Unregister u -> o.put("type", "unregister").put("nick", u.nick())
+                .put("account", u.account());
             case PresenceRecord.Release r -> o.put("type", "release").put("nick", r.nick()).put("claim", r.claim());
             case PresenceRecord.Rooms r -> {
                 o.put("type", "rooms").put("nick", r.nick()).put("claim", r.claim());
@@ -85,7 +104,11 @@ public final class PresenceCodec {
                 o.path("start").asBoolean(false));
             case "stopped" -> new PresenceRecord.Stopped(text(o, "gateway"), text(o, "incarnation"));
             case "claim" -> new PresenceRecord.Claim(text(o, "nick"), text(o, "claim"), text(o, "session"),
-                o.hasNonNull("proof") ? text(o, "proof") : null, text(o, "gateway"), text(o, "incarnation"));
+                optionalText(o, "proof"), text(o, "gateway"), text(o, "incarnation"), optionalText(o, "account"));
+            case "register" -> new PresenceRecord.Register(text(o, "nick"), text(o, "account"),
+                optionalText(o, "credential"), optionalText(o, "claim"));
+            case "passwd" -> new PresenceRecord.Passwd(text(o, "nick"), text(o, "account"), text(o, "credential"));
+            case "unregister" -> new PresenceRecord.Unregister(text(o, "nick"), text(o, "account"));
             case "release" -> new PresenceRecord.Release(text(o, "nick"), text(o, "claim"));
             case "rooms" -> new PresenceRecord.Rooms(text(o, "nick"), text(o, "claim"), strings(o, "rooms"), cause(o));
             default -> null;
@@ -95,6 +118,10 @@ public final class PresenceCodec {
     /** Nicks are compared ignoring case: this is the form they are compared in. */
     public static String fold(String nick) {
         return Limits.foldNick(nick);
+    }
+
+    private static String optionalText(JsonNode o, String field) {
+        return o.hasNonNull(field) ? text(o, field) : null;
     }
 
     private static String text(JsonNode o, String field) {

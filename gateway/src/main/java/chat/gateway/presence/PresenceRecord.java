@@ -20,9 +20,38 @@ public sealed interface PresenceRecord {
     /**
      * A {@code hello}. {@code session} is the hash of the token the new claim will hold; {@code proof} is the hash of the
      * token the client presented (null when it presented none), which resumes the session that holds it.
+     * {@code account} is the account the claiming gateway signed the client in to (its password or token checked), or
+     * null for a guest.
      */
-    record Claim(String nick, String claim, String session, String proof, String gateway, String incarnation)
-        implements PresenceRecord {}
+    record Claim(String nick, String claim, String session, String proof, String gateway, String incarnation,
+                 String account) implements PresenceRecord {
+        public Claim(String nick, String claim, String session, String proof, String gateway, String incarnation) {
+            this(nick, claim, session, proof, gateway, incarnation, null);
+        }
+    }
+
+    /**
+     * Registers {@code nick} to a new account {@code account} (a random id). {@code credential} is the Argon2id hash of
+     * its password (null for an account that signs in with tokens only). {@code claim} names the session that asked,
+     * which must hold the nick; null when an operator or a token sign-in registers it.
+     */
+    record Register(String nick, String account, String credential, String claim) implements PresenceRecord {
+        @Override
+        public String toString() {
+            return "Register[nick=" + nick + ", account=" + account + ", claim=" + claim + "]";
+        }
+    }
+
+    /** Replaces the credential of {@code nick}'s account {@code account}; the account's session ends. */
+    record Passwd(String nick, String account, String credential) implements PresenceRecord {
+        @Override
+        public String toString() {
+            return "Passwd[nick=" + nick + ", account=" + account + "]";
+        }
+    }
+
+    /** Removes {@code nick}'s account {@code account}; its session ends and the nick is free for anyone. */
+    record Unregister(String nick, String account) implements PresenceRecord {}
 
     /** The session of {@code claim} ended. */
     record Release(String nick, String claim) implements PresenceRecord {}

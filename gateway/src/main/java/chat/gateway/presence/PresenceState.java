@@ -19,6 +19,10 @@ import java.util.Set;
  * was alive, and it must not count against leases, or the first record after a Kafka outage would expire everyone.
  * A gateway's sessions are released when log time passes {@link #LEASE} after its last heartbeat.
  *
+ * <p>Accounts are decided here too, in the same order as the claims: the first registration of a nick in the log owns
+ * it, and a claim of a registered nick holds it only when its gateway signed the client in to that very account, so
+ * every gateway agrees on who may hold a nick, whatever raced with what.
+ *
  * <p>Thread-safe: one thread applies records while any thread may query; every method holds this object's lock.
  */
 public final class PresenceState {
@@ -32,13 +36,28 @@ public final class PresenceState {
      * holding.
      */
     public record Session(String id, String nick, String claim, String sessionHash, String gateway, String incarnation,
-                          Set<String> rooms) {
+                          Set<String> rooms, String account) {
         public Session {
             rooms = Set.copyOf(rooms);
         }
 
         Session withRooms(Set<String> newRooms) {
-            return new Session(id, nick, claim, sessionHash, gateway, incarnation, newRooms);
+            return new Session(id, nick, claim, sessionHash, gateway, incarnation, newRooms, account);
+        }
+
+        Session withAccount(String newAccount) {
+            return new Session(id, nick, claim, sessionHash, gateway, incarnation, rooms, newAccount);
+        }
+    }
+
+    /**
+     * A registered nick: {@code id} names the account for its whole life (a new registration of the same nick is a
+     * new account); {@code credential} is the Argon2id hash of its password, null for an account of tokens only.
+     */
+    public record Account(String id, String nick, String credential) {
+        @Override
+        public String toString() {
+            return "Account[id=" + id + ", nick=" + nick + "]";
         }
     }
 
@@ -47,15 +66,27 @@ public final class PresenceState {
         WON,
         /** The claim proved the token of the session holding the nick and took that session over, rooms and all. */
         RESUMED,
+        /**
+         * The claim was signed in to the account whose session holds the nick, and took that session over, rooms and
+         * all, under the claim's new token: the owner gets its nick back from a connection it lost.
+         */
+        REGAINED,
         /** Another session holds the nick. */
         TAKEN,
         /** The claiming gateway holds no live lease, so it may not hold sessions. */
-        REFUSED
+        REFUSED,
+        /** The nick is registered to an account, and the claim was not signed in to it. */
+        REGISTERED,
+        /** The claim was signed in to an account that no longer owns the nick (removed, or registered anew). */
+        STALE_ACCOUNT
     }
 
     /** What applying a record changed, for the gateways to act on. */
     public sealed interface Change {
-        /** {@code session} is the holder after the claim (for TAKEN the other holder, for REFUSED null); {@code previous} the session a RESUMED claim took over. */
+        /**
+         * {@code session} is the holder after the claim (for TAKEN the other holder, for REFUSED null); {@code previous}
+         * the session a RESUMED or REGAINED claim took over.
+         */
         record ClaimDecided(PresenceRecord.Claim claim, Verdict verdict, Session session, Session previous)
             implements Change {}
 
@@ -68,6 +99,17 @@ public final class PresenceState {
 
         /** The session's gateway recorded the rooms it is in after the join or leave {@code cause}. */
         record RoomsRecorded(Session session, PresenceRecord.RoomChange cause) implements Change {}
+
+        /**
+         * A registration was decided: {@code account} owns the nick now, or, when {@code accepted} is false, the nick
+         * was registered already or the asking session no longer held it. {@code signedIn} is the asking session, now
+         * signed in to the new account.
+         */
+        record RegistrationDecided(PresenceRecord.Register register, boolean accepted, Account account, Session signedIn)
+            implements Change {}
+
+        /** The session ended because its nick's account changed under it: registered by another, reset or removed. */
+        record Revoked(Session session) implements Change {}
     }
 
     private record Lease(String gateway, long renewedAt) {}
@@ -77,6 +119,8 @@ public final class PresenceState {
     private long logTime;
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, Session> sessions = new HashMap<>();
+    /** Registered nicks, by folded nick. */
+    private final Map<String, Account> accounts = new HashMap<>();
 
     /** Applies the next record of the topic, appended by the broker at {@code appendTimeMs}. */
     public synchronized List<Change> apply(long appendTimeMs, PresenceRecord record) {
@@ -95,6 +139,22 @@ public final class PresenceState {
                 if (held != null && held.claim().equals(r.claim())) {
                     remove(held);
                     changes.add(new Change.Released(held));
+                }
+            }
+            case PresenceRecord.Register r -> register(r, changes);
+            case PresenceRecord.Passwd p -> {
+                Account account = accounts.get(PresenceCodec.fold(p.nick()));
+                if (account != null && account.id().equals(p.account())) {
+                    accounts.put(PresenceCodec.fold(p.nick()), new Account(account.id(), account.nick(), p.credential()));
+                    // A reset is what an owner does when the password leaked: whoever signed in with it is out.
+                    revoke(PresenceCodec.fold(p.nick()), changes);
+                }
+            }
+            case PresenceRecord.Unregister u -> {
+                Account account = accounts.get(PresenceCodec.fold(u.nick()));
+                if (account != null && account.id().equals(u.account())) {
+                    accounts.remove(PresenceCodec.fold(u.nick()));
+                    revoke(PresenceCodec.fold(u.nick()), changes);
                 }
             }
             case PresenceRecord.Rooms r -> {
@@ -140,20 +200,64 @@ public final class PresenceState {
             return new Change.ClaimDecided(c, Verdict.REFUSED, null, null);
         }
         Session held = sessions.get(PresenceCodec.fold(c.nick()));
-        if (held == null) {
-            Session won = new Session(c.claim(), c.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(), Set.of());
-            put(won);
-            return new Change.ClaimDecided(c, Verdict.WON, won, null);
-        }
-        if (c.proof() != null && c.proof().equals(held.sessionHash())) {
-            // The session keeps its token, its rooms and its nick as first written; only the holding moves.
+        if (held != null && c.proof() != null && c.proof().equals(held.sessionHash())) {
+            // The session keeps its token, its rooms, its account and its nick as first written; only the holding moves.
             Session resumed = new Session(held.id(), held.nick(), c.claim(), held.sessionHash(), c.gateway(),
-                c.incarnation(), held.rooms());
+                c.incarnation(), held.rooms(), held.account());
             remove(held);
             put(resumed);
             return new Change.ClaimDecided(c, Verdict.RESUMED, resumed, held);
         }
+        Account account = accounts.get(PresenceCodec.fold(c.nick()));
+        if (c.account() != null && (account == null || !account.id().equals(c.account()))) {
+            return new Change.ClaimDecided(c, Verdict.STALE_ACCOUNT, held, null);
+        }
+        if (held != null && c.account() != null && c.account().equals(held.account())) {
+            Session regained = new Session(held.id(), held.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(),
+                held.rooms(), held.account());
+            remove(held);
+            put(regained);
+            return new Change.ClaimDecided(c, Verdict.REGAINED, regained, held);
+        }
+        if (account != null && c.account() == null) {
+            return new Change.ClaimDecided(c, Verdict.REGISTERED, held, null);
+        }
+        if (held == null) {
+            Session won = new Session(c.claim(), c.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(), Set.of(),
+                c.account());
+            put(won);
+            return new Change.ClaimDecided(c, Verdict.WON, won, null);
+        }
         return new Change.ClaimDecided(c, Verdict.TAKEN, held, null);
+    }
+
+    private void register(PresenceRecord.Register r, List<Change> changes) {
+        String folded = PresenceCodec.fold(r.nick());
+        Session held = sessions.get(folded);
+        boolean askerHolds = r.claim() == null || (held != null && held.claim().equals(r.claim()));
+        if (accounts.containsKey(folded) || !askerHolds) {
+            changes.add(new Change.RegistrationDecided(r, false, accounts.get(folded), null));
+            return;
+        }
+        Account account = new Account(r.account(), r.nick(), r.credential());
+        accounts.put(folded, account);
+        Session signedIn = null;
+        if (r.claim() != null) {
+            signedIn = held.withAccount(account.id());
+            remove(held);
+            put(signedIn);
+        } else {
+            // Registered over the head of whoever holds the nick as a guest: the nick is the account's now.
+            revoke(folded, changes);
+        }
+        changes.add(new Change.RegistrationDecided(r, true, account, signedIn));
+    }
+
+    private void revoke(String foldedNick, List<Change> changes) {
+        Session held = sessions.remove(foldedNick);
+        if (held != null) {
+            changes.add(new Change.Revoked(held));
+        }
     }
 
     private List<Session> dropSessionsOf(String incarnation) {
@@ -180,6 +284,11 @@ public final class PresenceState {
     /** Whether the incarnation holds a live lease. */
     public synchronized boolean isLive(String incarnation) {
         return leases.containsKey(incarnation);
+    }
+
+    /** The account the nick is registered to (compared ignoring case), or null. */
+    public synchronized Account account(String nick) {
+        return accounts.get(PresenceCodec.fold(nick));
     }
 
     /** The session holding the nick (compared ignoring case), or null. */

@@ -40,6 +40,15 @@ class PresenceStateTest {
         return new PresenceRecord.Claim(nick, claimId, session, proof, "gw-" + incarnation, incarnation);
     }
 
+    private static PresenceRecord.Claim claim(String nick, String claimId, String session, String proof, String incarnation,
+                                              String account) {
+        return new PresenceRecord.Claim(nick, claimId, session, proof, "gw-" + incarnation, incarnation, account);
+    }
+
+    private static <T extends Change> List<T> only(Class<T> type, List<Change> changes) {
+        return changes.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
     private static Change.ClaimDecided decided(List<Change> changes) {
         return changes.stream().filter(c -> c instanceof Change.ClaimDecided).map(c -> (Change.ClaimDecided) c)
             .findFirst().orElseThrow();
@@ -180,6 +189,106 @@ class PresenceStateTest {
     }
 
     @Test
+    void theFirstRegistrationOfANickInTheLogOwnsItAndTheSecondIsRefused() {
+        next(start("a"));
+        next(start("b"));
+        next(claim("alice", "c1", "s1", null, "a"));
+        Change.RegistrationDecided mine = only(Change.RegistrationDecided.class,
+            next(new PresenceRecord.Register("alice", "acct-1", "hash-1", "c1"))).getFirst();
+        assertTrue(mine.accepted());
+        assertEquals("acct-1", mine.signedIn().account(), "the asking session is signed in to its new account");
+        assertEquals("acct-1", state.session("alice").account());
+
+        Change.RegistrationDecided late = only(Change.RegistrationDecided.class,
+            next(new PresenceRecord.Register("ALICE", "acct-2", "hash-2", null))).getFirst();
+        assertTrue(!late.accepted());
+        assertEquals("acct-1", state.account("alice").id());
+        assertEquals("c1", state.session("alice").claim(), "a refused registration ends nobody");
+    }
+
+    @Test
+    void onlyTheSessionHoldingANickMayRegisterIt() {
+        next(start("a"));
+        next(claim("alice", "c1", "s1", null, "a"));
+        assertTrue(!only(Change.RegistrationDecided.class,
+            next(new PresenceRecord.Register("alice", "acct-1", "hash", "c-other"))).getFirst().accepted());
+        next(new PresenceRecord.Release("alice", "c1"));
+        assertTrue(!only(Change.RegistrationDecided.class,
+            next(new PresenceRecord.Register("alice", "acct-1", "hash", "c1"))).getFirst().accepted(),
+            "a registration written after its session ended comes too late");
+        assertNull(state.account("alice"));
+    }
+
+    @Test
+    void aRegisteredNickIsHeldOnlyByAClaimSignedInToItsAccount() {
+        next(start("a"));
+        next(new PresenceRecord.Register("alice", "acct-1", "hash", null));
+        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c1", "s1", null, "a"))).verdict());
+        assertEquals(Verdict.STALE_ACCOUNT, decided(next(claim("alice", "c2", "s2", null, "a", "acct-0"))).verdict());
+        assertNull(state.session("alice"));
+        Change.ClaimDecided signedIn = decided(next(claim("Alice", "c3", "s3", null, "a", "acct-1")));
+        assertEquals(Verdict.WON, signedIn.verdict());
+        assertEquals("acct-1", signedIn.session().account());
+
+        Change.ClaimDecided resumed = decided(next(claim("alice", "c4", "s4", "s3", "a")));
+        assertEquals(Verdict.RESUMED, resumed.verdict(), "the session's token resumes it without the password");
+        assertEquals("acct-1", resumed.session().account());
+        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c5", "s5", "wrong", "a"))).verdict());
+    }
+
+    @Test
+    void aClaimSignedInToTheOwningAccountRegainsTheNickFromItsOwnLingeringSession() {
+        next(start("a"));
+        next(start("b"));
+        next(new PresenceRecord.Register("alice", "acct-1", "hash", null));
+        next(claim("alice", "c1", "s1", null, "a", "acct-1"));
+        next(new PresenceRecord.Rooms("alice", "c1", List.of("lobby")));
+        Change.ClaimDecided regained = decided(next(claim("alice", "c2", "s2", null, "b", "acct-1")));
+        assertEquals(Verdict.REGAINED, regained.verdict());
+        assertEquals("c1", regained.previous().claim());
+        assertEquals(Set.of("lobby"), regained.session().rooms());
+        assertEquals("s2", regained.session().sessionHash(), "the new holder's token, not the lost one's");
+        assertEquals(regained.previous().id(), regained.session().id(), "the same session, so no one sees it leave");
+    }
+
+    @Test
+    void aClaimSignedInToAnAccountOfAnUnregisteredNickIsStale() {
+        next(start("a"));
+        assertEquals(Verdict.STALE_ACCOUNT, decided(next(claim("alice", "c1", "s1", null, "a", "acct-gone"))).verdict());
+        assertNull(state.session("alice"));
+    }
+
+    @Test
+    void registeringOverAGuestEndsTheGuestsSession() {
+        next(start("a"));
+        next(claim("alice", "c1", "s1", null, "a"));
+        List<Change> changes = next(new PresenceRecord.Register("alice", "acct-1", "hash", null));
+        assertEquals("c1", only(Change.Revoked.class, changes).getFirst().session().claim());
+        assertTrue(only(Change.RegistrationDecided.class, changes).getFirst().accepted());
+        assertNull(state.session("alice"));
+    }
+
+    @Test
+    void aResetOrRemovalEndsTheAccountsSessionAndOnlyForThatAccount() {
+        next(start("a"));
+        next(new PresenceRecord.Register("alice", "acct-1", "hash-1", null));
+        next(claim("alice", "c1", "s1", null, "a", "acct-1"));
+        assertEquals(List.of(), next(new PresenceRecord.Passwd("alice", "acct-other", "hash-x")),
+            "a reset of another account changes nothing");
+        assertEquals("hash-1", state.account("alice").credential());
+
+        List<Change> reset = next(new PresenceRecord.Passwd("alice", "acct-1", "hash-2"));
+        assertEquals("c1", only(Change.Revoked.class, reset).getFirst().session().claim());
+        assertEquals("hash-2", state.account("alice").credential());
+
+        next(claim("alice", "c2", "s2", null, "a", "acct-1"));
+        List<Change> removed = next(new PresenceRecord.Unregister("alice", "acct-1"));
+        assertEquals("c2", only(Change.Revoked.class, removed).getFirst().session().claim());
+        assertNull(state.account("alice"));
+        assertEquals(Verdict.WON, decided(next(claim("alice", "c3", "s3", null, "a"))).verdict(), "the nick is free again");
+    }
+
+    @Test
     void twoReplaysOfTheSameLogAgree() {
         List<Long> times = new ArrayList<>();
         List<PresenceRecord> log = new ArrayList<>();
@@ -194,11 +303,14 @@ class PresenceStateTest {
             t += random.nextInt(3_000);
             String i = incarnations[random.nextInt(3)];
             String nick = "n" + random.nextInt(20);
-            PresenceRecord r = switch (random.nextInt(5)) {
+            PresenceRecord r = switch (random.nextInt(6)) {
                 case 0 -> beat(i);
                 case 1 -> claim(nick, "c" + n, "s" + n, random.nextBoolean() ? "s" + random.nextInt(n + 1) : null, i);
                 case 2 -> new PresenceRecord.Release(nick, "c" + random.nextInt(n + 1));
                 case 3 -> new PresenceRecord.Rooms(nick, "c" + random.nextInt(n + 1), List.of("r" + random.nextInt(4)));
+                case 4 -> random.nextBoolean()
+                    ? new PresenceRecord.Register(nick, "a" + n, "hash", random.nextBoolean() ? null : "c" + random.nextInt(n + 1))
+                    : claim(nick, "c" + n, "s" + n, null, i, "a" + random.nextInt(n + 1));
                 default -> start(i);
             };
             times.add(t);
@@ -222,7 +334,10 @@ class PresenceStateTest {
         List<PresenceRecord> records = List.of(start("a"), new PresenceRecord.Stopped("gw", "a"),
             claim("Alice", "c1", "s1", null, "a"), claim("Alice", "c2", "s2", "s1", "a"),
             new PresenceRecord.Release("Alice", "c1"), new PresenceRecord.Rooms("Alice", "c2", List.of("x", "y")),
-            new PresenceRecord.Rooms("Alice", "c2", List.of("x"), new PresenceRecord.RoomChange("y", 7)));
+            new PresenceRecord.Rooms("Alice", "c2", List.of("x"), new PresenceRecord.RoomChange("y", 7)),
+            claim("Alice", "c3", "s3", null, "a", "acct"), new PresenceRecord.Register("Alice", "acct", "$argon2id$x", "c3"),
+            new PresenceRecord.Register("Alice", "acct", null, null), new PresenceRecord.Passwd("Alice", "acct", "$argon2id$y"),
+            new PresenceRecord.Unregister("Alice", "acct"));
         for (PresenceRecord r : records) {
             assertEquals(Optional.of(r), PresenceCodec.decode(PresenceCodec.encode(r)));
         }

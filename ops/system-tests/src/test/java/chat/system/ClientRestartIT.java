@@ -58,6 +58,8 @@ class ClientRestartIT {
         history.close();
     }
 
+    private static final String PASSWORD = "correct horse battery";
+
     private TerminalClient client(String... nick) throws Exception {
         List<String> args = new ArrayList<>(List.of("--gateways", gatewayAddress));
         if (nick.length > 0) {
@@ -67,16 +69,35 @@ class ClientRestartIT {
     }
 
     private static Predicate<String> connected(String nick) {
-        return s -> s.startsWith(" " + nick + " │") && s.split("\n")[0].contains("connected to");
+        return s -> s.startsWith(" " + nick + " ✓ │") && s.split("\n")[0].contains("connected to");
+    }
+
+    /** Registers the client's nick with its password: stored conversations are kept for accounts. */
+    private static void register(TerminalClient client, String nick) throws Exception {
+        client.type("/register\n");
+        client.awaitScreen("the first password prompt", s -> s.split("\n")[23].startsWith("new password for " + nick));
+        client.type(PASSWORD + "\n");
+        client.awaitScreen("the second password prompt", s -> s.split("\n")[23].startsWith("the same password again"));
+        client.type(PASSWORD + "\n");
+    }
+
+    /** Answers the password prompt of a client that comes back as a registered nick. */
+    private static void signIn(TerminalClient client, String nick) throws Exception {
+        client.awaitScreen("the password prompt", s -> s.split("\n")[23].startsWith("password for " + nick));
+        client.type(PASSWORD + "\n");
     }
 
     @Test
     void eachNickComesBackAsItselfWithItsRoomsAndConversationsAndNoNickAsTheLastUsed() throws Exception {
         try (TerminalClient alice = client("alice"); TerminalClient bob = client("bob")) {
-            alice.awaitScreen("alice connected", connected("alice"));
+            alice.awaitScreen("alice connected", s -> s.startsWith(" alice (guest) │"));
+            register(alice, "alice");
+            alice.awaitScreen("alice registered", connected("alice"));
             alice.type("/join ops\n");
             alice.awaitScreen("ops", s -> s.contains("2 #ops"));
-            bob.awaitScreen("bob connected", connected("bob"));
+            bob.awaitScreen("bob connected", s -> s.startsWith(" bob (guest) │"));
+            register(bob, "bob");
+            bob.awaitScreen("bob registered", connected("bob"));
             bob.type("/join random\n");
             bob.awaitScreen("random", s -> s.contains("2 #random"));
             bob.type("/msg alice psst, alice");
@@ -92,6 +113,7 @@ class ClientRestartIT {
         }
 
         try (TerminalClient alice = client("alice")) {
+            signIn(alice, "alice");
             alice.awaitScreen("alice as herself, with her rooms and her conversation", s -> connected("alice").test(s)
                 && s.contains("1 #lobby") && s.contains("2 #ops") && s.contains("3 @bob"));
             assertFalse(alice.screen().contains("#random"), "bob's room is not alice's:\n" + alice.screen());
@@ -102,11 +124,13 @@ class ClientRestartIT {
         }
 
         try (TerminalClient plain = client()) {
+            signIn(plain, "alice");
             plain.awaitScreen("the nick used last: alice", connected("alice"));
             assertNull(plain.quit());
         }
 
         try (TerminalClient bob = client("bob")) {
+            signIn(bob, "bob");
             bob.awaitScreen("bob as himself", s -> connected("bob").test(s) && s.contains("1 #lobby")
                 && s.contains("2 #random") && s.contains("3 @alice"));
             assertFalse(bob.screen().contains("#ops"), bob.screen());
@@ -114,6 +138,7 @@ class ClientRestartIT {
         }
 
         try (TerminalClient plain = client()) {
+            signIn(plain, "bob");
             plain.awaitScreen("the nick used last: bob", connected("bob"));
             assertNull(plain.quit());
         }

@@ -78,6 +78,11 @@ class JoinReplayIT {
     void aJoinReplaysTheLast50MessagesThenTheLiveStream() {
         try (ChatTestClient alice = ChatTestClient.login(gw1.port(), "alice");
              ChatTestClient bob = ChatTestClient.login(gw2.port(), "bob")) {
+            // Stored conversations are served to accounts only.
+            for (ChatTestClient client : List.of(alice, bob)) {
+                client.send(new ClientFrame.Register("correct horse battery", "r"));
+                client.next(ServerFrame.Registered.class);
+            }
             alice.join("lobby");
             Stack.sayAndAwaitAcks(alice, "lobby", "m", 120);
 

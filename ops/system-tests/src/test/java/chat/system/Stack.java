@@ -108,6 +108,20 @@ final class Stack {
         }
     }
 
+    /** Waits until the history service has read the direct conversation of two nicks up to {@code seq}. */
+    static void awaitIngestedConversation(int historyPort, String nick, String other, long seq) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // The wait is the partition's; the account filters the page, which this does not read.
+        String path = "/conversations/" + nick + "/" + other + "/messages?account=none&limit=1&wait=10000&before=" + (seq + 1);
+        HttpResponse<String> response;
+        while ((response = get(historyPort, path)).statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the history never read @" + nick + ":" + other + " up to " + seq + ": "
+                    + response.body());
+            }
+        }
+    }
+
     /** Says {@code count} messages with ids {@code prefix0...}, then returns the acks' seqs in order. */
     static List<Long> sayAndAwaitAcks(ChatTestClient client, String room, String prefix, int count) {
         for (int i = 0; i < count; i++) {

@@ -1,0 +1,98 @@
+package chat.gateway;
+
+import chat.protocol.ChatEvent;
+import chat.protocol.Limits;
+import chat.protocol.ServerFrame;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the direct messages that waited for an account while it was offline, once, when it signs in with a new
+ * session. They come from the history service, below the positions the fan-out fixed when it opened the inbox (those
+ * above come live); after each page the inbox writes a {@link ChatEvent.WaitingDelivered} mark per conversation, keyed
+ * like the conversation, so it lands behind the messages it covers and the history stops serving them. A client whose
+ * connection drops between a page and its marks gets that page again at its next sign-in: delivery is at least once,
+ * and the client drops a message whose seq it has shown. {@code waited {count}} follows the last of them. Each
+ * delivery runs on a virtual thread of its own.
+ * Thread-safe.
+ */
+final class Inbox {
+    private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+    /** The longest pause between two tries while the history service cannot be asked. */
+    private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
+
+    private final HistoryClient history;
+    private final EventLog events;
+    private final String gatewayId;
+    private final GatewayMetrics metrics;
+
+    Inbox(HistoryClient history, EventLog events, String gatewayId, GatewayMetrics metrics) {
+        this.history = history;
+        this.events = events;
+        this.gatewayId = gatewayId;
+        this.metrics = metrics;
+    }
+
+    /** Sends the connection's account its waiting messages below {@code positions}, page by page. */
+    void deliver(Connection c, long[] positions) {
+        String account = c.account();
+        if (account == null) {
+            return;
+        }
+        Thread.ofVirtual().name("inbox-" + c.id()).start(() -> run(c, account, positions));
+    }
+
+    /** A waiting message went out live: mark it delivered. */
+    void deliveredLive(String account, String conversation, long seq) {
+        mark(account, conversation, seq);
+    }
+
+    private void run(Connection c, String account, long[] positions) {
+        String cursor = null;
+        Duration pause = Duration.ofSeconds(1);
+        int delivered = 0;
+        try {
+            while (c.isOpen()) {
+                HistoryClient.WaitingPage page;
+                try {
+                    page = history.waiting(account, positions, cursor, Limits.MAX_HISTORY_PAGE);
+                } catch (HistoryClient.Unavailable e) {
+                    metrics.historyFailed();
+                    log.info("waiting messages of {} not fetched yet: {}", c.nick(), e.getMessage());
+                    Thread.sleep(pause);
+                    pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
+                    continue;
+                }
+                Map<String, Long> through = new LinkedHashMap<>();
+                for (ServerFrame message : page.page().messages()) {
+                    if (message instanceof ServerFrame.Dm dm) {
+                        c.send(dm);
+                        metrics.messagesOut(1);
+                        delivered++;
+                        through.merge(ChatEvent.conversationOf(dm.from(), dm.to()), dm.seq(), Math::max);
+                    }
+                }
+                through.forEach((conversation, seq) -> mark(account, conversation, seq));
+                if (!page.page().more()) {
+                    c.send(new ServerFrame.Waited(delivered));
+                    return;
+                }
+                cursor = page.next();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void mark(String account, String conversation, long seq) {
+        events.publish(new ChatEvent.WaitingDelivered(account, conversation, seq, gatewayId), (offset, failure) -> {
+            if (failure != null) {
+                // Unmarked, the messages wait on: the next sign-in delivers them again rather than never.
+                log.warn("could not mark waiting messages of {} delivered: {}", conversation, failure.toString());
+            }
+        });
+    }
+}
