@@ -28,7 +28,7 @@ class OpsChatHelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "down", "reset", "test",
-        "bench", "bench latency", "bench history", "bench connections"})
+        "bench", "bench latency", "bench history", "bench connections", "bench signin"})
     void helpPrintsTheCommandsOwnHelpAndBuildsNothing(String commandLine) throws Exception {
         Path mvnCalls = bin.resolve("mvn-calls");
         Path mvn = bin.resolve("mvn");
