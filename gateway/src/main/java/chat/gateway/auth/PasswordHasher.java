@@ -27,9 +27,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  */
 public final class PasswordHasher {
     /**
-     * OWASP's first choice for Argon2id (m=19 MiB, t=2, p=1): on the 2-core development machine one hash takes about
-     * 40 ms of a core ({@code ops/chat bench signin}), which a person signing in does not notice and which limits a
-     * guesser with our hashes to about 25 guesses a second a core, while the 19 MiB each guess needs make GPUs and
+     * OWASP's first choice for Argon2id (m=19 MiB, t=2, p=1): on the 2-core development machine one hash takes 50 to
+     * 75 ms of a core ({@code ops/chat bench signin}), which a person signing in does not notice and which holds a
+     * guesser who got our hashes to about 15 guesses a second a core, while the 19 MiB each guess needs keep GPUs and
      * custom hardware little faster than a CPU. One lane: Bouncy Castle computes lanes one after the other anyway.
      */
     public static final int MEMORY_KIB = 19_456;

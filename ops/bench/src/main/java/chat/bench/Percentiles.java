@@ -2,12 +2,16 @@ package chat.bench;
 
 import java.util.Arrays;
 
-/** Prints a row of latency percentiles, in milliseconds, of the samples after a warm-up. */
+/** Prints a row of percentiles of durations, in milliseconds, of the samples after a warm-up. */
 final class Percentiles {
     private Percentiles() {}
 
     static void header() {
-        System.out.printf("%-44s %8s %8s %8s %8s %8s%n", "path (ms)", "p50", "p90", "p99", "p99.9", "max");
+        header("path (ms)");
+    }
+
+    static void header(String firstColumn) {
+        System.out.printf("%-44s %8s %8s %8s %8s %8s%n", firstColumn, "p50", "p90", "p99", "p99.9", "max");
     }
 
     static void report(String name, long[] nanos, int warmup) {

@@ -27,8 +27,8 @@ class OpsChatHelpTest {
     Path bin;
 
     @ParameterizedTest
-    @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice", "down", "reset", "test",
-        "bench", "bench latency", "bench history", "bench connections"})
+    @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice",
+        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin"})
     void helpPrintsTheCommandsOwnHelpAndBuildsNothing(String commandLine) throws Exception {
         Path mvnCalls = bin.resolve("mvn-calls");
         Path mvn = bin.resolve("mvn");
