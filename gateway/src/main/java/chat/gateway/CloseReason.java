@@ -19,5 +19,7 @@ public enum CloseReason {
     /** The session was resumed on another connection. */
     RESUMED_ELSEWHERE,
     /** This gateway's lease on the presence topic lapsed, so the cluster already released its sessions. */
-    LEASE_LOST
+    LEASE_LOST,
+    /** The TLS handshake failed: the client spoke something else than TLS, or refused the gateway's certificate. */
+    TLS_FAILED
 }

@@ -4,12 +4,16 @@ import chat.admin.AdminServer;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * Every setting of a gateway, parsed and checked once, from command-line flags first and environment variables
  * second. Nothing else in the gateway reads the environment. Immutable.
+ *
+ * <p>TLS is on when {@code tlsCert} and {@code tlsKey} are given (null both otherwise): the gateway then listens on
+ * {@code tlsPort} too ({@code tlsPort} is 0 and means nothing otherwise).
  */
 public record GatewayConfig(
     String gatewayId,
@@ -35,7 +39,10 @@ public record GatewayConfig(
     Duration historyTimeout,
     String adminHost,
     int adminPort,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Path tlsCert,
+    Path tlsKey,
+    int tlsPort) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
@@ -76,7 +83,13 @@ public record GatewayConfig(
         ADMIN_HOST("--admin-host", "GATEWAY_ADMIN_HOST", null,
             "address of the admin port, GET /health and GET /metrics (default: the gateway's --host)"),
         ADMIN_PORT("--admin-port", "GATEWAY_ADMIN_PORT", null,
-            "the admin port (default: --port plus 1000, so 8001 for 7001; 0 picks a free one, as does --port 0)");
+            "the admin port (default: --port plus 1000, so 8001 for 7001; 0 picks a free one, as does --port 0)"),
+        TLS_CERT("--tls-cert", "GATEWAY_TLS_CERT", null,
+            "PEM file of the certificate chain served on the TLS port, the gateway's own first (with --tls-key, TLS is on)"),
+        TLS_KEY("--tls-key", "GATEWAY_TLS_KEY", null,
+            "PEM file of the chain's private key: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted (readable by this user only)"),
+        TLS_PORT("--tls-port", "GATEWAY_TLS_PORT", null,
+            "the TLS port (default: --port plus 2000, so 9001 for 7001; 0 picks a free one, as does --port 0)");
 
         private final String flag;
         private final String env;
@@ -139,6 +152,12 @@ public record GatewayConfig(
         if (adminPort < 0 || adminPort > 65_535 || (adminPort == port && port != 0)) {
             throw new IllegalArgumentException("the admin port must be 0 to 65535 and not the gateway's port");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
+        }
+        if (tlsPort < 0 || tlsPort > 65_535 || (tlsPort != 0 && (tlsPort == port || tlsPort == adminPort))) {
+            throw new IllegalArgumentException("the TLS port must be 0 to 65535 and neither the gateway's nor the admin port");
+        }
         if (presenceTopic.equals(topic)) {
             throw new IllegalArgumentException("the presence topic must not be the chat topic");
         }
@@ -172,10 +191,36 @@ public record GatewayConfig(
                 values.millis(Setting.HISTORY_TIMEOUT),
                 values.isGiven(Setting.ADMIN_HOST) ? values.text(Setting.ADMIN_HOST) : values.text(Setting.HOST),
                 values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port),
-                Duration.ofSeconds(4));
+                Duration.ofSeconds(4),
+                values.isGiven(Setting.TLS_CERT) ? Path.of(values.text(Setting.TLS_CERT)) : null,
+                values.isGiven(Setting.TLS_KEY) ? Path.of(values.text(Setting.TLS_KEY)) : null,
+                tlsPort(values, port));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** Whether the gateway listens with TLS as well. */
+    public boolean tls() {
+        return tlsCert != null;
+    }
+
+    /** The TLS port asked for, else the port 2000 above the gateway's (free, with the gateway's, when that is 0). */
+    private static int tlsPort(SettingValues<Setting> values, int port) {
+        boolean tls = values.isGiven(Setting.TLS_CERT) || values.isGiven(Setting.TLS_KEY);
+        if (values.isGiven(Setting.TLS_PORT)) {
+            if (!tls) {
+                throw new IllegalArgumentException("--tls-port needs --tls-cert and --tls-key");
+            }
+            return values.integer(Setting.TLS_PORT);
+        }
+        if (port == 0 || !tls) {
+            return 0;
+        }
+        if (port + 2000 > 65_535) {
+            throw new IllegalArgumentException("port " + port + " has no TLS port 2000 above it; set --tls-port");
+        }
+        return port + 2000;
     }
 
     public static String usage() {
