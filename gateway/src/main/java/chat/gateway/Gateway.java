@@ -61,7 +61,8 @@ public final class Gateway implements AutoCloseable {
         this.events = new EventLog(config, metrics);
         RoomMembers roomMembers = new RoomMembers();
         this.presence = new ClusterPresence(config, sessions, localRooms, new SessionTokens(new SecureRandom()));
-        HistoryReplayer replayer = new HistoryReplayer(new HistoryClient(config.historyUrl(), config.historyTimeout()), metrics);
+        HistoryReplayer replayer = new HistoryReplayer(
+            new HistoryClient(config.historyUrl(), config.historyTimeout(), config.historySecret()), metrics);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
         this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, replayer);

@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.admin.AdminServer;
+import chat.settings.Secret;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.net.URI;
@@ -13,7 +14,8 @@ import java.util.Map;
  * second. Nothing else in the gateway reads the environment. Immutable.
  *
  * <p>TLS is on when {@code tlsCert} and {@code tlsKey} are given (null both otherwise): the gateway then listens on
- * {@code tlsPort} too ({@code tlsPort} is 0 and means nothing otherwise).
+ * {@code tlsPort} too ({@code tlsPort} is 0 and means nothing otherwise). {@code historySecret} is null when the history
+ * service asks for none.
  */
 public record GatewayConfig(
     String gatewayId,
@@ -42,7 +44,8 @@ public record GatewayConfig(
     Duration shutdownGrace,
     Path tlsCert,
     Path tlsKey,
-    int tlsPort) {
+    int tlsPort,
+    Secret historySecret) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
@@ -89,7 +92,11 @@ public record GatewayConfig(
         TLS_KEY("--tls-key", "GATEWAY_TLS_KEY", null,
             "PEM file of the chain's private key: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted (readable by this user only)"),
         TLS_PORT("--tls-port", "GATEWAY_TLS_PORT", null,
-            "the TLS port (default: --port plus 2000, so 9001 for 7001; 0 picks a free one, as does --port 0)");
+            "the TLS port (default: --port plus 2000, so 9001 for 7001; 0 picks a free one, as does --port 0)"),
+        HISTORY_SECRET_FILE("--history-secret-file", "CHAT_HISTORY_SECRET_FILE", null,
+            "file holding the history service's secret, presented on every query (Authorization: Bearer)"),
+        HISTORY_SECRET("--history-secret", "CHAT_HISTORY_SECRET", null,
+            "the history service's secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)");
 
         private final String flag;
         private final String env;
@@ -194,7 +201,8 @@ public record GatewayConfig(
                 Duration.ofSeconds(4),
                 values.isGiven(Setting.TLS_CERT) ? Path.of(values.text(Setting.TLS_CERT)) : null,
                 values.isGiven(Setting.TLS_KEY) ? Path.of(values.text(Setting.TLS_KEY)) : null,
-                tlsPort(values, port));
+                tlsPort(values, port),
+                values.secret(Setting.HISTORY_SECRET_FILE, Setting.HISTORY_SECRET));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -6,6 +6,7 @@ import chat.client.config.StateStore;
 import chat.client.screen.ChatApp;
 import chat.client.screen.UnicodeTerminal;
 import chat.client.session.ChatSession;
+import chat.client.session.Transport;
 import chat.protocol.Limits;
 import chat.settings.UsageException;
 import com.googlecode.lanterna.screen.Screen;
@@ -54,11 +55,20 @@ public final class ClientMain {
             return;
         }
 
+        Transport transport;
+        try {
+            transport = transportOf(startup.config());
+        } catch (IOException e) {
+            System.err.println("terminal-client: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+
         String refusal;
         try (Terminal terminal = new UnicodeTerminal(System.in, System.out, StandardCharsets.UTF_8);
              Screen screen = new TerminalScreen(terminal)) {
             screen.startScreen();
-            refusal = run(screen, startup, Clock.systemDefaultZone(), new SecureRandom());
+            refusal = run(screen, startup, transport, Clock.systemDefaultZone(), new SecureRandom());
             screen.stopScreen();
         }
         if (refusal != null) {
@@ -73,6 +83,16 @@ public final class ClientMain {
      */
     public static String run(Screen screen, ClientConfig.Startup startup, Clock clock, RandomGenerator random)
         throws IOException, InterruptedException {
+        return run(screen, startup, transportOf(startup.config()), clock, random);
+    }
+
+    /** TLS trusting the system's authorities and the {@code --ca} file, when the settings ask for TLS; else plain TCP. */
+    public static Transport transportOf(ClientConfig config) throws IOException {
+        return config.tls() ? Transport.tls(Transport.trusting(config.ca())) : Transport.plain();
+    }
+
+    private static String run(Screen screen, ClientConfig.Startup startup, Transport transport, Clock clock,
+                              RandomGenerator random) throws IOException, InterruptedException {
         ClientConfig config = startup.config();
         String nick = config.nick();
         StateStore store = new StateStore(config.configDir());
@@ -90,7 +110,7 @@ public final class ClientMain {
         }
         RememberedState remembered = startup.remembered();
         ChatSession session = new ChatSession(nick, config.gateways(), clock, random, app.listener(),
-            remembered.token());
+            remembered.token(), transport);
         return app.run(session, new ChatApp.Memory(config.rooms(), remembered.conversations(), remembered.token()));
     }
 

@@ -32,8 +32,11 @@ import java.util.function.Function;
  * @param gateways the gateways to talk to, in the order failover tries them; never empty
  * @param configDir where {@code client.properties} and the remembered states live
  * @param rooms the rooms to join at start, possibly none
+ * @param tls whether to talk TLS to the gateways
+ * @param ca a PEM file of authorities to trust besides the system's, with TLS; null for none
  */
-public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms) {
+public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms, boolean tls,
+                           Path ca) {
     /** The file of settings in the config directory, written by the user. */
     public static final String SETTINGS_FILE = "client.properties";
     /** The file in the config directory that names the nick used last, written by the client. */
@@ -59,7 +62,12 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         CONFIG_DIR("--config-dir", "CHAT_CONFIG_DIR", null,
             "directory of client.properties and of what the client remembers of each nick (default "
                 + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)",
-            null);
+            null),
+        TLS("--tls", "CHAT_TLS", "false",
+            "talk TLS to the gateways (their TLS ports: 9001.. for ops/chat), checking their certificates and host names",
+            "tls"),
+        CA("--ca", "CHAT_CA", null,
+            "PEM file of the authorities to trust besides the system's, with --tls (ops/chat: data/tls/ca.pem)", "ca");
 
         private final String flag;
         private final String env;
@@ -95,6 +103,11 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             return doc;
         }
 
+        @Override
+        public boolean isSwitch() {
+            return this == TLS;
+        }
+
         /** Its key in {@code client.properties}, or null when the file cannot set it. */
         public String fileKey() {
             return fileKey;
@@ -123,6 +136,14 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         if (rooms.size() > MAX_ROOMS || !rooms.stream().allMatch(Limits::isValidRoom)) {
             throw new IllegalArgumentException("rooms must be at most " + MAX_ROOMS + " valid room names");
         }
+        if (ca != null && !tls) {
+            throw new IllegalArgumentException("--ca (CHAT_CA) is for TLS: give --tls as well");
+        }
+    }
+
+    /** Plain TCP to the gateways. */
+    public ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms) {
+        this(nick, gateways, configDir, rooms, false, null);
     }
 
     /**
@@ -179,7 +200,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
 
             The full-screen chat client. It talks to one gateway at a time and moves to the next of its list
             when that one is lost. Each option comes from, first to last: its flag, the environment variable
-            named beside it, the same-named key (nick, gateways, rooms) in client.properties in the config
+            named beside it, the same-named key (nick, gateways, rooms, tls, ca) in client.properties in the config
             directory, what the client remembered from its last run with the nick (nicks/NICK.json there;
             state.json names the nick used last), its default.
 
@@ -204,7 +225,9 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             // joins none.
             List<String> rooms = pick(Setting.ROOMS, given, file,
                 remembered.equals(RememberedState.EMPTY) ? null : remembered.rooms(), ClientConfig::parseRooms);
-            ClientConfig config = new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms);
+            boolean tls = pick(Setting.TLS, given, file, null, ClientConfig::parseSwitch);
+            Path ca = pick(Setting.CA, given, file, null, ClientConfig::parsePath);
+            ClientConfig config = new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms, tls, ca);
             return new Startup(config, remembered, recalled.problem());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -235,6 +258,24 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
                 + "or -), not '" + text + "'");
         }
         return text;
+    }
+
+    private static boolean parseSwitch(String text, String source) {
+        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(source + " must be true or false, not '" + text + "'");
+        }
+        return Boolean.parseBoolean(text);
+    }
+
+    private static Path parsePath(String text, String source) {
+        try {
+            if (text.isBlank()) {
+                throw new InvalidPathException(text, "empty");
+            }
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(source + " must be a file, not '" + text + "'");
+        }
     }
 
     private static List<Gateway> parseGateways(String text, String source) {
@@ -297,7 +338,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         for (String key : properties.stringPropertyNames()) {
             Setting setting = byFileKey(key);
             if (setting == null) {
-                throw new UsageException(SETTINGS_FILE + ": unknown setting '" + key + "' (it may set nick, gateways, rooms)");
+                throw new UsageException(SETTINGS_FILE + ": unknown setting '" + key + "' (it may set nick, gateways, rooms, tls, ca)");
             }
             values.put(setting, properties.getProperty(key));
         }

@@ -287,4 +287,29 @@ class ClientConfigTest {
         }
         assertTrue(usage.contains("client.properties"));
     }
+
+    @Test
+    void plainTcpUnlessTlsIsAskedForAndTheCaOnlyWithIt() throws Exception {
+        ClientConfig plain = parse(NO_ARGS, Map.of(), null, RememberedState.EMPTY);
+        assertTrue(!plain.tls());
+        assertNull(plain.ca());
+        ClientConfig tls = parse(new String[] {"--tls", "--ca", "/etc/chat/ca.pem", "--nick", "ann"}, Map.of(), null,
+            RememberedState.EMPTY);
+        assertTrue(tls.tls(), "--tls alone, followed by another flag");
+        assertEquals(Path.of("/etc/chat/ca.pem"), tls.ca());
+        assertEquals("ann", tls.nick());
+        assertTrue(parse(NO_ARGS, Map.of("CHAT_TLS", "true", "CHAT_CA", "ca.pem"), null, RememberedState.EMPTY).tls());
+        ClientConfig fromFile = parse(NO_ARGS, Map.of(), "tls=true\nca=/srv/ca.pem\n", RememberedState.EMPTY);
+        assertTrue(fromFile.tls());
+        assertEquals(Path.of("/srv/ca.pem"), fromFile.ca());
+        assertTrue(!parse(new String[] {"--tls=false"}, Map.of("CHAT_TLS", "true"), null, RememberedState.EMPTY).tls(),
+            "the flag wins over the variable");
+    }
+
+    @Test
+    void tlsSettingsThatCannotWorkAreNamed() {
+        assertTrue(problem(new String[] {"--ca", "ca.pem"}, Map.of(), null).contains("--tls"));
+        assertTrue(problem(NO_ARGS, Map.of("CHAT_TLS", "yes"), null).contains("CHAT_TLS"));
+        assertTrue(problem(NO_ARGS, Map.of(), "tls=on\n").contains("tls"));
+    }
 }
