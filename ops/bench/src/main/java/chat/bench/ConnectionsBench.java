@@ -139,7 +139,9 @@ public final class ConnectionsBench {
             "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
             "--topic", "bench-connections", "--presence-topic", "bench-connections-presence",
             "--history-url", "http://127.0.0.1:1", "--max-connections", Integer.toString(connections + 100),
-            "--max-connections-per-address", Integer.toString(PER_ADDRESS + 10)));
+            "--max-connections-per-address", Integer.toString(PER_ADDRESS + 10),
+            // Idle they are, on purpose, for as long as the bench takes: none may be closed as idle before it is counted.
+            "--idle-timeout-ms", "3600000"));
         if (tls != null) {
             command.addAll(tls.gatewayArgs());
             command.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
