@@ -13,6 +13,7 @@ COPY protocol/pom.xml protocol/
 COPY settings/pom.xml settings/
 COPY admin/pom.xml admin/
 COPY ops/local-kafka/pom.xml ops/local-kafka/
+COPY ops/local-tls/pom.xml ops/local-tls/
 COPY ops/testkit/pom.xml ops/testkit/
 COPY gateway/pom.xml gateway/
 COPY history-service/pom.xml history-service/
@@ -20,8 +21,8 @@ COPY terminal-client/pom.xml terminal-client/
 COPY ops/bench/pom.xml ops/bench/
 COPY ops/system-tests/pom.xml ops/system-tests/
 
-# The three runnable jars and the modules they need (testkit and local-kafka come in as the gateway's and the
-# history service's test dependencies). Tests are not compiled here; `ops/chat test` is where they run.
+# The three runnable jars and the modules they need (testkit, local-kafka and local-tls come in as the gateway's and
+# the history service's test dependencies). Tests are not compiled here; `ops/chat test` is where they run.
 ARG MODULES=gateway,history-service,terminal-client
 ARG MAVEN_FLAGS="-B -q -Dmaven.test.skip=true"
 
@@ -34,6 +35,7 @@ COPY protocol/src/main protocol/src/main
 COPY settings/src/main settings/src/main
 COPY admin/src/main admin/src/main
 COPY ops/local-kafka/src/main ops/local-kafka/src/main
+COPY ops/local-tls/src/main ops/local-tls/src/main
 COPY ops/testkit/src/main ops/testkit/src/main
 COPY gateway/src/main gateway/src/main
 COPY history-service/src/main history-service/src/main

@@ -21,5 +21,7 @@ public enum CloseReason {
     /** This gateway's lease on the presence topic lapsed, so the cluster already released its sessions. */
     LEASE_LOST,
     /** The nick's account changed under the session: registered by another, its password reset, or removed. */
-    ACCOUNT_CHANGED
+    ACCOUNT_CHANGED,
+    /** The TLS handshake failed: the client spoke something else than TLS, or refused the gateway's certificate. */
+    TLS_FAILED
 }

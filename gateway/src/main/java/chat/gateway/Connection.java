@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ final class Connection {
     private final Commands commands;
     private final GatewayMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** A TLS connection whose handshake has not ended yet: a close then closes the socket, which ends the handshake. */
+    private volatile boolean handshaking;
     private volatile CloseReason closeReason;
     private volatile String nick;
     /** Names this connection's holding of its nick on the presence topic; set with the nick. */
@@ -173,9 +176,51 @@ final class Connection {
         return replays;
     }
 
+    /**
+     * Starts the reader thread. A TLS connection's reader runs the handshake first, under the first-line deadline,
+     * and only then starts the writer, so that no frame queued meanwhile starts a handshake of its own on the writer.
+     */
     void start() {
-        Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop);
-        Thread.ofVirtual().name("conn-" + id + "-reader").start(this::readLoop);
+        handshaking = socket instanceof SSLSocket;
+        Thread.ofVirtual().name("conn-" + id + "-reader").start(() -> {
+            long connectedAt = System.nanoTime();
+            long firstLineDeadline = connectedAt + limits.firstLineTimeout().toNanos();
+            boolean secured = !(socket instanceof SSLSocket tls) || handshake(tls, firstLineDeadline);
+            Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop);
+            if (secured) {
+                readLoop(connectedAt, firstLineDeadline);
+            }
+        });
+    }
+
+    /**
+     * Runs the TLS handshake, which must end by the deadline: a watchdog closes the socket then, as a socket timeout
+     * alone bounds each read and not the whole, which a client sending a byte at a time could stretch. False (and
+     * the connection closed) when it fails.
+     */
+    private boolean handshake(SSLSocket tls, long deadlineNanos) {
+        Thread watchdog = Thread.ofVirtual().name("conn-" + id + "-handshake-deadline").start(() -> {
+            try {
+                Thread.sleep(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+                closeSocket();
+            } catch (InterruptedException e) {
+                // The handshake ended in time.
+            }
+        });
+        try {
+            tls.setSoTimeout((int) Math.max(1, Duration.ofNanos(deadlineNanos - System.nanoTime()).toMillis()));
+            tls.startHandshake();
+            handshaking = false;
+            return true;
+        } catch (IOException e) {
+            boolean late = System.nanoTime() - deadlineNanos >= 0 || e instanceof SocketTimeoutException;
+            log.debug("connection {}: TLS handshake {}: {}", id, late ? "too slow" : "failed", e.toString());
+            // Nothing can be said to a client that has no TLS session: the connection just closes.
+            close(late ? CloseReason.TOO_SLOW : CloseReason.TLS_FAILED, null);
+            return false;
+        } finally {
+            watchdog.interrupt();
+        }
     }
 
     /** Frames queued for the client and not yet written. */
@@ -222,6 +267,10 @@ final class Connection {
             return;
         }
         closeReason = reason;
+        if (handshaking) {
+            // Ends the handshake on the reader thread now, rather than at the first-line deadline.
+            closeSocket();
+        }
         clusterAnswered();
         // Leaves and the release go to Kafka before the last frame is queued: a client that reads its bye and says
         // hello again through this gateway finds its nick free.
@@ -286,10 +335,9 @@ final class Connection {
 
     // ---- threads ----
 
-    private void readLoop() {
-        long connectedAt = System.nanoTime();
+    private void readLoop(long connectedAt, long firstLineDeadline) {
         try {
-            DeadlineInputStream input = new DeadlineInputStream(socket, connectedAt + limits.firstLineTimeout().toNanos());
+            DeadlineInputStream input = new DeadlineInputStream(socket, firstLineDeadline);
             LineReader reader = new LineReader(input);
             FloodGuard flood = new FloodGuard(limits.framesPerSecond(), limits.frameBurst(), limits.floodCutoff(),
                 connectedAt);

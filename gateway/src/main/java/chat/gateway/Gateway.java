@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -45,6 +46,9 @@ public final class Gateway implements AutoCloseable {
     private final Commands commands;
     private final SignIn signIn;
     private final ServerSocket server;
+    /** The TLS port's listening socket and what layers TLS over what it accepts; both null without TLS. */
+    private final ServerSocket tlsServer;
+    private final GatewayTls tls;
     private final AtomicLong connectionIds = new AtomicLong();
     private final ConnectionLimits limits;
     private volatile boolean accepting = true;
@@ -63,7 +67,7 @@ public final class Gateway implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         SessionTokens tokens = new SessionTokens(random);
         this.presence = new ClusterPresence(config, sessions, localRooms, tokens);
-        HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout());
+        HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout(), config.historySecret());
         HistoryReplayer replayer = new HistoryReplayer(history, metrics);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
@@ -77,12 +81,22 @@ public final class Gateway implements AutoCloseable {
             TokenVerifier.from(config.tokens(), clock), tokens, config.guestsAllowed(), config.sendTimeout());
         this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, roomMembers, recentIds,
             metrics, clock, config.sendTimeout(), replayer, fanOut, signIn, tokens);
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        this.tls = config.tls() ? GatewayTls.load(config.tlsCert(), config.tlsKey()) : null;
+        this.server = listen(config.port());
+        this.tlsServer = config.tls() ? listen(config.tlsPort()) : null;
         fanOut.start(presence.state().sessions());
         this.admin = AdminServer.start(config.adminHost(), config.adminPort(), serviceMetrics.registry(), this::health);
-        Thread.ofVirtual().name("acceptor-" + config.gatewayId()).start(this::acceptLoop);
+        Thread.ofVirtual().name("acceptor-" + config.gatewayId()).start(() -> acceptLoop(server, null));
+        if (tlsServer != null) {
+            Thread.ofVirtual().name("tls-acceptor-" + config.gatewayId()).start(() -> acceptLoop(tlsServer, tls));
+        }
+    }
+
+    private ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), 1024);
+        return socket;
     }
 
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
@@ -91,6 +105,11 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** The TLS port; -1 when the gateway serves no TLS. */
+    public int tlsPort() {
+        return tlsServer == null ? -1 : tlsServer.getLocalPort();
     }
 
     public String id() {
@@ -113,6 +132,9 @@ public final class Gateway implements AutoCloseable {
         details.put("status", up ? "up" : accepting ? "no presence lease" : "stopping");
         details.put("gateway", config.gatewayId());
         details.put("connections", limits.open());
+        if (tlsServer != null) {
+            details.put("tls_port", tlsServer.getLocalPort());
+        }
         return new Health(up, details);
     }
 
@@ -132,11 +154,16 @@ public final class Gateway implements AutoCloseable {
         return longest;
     }
 
-    private void acceptLoop() {
+    /**
+     * Accepts connections until the gateway stops. With {@code tls}, each socket gets TLS layered over it, but the
+     * handshake is left to the connection's reader thread: a client that opens the port and sends nothing, or
+     * something that is not TLS, never holds up this thread.
+     */
+    private void acceptLoop(ServerSocket listening, GatewayTls tls) {
         while (accepting) {
             Socket socket;
             try {
-                socket = server.accept();
+                socket = listening.accept();
             } catch (IOException e) {
                 if (accepting) {
                     log.error("accept failed", e);
@@ -146,13 +173,14 @@ public final class Gateway implements AutoCloseable {
             InetAddress address = socket.getInetAddress();
             metrics.connectionOpened();
             if (!limits.tryOpen(address)) {
-                Thread.ofVirtual().name("refuse-" + address.getHostAddress()).start(() -> refuse(socket));
+                Thread.ofVirtual().name("refuse-" + address.getHostAddress()).start(() -> refuse(socket, tls != null));
                 continue;
             }
             try {
                 socket.setTcpNoDelay(true);
-                Connection connection = new Connection(connectionIds.incrementAndGet(), socket, config, commands, metrics,
-                    () -> limits.closed(address));
+                Socket transport = tls == null ? socket : tls.layer(socket);
+                Connection connection = new Connection(connectionIds.incrementAndGet(), transport, config, commands,
+                    metrics, () -> limits.closed(address));
                 sessions.add(connection);
                 if (!accepting) {
                     connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
@@ -171,8 +199,20 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Tells a connection over the limits why it cannot stay, and closes it. */
-    private void refuse(Socket socket) {
+    /**
+     * Tells a connection over the limits why it cannot stay, and closes it. One on the TLS port is only closed: to
+     * tell it, the gateway would first have to spend a handshake on a client it has no room for.
+     */
+    private void refuse(Socket socket, boolean tls) {
+        if (tls) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Already gone: nothing left to release.
+            }
+            metrics.connectionClosed(CloseReason.TOO_MANY_CONNECTIONS);
+            return;
+        }
         String line = FrameCodec.encode(new ServerFrame.Error(ErrorCode.TOO_MANY_CONNECTIONS,
             "this gateway, or your address, has all the connections it may have; try later or another gateway", null));
         try (socket) {
@@ -192,10 +232,12 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         Instant deadline = Instant.now().plus(config.shutdownGrace());
         accepting = false;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // Closing a listening socket only fails if it is closed already.
+        for (ServerSocket listening : tlsServer == null ? List.of(server) : List.of(server, tlsServer)) {
+            try {
+                listening.close();
+            } catch (IOException ignored) {
+                // Closing a listening socket only fails if it is closed already.
+            }
         }
         for (Connection connection : sessions.all()) {
             connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));

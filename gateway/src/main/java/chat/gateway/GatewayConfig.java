@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.admin.AdminServer;
+import chat.settings.Secret;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.net.URI;
@@ -13,6 +14,10 @@ import java.util.stream.Stream;
 /**
  * Every setting of a gateway, parsed and checked once, from command-line flags first and environment variables
  * second. Nothing else in the gateway reads the environment. Immutable.
+ *
+ * <p>TLS is on when {@code tlsCert} and {@code tlsKey} are given (null both otherwise): the gateway then listens on
+ * {@code tlsPort} too ({@code tlsPort} is 0 and means nothing otherwise). {@code historySecret} is null when the history
+ * service asks for none.
  */
 public record GatewayConfig(
     String gatewayId,
@@ -40,7 +45,11 @@ public record GatewayConfig(
     int adminPort,
     Duration shutdownGrace,
     Tokens tokens,
-    boolean guestsAllowed) {
+    boolean guestsAllowed,
+    Path tlsCert,
+    Path tlsKey,
+    int tlsPort,
+    Secret historySecret) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
@@ -92,7 +101,17 @@ public record GatewayConfig(
         JWT_AUDIENCE("--jwt-audience", "GATEWAY_JWT_AUDIENCE", null,
             "an aud a single sign-on token must carry (default: any)"),
         GUESTS("--guests", "GATEWAY_GUESTS", "true",
-            "whether a client may hold an unregistered nick without signing in (false: accounts only)");
+            "whether a client may hold an unregistered nick without signing in (false: accounts only)"),
+        TLS_CERT("--tls-cert", "GATEWAY_TLS_CERT", null,
+            "PEM file of the certificate chain served on the TLS port, the gateway's own first (with --tls-key, TLS is on)"),
+        TLS_KEY("--tls-key", "GATEWAY_TLS_KEY", null,
+            "PEM file of the chain's private key: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted (readable by this user only)"),
+        TLS_PORT("--tls-port", "GATEWAY_TLS_PORT", null,
+            "the TLS port (default: --port plus 2000, so 9001 for 7001; 0 picks a free one, as does --port 0)"),
+        HISTORY_SECRET_FILE("--history-secret-file", "CHAT_HISTORY_SECRET_FILE", null,
+            "file holding the history service's secret, presented on every query (Authorization: Bearer)"),
+        HISTORY_SECRET("--history-secret", "CHAT_HISTORY_SECRET", null,
+            "the history service's secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)");
 
         private final String flag;
         private final String env;
@@ -155,6 +174,12 @@ public record GatewayConfig(
         if (adminPort < 0 || adminPort > 65_535 || (adminPort == port && port != 0)) {
             throw new IllegalArgumentException("the admin port must be 0 to 65535 and not the gateway's port");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
+        }
+        if (tlsPort < 0 || tlsPort > 65_535 || (tlsPort != 0 && (tlsPort == port || tlsPort == adminPort))) {
+            throw new IllegalArgumentException("the TLS port must be 0 to 65535 and neither the gateway's nor the admin port");
+        }
         if (presenceTopic.equals(topic)) {
             throw new IllegalArgumentException("the presence topic must not be the chat topic");
         }
@@ -191,7 +216,11 @@ public record GatewayConfig(
                 Duration.ofSeconds(4),
                 new Tokens(path(values, Setting.JWT_HMAC_SECRET_FILE), path(values, Setting.JWT_PUBLIC_KEY),
                     path(values, Setting.JWT_JWKS), values.text(Setting.JWT_ISSUER), values.text(Setting.JWT_AUDIENCE)),
-                values.bool(Setting.GUESTS));
+                values.bool(Setting.GUESTS),
+                values.isGiven(Setting.TLS_CERT) ? Path.of(values.text(Setting.TLS_CERT)) : null,
+                values.isGiven(Setting.TLS_KEY) ? Path.of(values.text(Setting.TLS_KEY)) : null,
+                tlsPort(values, port),
+                values.secret(Setting.HISTORY_SECRET_FILE, Setting.HISTORY_SECRET));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -223,6 +252,29 @@ public record GatewayConfig(
 
     private static Path path(SettingValues<Setting> values, Setting setting) {
         return values.isGiven(setting) ? Path.of(values.text(setting)) : null;
+    }
+
+    /** Whether the gateway listens with TLS as well. */
+    public boolean tls() {
+        return tlsCert != null;
+    }
+
+    /** The TLS port asked for, else the port 2000 above the gateway's (free, with the gateway's, when that is 0). */
+    private static int tlsPort(SettingValues<Setting> values, int port) {
+        boolean tls = values.isGiven(Setting.TLS_CERT) || values.isGiven(Setting.TLS_KEY);
+        if (values.isGiven(Setting.TLS_PORT)) {
+            if (!tls) {
+                throw new IllegalArgumentException("--tls-port needs --tls-cert and --tls-key");
+            }
+            return values.integer(Setting.TLS_PORT);
+        }
+        if (port == 0 || !tls) {
+            return 0;
+        }
+        if (port + 2000 > 65_535) {
+            throw new IllegalArgumentException("port " + port + " has no TLS port 2000 above it; set --tls-port");
+        }
+        return port + 2000;
     }
 
     public static String usage() {

@@ -35,8 +35,9 @@ public final class GatewayMain {
             System.exit(1);
             return;
         }
-        log.info("gateway {} listening on {}:{}, Kafka {}, topic {}", config.gatewayId(), config.host(), gateway.port(),
-            config.kafkaBootstrapServers(), config.topic());
+        log.info("gateway {} listening on {}:{}{}, Kafka {}, topic {}", config.gatewayId(), config.host(), gateway.port(),
+            config.tls() ? ", TLS on " + config.host() + ":" + gateway.tlsPort() : "", config.kafkaBootstrapServers(),
+            config.topic());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -5,6 +5,7 @@ import chat.protocol.FrameCodec;
 import chat.protocol.HistoryPage;
 import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
+import chat.settings.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,9 +31,12 @@ final class HistoryClient {
     private final URI base;
     private final Duration timeout;
     private final HttpClient http;
+    /** Presented on every request; null when the service asks for none. */
+    private final Secret secret;
 
-    HistoryClient(URI base, Duration timeout) {
+    HistoryClient(URI base, Duration timeout, Secret secret) {
         this.base = base;
+        this.secret = secret;
         this.timeout = timeout;
         // Plain HTTP/1.1 with kept-alive connections: no HTTP/2 upgrade to offer a server that does not speak it.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
@@ -101,12 +105,18 @@ final class HistoryClient {
             query.append("&wait=").append(timeout.toMillis());
             patience = timeout.multipliedBy(2);
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path + query)).timeout(patience).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path + query)).timeout(patience).GET();
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret.reveal());
+        }
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new Unavailable("the history service did not answer (" + e.getClass().getSimpleName() + ")");
+        }
+        if (response.statusCode() == 401) {
+            throw new Unavailable("the history service refused this gateway's secret (401): check --history-secret-file");
         }
         if (response.statusCode() != 200) {
             throw new Unavailable("the history service answered " + response.statusCode() + ": " + response.body());

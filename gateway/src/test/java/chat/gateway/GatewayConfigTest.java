@@ -111,4 +111,32 @@ class GatewayConfigTest {
             assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.name());
         }
     }
+
+    @Test
+    void tlsIsOnWithACertificateAndItsKeyOnThePort2000AboveTheGateways() throws Exception {
+        assertTrue(!GatewayConfig.parse(new String[0], Map.of()).tls());
+        GatewayConfig tls = GatewayConfig.parse(new String[] {"--tls-cert", "chain.pem"}, Map.of("GATEWAY_TLS_KEY", "key.pem"));
+        assertTrue(tls.tls());
+        assertEquals(Path.of("chain.pem"), tls.tlsCert());
+        assertEquals(Path.of("key.pem"), tls.tlsKey());
+        assertEquals(9001, tls.tlsPort());
+        assertEquals(0, GatewayConfig.parse(new String[] {"--port", "0", "--tls-cert", "c", "--tls-key", "k"}, Map.of())
+            .tlsPort(), "a free port, as the gateway's own");
+        assertEquals(9443, GatewayConfig.parse(new String[] {"--tls-cert", "c", "--tls-key", "k"},
+            Map.of("GATEWAY_TLS_PORT", "9443")).tlsPort());
+    }
+
+    @Test
+    void tlsSettingsThatCannotWorkAreUsageErrors() {
+        assertTrue(assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[] {"--tls-cert", "c"}, Map.of()))
+            .getMessage().contains("--tls-key"));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[] {"--tls-key", "k"}, Map.of()));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(new String[] {"--tls-port", "9001"}, Map.of()));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(
+            new String[] {"--tls-cert", "c", "--tls-key", "k", "--tls-port", "7001"}, Map.of()));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(
+            new String[] {"--tls-cert", "c", "--tls-key", "k", "--tls-port", "8001"}, Map.of()));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(
+            new String[] {"--tls-cert", "c", "--tls-key", "k", "--port", "64000", "--admin-port", "9000"}, Map.of()));
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import chat.protocol.FrameCodec;
 import chat.protocol.HistoryPage;
 import chat.protocol.ServerFrame;
+import chat.settings.Secret;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +30,9 @@ class HistoryClientTest {
     private static final ServerFrame.Dm WAITING = new ServerFrame.Dm("Alice", "bob", "psst", "d1", 41,
         "2026-11-23T10:00:00.000Z", true);
 
+    private static final String SECRET = "the history's shared secret";
     private final BlockingQueue<URI> asked = new ArrayBlockingQueue<>(10);
+    private final BlockingQueue<String> authorizations = new ArrayBlockingQueue<>(10);
     private volatile int status = 200;
     private volatile String body = FrameCodec.encode(new HistoryPage(List.of(WAITING), true));
     private HttpServer server;
@@ -41,6 +44,7 @@ class HistoryClientTest {
         server.createContext("/", exchange -> {
             try (exchange) {
                 asked.add(exchange.getRequestURI());
+                authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(status, bytes.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -49,7 +53,8 @@ class HistoryClientTest {
             }
         });
         server.start();
-        client = new HistoryClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(2));
+        client = new HistoryClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(2),
+            new Secret(SECRET));
     }
 
     @AfterEach
@@ -62,6 +67,7 @@ class HistoryClientTest {
         client.conversation("bob", "Alice", "Hn7c-R2_w9", 77L, 20);
         assertEquals("/conversations/bob/Alice/messages?limit=20&account=Hn7c-R2_w9&before=77",
             asked.take().toString());
+        assertEquals("Bearer " + SECRET, authorizations.take(), "the service's secret goes with every request");
     }
 
     @Test

@@ -1,8 +1,11 @@
 package chat.history;
 
 import chat.admin.AdminServer;
+import chat.settings.Secret;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
 
 /**
@@ -21,7 +24,8 @@ public record HistoryConfig(
     int port,
     int batchMessages,
     String adminHost,
-    int adminPort) {
+    int adminPort,
+    Secret apiSecret) {
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
@@ -41,7 +45,11 @@ public record HistoryConfig(
         ADMIN_HOST("--admin-host", "HISTORY_ADMIN_HOST", null,
             "address of the admin port, GET /health and GET /metrics (default: --host)"),
         ADMIN_PORT("--admin-port", "HISTORY_ADMIN_PORT", null,
-            "the admin port (default: --port plus 1000, so 8100 for 7100; 0 picks a free one, as does --port 0)");
+            "the admin port (default: --port plus 1000, so 8100 for 7100; 0 picks a free one, as does --port 0)"),
+        API_SECRET_FILE("--api-secret-file", "HISTORY_API_SECRET_FILE", null,
+            "file holding the secret every query must present (Authorization: Bearer); needed unless --host is loopback"),
+        API_SECRET("--api-secret", "HISTORY_API_SECRET", null,
+            "the secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)");
 
         private final String flag;
         private final String env;
@@ -92,6 +100,22 @@ public record HistoryConfig(
         if (group.isBlank() || topic.isBlank()) {
             throw new IllegalArgumentException("topic and group must not be empty");
         }
+        if (apiSecret == null && !isLoopback(host)) {
+            throw new IllegalArgumentException("the query API on " + host + " would serve every conversation to anyone"
+                + " who reaches it: give it a secret (--api-secret-file, HISTORY_API_SECRET_FILE), or listen on loopback");
+        }
+    }
+
+    /**
+     * Whether only this machine can reach {@code host}. The one place a history service may go without a secret: a
+     * local stack, where whoever can connect can read the database file as well.
+     */
+    public static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public static HistoryConfig parse(String[] args, Map<String, String> env) throws UsageException {
@@ -110,7 +134,8 @@ public record HistoryConfig(
                 port,
                 values.integer(Setting.BATCH),
                 values.isGiven(Setting.ADMIN_HOST) ? values.text(Setting.ADMIN_HOST) : values.text(Setting.HOST),
-                values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port));
+                values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port),
+                values.secret(Setting.API_SECRET_FILE, Setting.API_SECRET));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -127,7 +152,7 @@ public record HistoryConfig(
             """);
     }
 
-    /** The settings as they may be logged: the database URL without its query string, no password. */
+    /** The settings as they may be logged: the database URL without its query string, no password, no secret. */
     @Override
     public String toString() {
         int params = dbUrl.indexOf('?');

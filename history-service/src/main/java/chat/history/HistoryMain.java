@@ -25,6 +25,10 @@ public final class HistoryMain {
             return;
         }
         Logger log = LoggerFactory.getLogger(HistoryMain.class);
+        if (config.apiSecret() == null) {
+            log.warn("the query API has no secret: it answers anyone on this machine (loopback only);"
+                + " give one with --api-secret-file when more than one person uses the machine");
+        }
         HistoryService service;
         try {
             service = HistoryService.start(config);

@@ -36,7 +36,7 @@ public final class HistoryService implements AutoCloseable {
         HistoryApi api = null;
         try {
             ingest = new Ingest(config, store, registry);
-            api = HistoryApi.start(config.host(), config.port(), store, ingest, registry);
+            api = HistoryApi.start(config.host(), config.port(), config.apiSecret(), store, ingest, registry);
             Ingest reading = ingest;
             AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), registry,
                 () -> HistoryApi.health(reading.status()));

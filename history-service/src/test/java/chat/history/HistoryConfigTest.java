@@ -2,6 +2,7 @@ package chat.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,5 +56,20 @@ class HistoryConfigTest {
         for (HistoryConfig.Setting s : HistoryConfig.Setting.values()) {
             assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.name());
         }
+    }
+
+    @Test
+    void aQueryApiBeyondLoopbackNeedsASecret() throws Exception {
+        assertNull(HistoryConfig.parse(new String[0], Map.of()).apiSecret(), "a local stack may go without");
+        assertNull(HistoryConfig.parse(new String[] {"--host", "::1"}, Map.of()).apiSecret());
+        UsageException open = assertThrows(UsageException.class,
+            () -> HistoryConfig.parse(new String[] {"--host", "0.0.0.0"}, Map.of()));
+        assertTrue(open.getMessage().contains("--api-secret-file"), open.getMessage());
+        HistoryConfig withSecret = HistoryConfig.parse(new String[] {"--host", "0.0.0.0"},
+            Map.of("HISTORY_API_SECRET", "a-secret-of-20-bytes"));
+        assertTrue(withSecret.apiSecret().matches("a-secret-of-20-bytes"));
+        assertFalse(withSecret.toString().contains("a-secret-of-20-bytes"), withSecret.toString());
+        assertThrows(UsageException.class, () -> HistoryConfig.parse(new String[] {"--host", "0.0.0.0"},
+            Map.of("HISTORY_API_SECRET", "short")));
     }
 }

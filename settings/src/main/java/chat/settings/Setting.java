@@ -12,4 +12,12 @@ public interface Setting {
     String defaultValue();
 
     String doc();
+
+    /**
+     * Whether the flag is a switch: given alone ({@code --tls}) it means {@code true}, and it takes no value but
+     * through {@code =} ({@code --tls=false}). Its variable holds {@code true} or {@code false}.
+     */
+    default boolean isSwitch() {
+        return false;
+    }
 }

@@ -1,7 +1,11 @@
 package chat.settings;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -42,7 +46,9 @@ public final class SettingValues<S extends Enum<S> & Setting> {
                 throw new UsageException("unknown option " + arg);
             }
             String value = inlineValue;
-            if (value == null) {
+            if (value == null && setting.isSwitch()) {
+                value = "true";
+            } else if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new UsageException(arg + " needs a value");
                 }
@@ -57,7 +63,7 @@ public final class SettingValues<S extends Enum<S> & Setting> {
     public static <S extends Enum<S> & Setting> String usage(Class<S> settings, String intro) {
         StringBuilder out = new StringBuilder(intro);
         for (S s : settings.getEnumConstants()) {
-            out.append(String.format("  %-30s %-36s %s%s%n", s.flag() + " VALUE", s.env(), s.doc(),
+            out.append(String.format("  %-30s %-36s %s%s%n", s.flag() + (s.isSwitch() ? "" : " VALUE"), s.env(), s.doc(),
                 s.defaultValue() == null ? "" : " [" + s.defaultValue() + "]"));
         }
         out.append(String.format("  %-30s %-36s %s%n", "--help", "", "print this and exit"));
@@ -84,14 +90,13 @@ public final class SettingValues<S extends Enum<S> & Setting> {
         }
     }
 
-    /** {@code true} or {@code false}, as written. */
+    /** @throws IllegalArgumentException naming the setting, when the value is neither true nor false */
     public boolean bool(S s) {
         String raw = text(s);
-        return switch (raw) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be true or false, not '" + raw + "'");
-        };
+        if ("true".equalsIgnoreCase(raw) || "false".equalsIgnoreCase(raw)) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be true or false, not '" + raw + "'");
     }
 
     /** A whole number of milliseconds. */
@@ -110,6 +115,45 @@ public final class SettingValues<S extends Enum<S> & Setting> {
             return uri;
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be a URL like http://HOST:PORT, not '" + raw + "'");
+        }
+    }
+
+    /**
+     * A secret given either in a file (its content, less the whitespace around it; the file keeps it out of {@code ps}
+     * and of the environment) or as the value itself; null when neither is given.
+     *
+     * @throws IllegalArgumentException naming the settings, when both are given, the file cannot be read, or the
+     *     secret is too short or too long
+     */
+    public Secret secret(S file, S value) {
+        if (isGiven(file) && isGiven(value)) {
+            throw new IllegalArgumentException("give " + file.flag() + " (" + file.env() + ") or " + value.flag() + " ("
+                + value.env() + "), not both");
+        }
+        String text;
+        String source;
+        if (isGiven(file)) {
+            Path path = Path.of(text(file));
+            source = file.flag() + " (" + file.env() + ") " + path;
+            try {
+                if (Files.size(path) > Secret.MAX_BYTES) {
+                    throw new IllegalArgumentException(source + " is larger than a secret (" + Secret.MAX_BYTES + " bytes)");
+                }
+                text = Files.readString(path, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + source + ": " + e.getClass().getSimpleName());
+            }
+        } else if (isGiven(value)) {
+            source = value.flag() + " (" + value.env() + ")";
+            text = text(value).strip();
+        } else {
+            return null;
+        }
+        try {
+            return new Secret(text);
+        } catch (IllegalArgumentException e) {
+            // Says how long it is, never what it is.
+            throw new IllegalArgumentException(source + ": " + e.getMessage());
         }
     }
 

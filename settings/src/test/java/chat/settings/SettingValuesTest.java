@@ -7,15 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SettingValuesTest {
     enum Demo implements Setting {
         PORT("--port", "DEMO_PORT", "7001", "a port"),
         NAME("--name", "DEMO_NAME", null, "a name"),
-        URL("--url", "DEMO_URL", "http://127.0.0.1:7100/", "a URL");
+        URL("--url", "DEMO_URL", "http://127.0.0.1:7100/", "a URL"),
+        SECRET_FILE("--secret-file", "DEMO_SECRET_FILE", null, "a file holding a secret"),
+        SECRET("--secret", "DEMO_SECRET", null, "a secret"),
+        SWITCH("--switch", "DEMO_SWITCH", "false", "a switch");
 
         private final String flag;
         private final String env;
@@ -33,6 +39,7 @@ class SettingValuesTest {
         @Override public String env() { return env; }
         @Override public String defaultValue() { return defaultValue; }
         @Override public String doc() { return doc; }
+        @Override public boolean isSwitch() { return this == SWITCH; }
     }
 
     @Test
@@ -65,5 +72,50 @@ class SettingValuesTest {
         assertTrue(usage.startsWith("intro\n"));
         assertTrue(usage.contains("--port VALUE") && usage.contains("DEMO_PORT") && usage.contains("[7001]"), usage);
         assertTrue(usage.contains("--help"));
+    }
+
+    @Test
+    void aSecretComesFromItsFileOrItsVariableAndNeverShows(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "0123456789abcdef0123\n");
+        Secret fromFile = SettingValues.parse(Demo.class, new String[] {"--secret-file", file.toString()}, Map.of())
+            .secret(Demo.SECRET_FILE, Demo.SECRET);
+        assertEquals("0123456789abcdef0123", fromFile.reveal(), "without the file's last newline");
+        assertTrue(fromFile.matches("0123456789abcdef0123"));
+        assertFalse(fromFile.matches("0123456789abcdef0123 "));
+        assertFalse(fromFile.matches(null));
+        assertEquals("[secret]", fromFile.toString());
+        Secret fromVariable = SettingValues.parse(Demo.class, new String[0], Map.of("DEMO_SECRET", "fedcba9876543210"))
+            .secret(Demo.SECRET_FILE, Demo.SECRET);
+        assertTrue(fromVariable.matches("fedcba9876543210"));
+        assertNull(SettingValues.parse(Demo.class, new String[0], Map.of()).secret(Demo.SECRET_FILE, Demo.SECRET));
+    }
+
+    @Test
+    void aSecretThatCannotBeUsedIsRefusedWithoutShowingIt(@TempDir Path dir) throws Exception {
+        Path shortOne = Files.writeString(dir.resolve("short"), "tooShort\n");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SettingValues.parse(
+            Demo.class, new String[] {"--secret-file", shortOne.toString()}, Map.of()).secret(Demo.SECRET_FILE, Demo.SECRET));
+        assertFalse(refused.getMessage().contains("tooShort"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SettingValues.parse(Demo.class,
+            new String[] {"--secret-file", dir.resolve("missing").toString()}, Map.of()).secret(Demo.SECRET_FILE, Demo.SECRET));
+        assertThrows(IllegalArgumentException.class, () -> SettingValues.parse(Demo.class,
+            new String[] {"--secret-file", shortOne.toString()}, Map.of("DEMO_SECRET", "fedcba9876543210"))
+            .secret(Demo.SECRET_FILE, Demo.SECRET), "a file and a value: which one was meant?");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThrows(IllegalArgumentException.class, () -> SettingValues.parse(Demo.class,
+            new String[] {"--secret-file", empty.toString()}, Map.of()).secret(Demo.SECRET_FILE, Demo.SECRET));
+    }
+
+    @Test
+    void aSwitchAloneMeansTrueAndTakesNoValueButThroughEquals() throws Exception {
+        SettingValues<Demo> on = SettingValues.parse(Demo.class, new String[] {"--switch", "--name", "x"}, Map.of());
+        assertTrue(on.bool(Demo.SWITCH));
+        assertEquals("x", on.text(Demo.NAME));
+        assertFalse(SettingValues.parse(Demo.class, new String[] {"--switch=false"}, Map.of("DEMO_SWITCH", "true"))
+            .bool(Demo.SWITCH));
+        assertTrue(SettingValues.parse(Demo.class, new String[0], Map.of("DEMO_SWITCH", "true")).bool(Demo.SWITCH));
+        assertFalse(SettingValues.parse(Demo.class, new String[0], Map.of()).bool(Demo.SWITCH));
+        assertThrows(IllegalArgumentException.class,
+            () -> SettingValues.parse(Demo.class, new String[0], Map.of("DEMO_SWITCH", "yes")).bool(Demo.SWITCH));
     }
 }

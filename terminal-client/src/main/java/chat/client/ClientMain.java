@@ -7,6 +7,7 @@ import chat.client.screen.ChatApp;
 import chat.client.screen.UnicodeTerminal;
 import chat.client.session.ChatSession;
 import chat.client.session.Credentials;
+import chat.client.session.Transport;
 import chat.protocol.Limits;
 import chat.settings.UsageException;
 import com.googlecode.lanterna.screen.Screen;
@@ -60,11 +61,13 @@ public final class ClientMain {
 
         ClientConfig.SignIn signIn = startup.config().signIn();
         Credentials credentials;
+        Transport transport;
         try {
             credentials = signIn.passwordFromStdin() ? Credentials.readPasswordLine(System.in)
                 : signIn.tokenFile() != null ? Credentials.readTokenFile(signIn.tokenFile())
                 : null;
-        } catch (IllegalArgumentException e) {
+            transport = transportOf(startup.config());
+        } catch (IllegalArgumentException | IOException e) {
             System.err.println("terminal-client: " + e.getMessage());
             System.exit(2);
             return;
@@ -75,7 +78,7 @@ public final class ClientMain {
              Terminal terminal = new UnicodeTerminal(keys, System.out, StandardCharsets.UTF_8);
              Screen screen = new TerminalScreen(terminal)) {
             screen.startScreen();
-            refusal = run(screen, startup, credentials, Clock.systemDefaultZone(), new SecureRandom());
+            refusal = run(screen, startup, credentials, transport, Clock.systemDefaultZone(), new SecureRandom());
             screen.stopScreen();
         }
         if (refusal != null) {
@@ -90,15 +93,21 @@ public final class ClientMain {
      */
     public static String run(Screen screen, ClientConfig.Startup startup, Clock clock, RandomGenerator random)
         throws IOException, InterruptedException {
-        return run(screen, startup, null, clock, random);
+        return run(screen, startup, null, transportOf(startup.config()), clock, random);
+    }
+
+    /** TLS trusting the system's authorities and the {@code --ca} file, when the settings ask for TLS; else plain TCP. */
+    public static Transport transportOf(ClientConfig config) throws IOException {
+        return config.tls() ? Transport.tls(Transport.trusting(config.ca())) : Transport.plain();
     }
 
     /**
      * Like {@link #run(Screen, ClientConfig.Startup, Clock, RandomGenerator)}, signing in with {@code credentials}
-     * (null for none: the session asks for a password when the gateway wants one, or at once with {@code --sign-in}).
+     * (null for none: the session asks for a password when the gateway wants one, or at once with {@code --sign-in})
+     * over {@code transport}.
      */
-    public static String run(Screen screen, ClientConfig.Startup startup, Credentials credentials, Clock clock,
-                             RandomGenerator random) throws IOException, InterruptedException {
+    public static String run(Screen screen, ClientConfig.Startup startup, Credentials credentials, Transport transport,
+                             Clock clock, RandomGenerator random) throws IOException, InterruptedException {
         ClientConfig config = startup.config();
         String nick = config.nick();
         StateStore store = new StateStore(config.configDir());
@@ -116,7 +125,7 @@ public final class ClientMain {
         }
         RememberedState remembered = startup.remembered();
         ChatSession session = new ChatSession(nick, config.gateways(), clock, random, app.listener(),
-            remembered.token());
+            remembered.token(), transport);
         if (credentials != null) {
             session.signIn(credentials);
         } else if (config.signIn().askFirst()) {

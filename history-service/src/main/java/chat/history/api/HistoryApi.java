@@ -10,6 +10,7 @@ import chat.protocol.ChatEvent;
 import chat.protocol.FrameCodec;
 import chat.protocol.HistoryPage;
 import chat.protocol.Limits;
+import chat.settings.Secret;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *   messages waiting for the account's next sign-in</li>
  *   <li>{@code GET /health}: 200 while the service reads the topic, 503 otherwise; both report the lag</li>
  * </ul>
+ * Every route but {@code /health} answers only a request that presents the service's secret
+ * ({@code Authorization: Bearer SECRET}), compared in constant time; any other gets 401. A service without a secret
+ * (allowed on loopback only, see {@code HistoryConfig}) answers every request.
  * Each request runs on a virtual thread of its own; the store's pool bounds the queries at the database.
  * Thread-safe.
  */
@@ -62,22 +67,26 @@ public final class HistoryApi implements AutoCloseable {
     private final HistoryStore store;
     private final Ingest ingest;
     private final Timer reads;
+    /** What callers must present; null for none. */
+    private final Secret secret;
 
-    private HistoryApi(HttpServer server, HistoryStore store, Ingest ingest, MeterRegistry registry) {
+    private HistoryApi(HttpServer server, Secret secret, HistoryStore store, Ingest ingest, MeterRegistry registry) {
         this.server = server;
+        this.secret = secret;
         this.store = store;
         this.ingest = ingest;
         this.reads = Timer.builder("chat.history.db.read")
             .description("one page read from the database for a query").publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    public static HistoryApi start(String host, int port, HistoryStore store, Ingest ingest, MeterRegistry registry)
-        throws IOException {
+    /** @param secret what every query must present, or null to answer every query (loopback only) */
+    public static HistoryApi start(String host, int port, Secret secret, HistoryStore store, Ingest ingest,
+                                   MeterRegistry registry) throws IOException {
         // The JDK's server writes a response's headers and body apart; with Nagle's algorithm on, a body that does not
         // fill a segment waits for the client's delayed ACK, some 40 ms.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        HistoryApi api = new HistoryApi(server, store, ingest, registry);
+        HistoryApi api = new HistoryApi(server, secret, store, ingest, registry);
         server.createContext("/", api::handle);
         server.setExecutor(api.executor);
         server.start();
@@ -101,12 +110,17 @@ public final class HistoryApi implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
+                String[] path = exchange.getRequestURI().getRawPath().split("/", -1);
+                boolean healthCheck = path.length == 2 && path[1].equals("health");
+                if (!healthCheck && !authorized(exchange)) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"chat-history\"");
+                    throw new Refusal(401, "present the history service's secret: Authorization: Bearer SECRET");
+                }
                 if (!"GET".equals(exchange.getRequestMethod())) {
                     exchange.getResponseHeaders().set("Allow", "GET");
                     throw new Refusal(405, "only GET is served: this API reads and never writes");
                 }
-                String[] path = exchange.getRequestURI().getRawPath().split("/", -1);
-                if (path.length == 2 && path[1].equals("health")) {
+                if (healthCheck) {
                     health(exchange);
                 } else if (path.length == 4 && path[1].equals("rooms") && path[3].equals("messages")) {
                     String room = decode(path[2]);
@@ -153,6 +167,20 @@ public final class HistoryApi implements AutoCloseable {
                 respond(exchange, 500, "{\"error\":\"internal error\"}");
             }
         }
+    }
+
+    /** One Authorization header, of the Bearer scheme, holding the secret; anything else is refused. */
+    private boolean authorized(HttpExchange exchange) {
+        if (secret == null) {
+            return true;
+        }
+        List<String> given = exchange.getRequestHeaders().get("Authorization");
+        if (given == null || given.size() != 1) {
+            return false;
+        }
+        String value = given.getFirst();
+        String scheme = "Bearer ";
+        return value.regionMatches(true, 0, scheme, 0, scheme.length()) && secret.matches(value.substring(scheme.length()));
     }
 
     private void health(HttpExchange exchange) throws IOException {

@@ -27,8 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The query API over a real topic and database: pages, conversations, health, and a clear error for bad requests. */
+/**
+ * The query API over a real topic and database: pages, conversations, health, a clear error for bad requests, and
+ * nothing but health for a caller without the service's secret.
+ */
 class HistoryApiIT {
+    private static final String SECRET = "it-" + UUID.randomUUID();
     @TempDir
     static Path dir;
     private static HistoryService service;
@@ -53,7 +57,8 @@ class HistoryApiIT {
                 "2026-11-23T10:00:01.000Z", "gw1", "acct-a", "acct-b", false));
         }
         service = HistoryService.start(HistoryConfig.parse(new String[] {"--kafka", TestKafka.bootstrapServers(),
-            "--topic", topic, "--group", topic, "--db-url", TestDatabase.sqliteUrl(dir), "--port", "0"}, Map.of()));
+            "--topic", topic, "--group", topic, "--db-url", TestDatabase.sqliteUrl(dir), "--port", "0"},
+            Map.of("HISTORY_API_SECRET", SECRET)));
     }
 
     private static long send(KafkaProducer<byte[], byte[]> producer, String topic, ChatEvent event) throws Exception {
@@ -66,7 +71,7 @@ class HistoryApiIT {
     }
 
     private static HttpResponse<String> request(String method, String path) {
-        return LocalHttp.send(method, service.port(), path);
+        return LocalHttp.send(method, service.port(), path, "Authorization", "Bearer " + SECRET);
     }
 
     private static HttpResponse<String> get(String path) {
@@ -127,5 +132,43 @@ class HistoryApiIT {
         HttpResponse<String> behind = get("/rooms/lobby/messages?before=" + (lastSeq + 1_000) + "&wait=200");
         assertEquals(503, behind.statusCode());
         assertTrue(behind.body().contains("has not read the topic up to seq"), behind.body());
+    }
+
+    @Test
+    void everyRouteButHealthRefusesACallerWithoutTheSecret() {
+        List<String[]> wrong = List.of(
+            new String[0],
+            new String[] {"Authorization", "Basic " + SECRET},
+            new String[] {"Authorization", SECRET},
+            new String[] {"Authorization", "Bearer " + SECRET + "x"},
+            new String[] {"Authorization", "Bearer " + SECRET.substring(0, SECRET.length() - 1)},
+            new String[] {"Authorization", "Bearer  " + SECRET},
+            new String[] {"Authorization", "Bearer "},
+            new String[] {"Authorization", "Bearer"},
+            new String[] {"Authorization", "Bearer wrong-secret-of-some-length"},
+            new String[] {"Authorization", "Bearer " + SECRET, "Authorization", "Bearer " + SECRET});
+        for (String path : List.of("/rooms/lobby/messages", "/conversations/alice/bob/messages",
+            "/rooms/lobby/messages?after=-1&limit=500", "/nothing-here")) {
+            for (String[] headers : wrong) {
+                HttpResponse<String> refused = LocalHttp.send("GET", service.port(), path, headers);
+                assertEquals(401, refused.statusCode(), path + " with " + List.of(headers) + ": " + refused.body());
+                assertTrue(!refused.body().contains("\"messages\"") && !refused.body().contains(SECRET), refused.body());
+                assertEquals("Bearer realm=\"chat-history\"", refused.headers().firstValue("WWW-Authenticate").orElseThrow());
+            }
+        }
+        assertEquals(401, LocalHttp.send("POST", service.port(), "/rooms/lobby/messages").statusCode(),
+            "a caller without the secret learns nothing, not even which methods are served");
+        assertEquals(200, LocalHttp.get(service.port(), "/health").statusCode(), "health is for anyone who reaches it");
+        assertEquals(200, LocalHttp.send("GET", service.port(), "/rooms/lobby/messages", "Authorization",
+            "bearer " + SECRET).statusCode(), "the scheme's name in any case, as HTTP has it");
+    }
+
+    @Test
+    void theSecretIsInNoMetric() {
+        get("/rooms/lobby/messages");
+        LocalHttp.send("GET", service.port(), "/rooms/lobby/messages", "Authorization", "Bearer " + SECRET + "x");
+        String metrics = LocalHttp.get(service.adminPort(), "/metrics").body();
+        assertTrue(metrics.contains("chat_history"), "the metrics were read");
+        assertTrue(!metrics.contains(SECRET), "no metric holds the secret");
     }
 }

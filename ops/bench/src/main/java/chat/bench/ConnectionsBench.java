@@ -3,6 +3,7 @@ package chat.bench;
 import chat.ops.kafka.LocalKafkaCluster;
 import chat.testkit.LocalHttp;
 import chat.testkit.TestKafka;
+import chat.testkit.TestTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,17 +25,23 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The cost of an idle connection. One gateway runs in a process of its own, on a broker of its own; N clients each
  * say hello and join one room (ten clients a room, so the joins' presence notices stay few), then say nothing. The
  * gateway's heap after a full GC and its resident memory are read before and after, and divided by N. The clients
  * come from 127.0.0.2 and up, 200 an address, so the gateway's per-address limit holds as it would in a deployment.
+ * With {@code --tls}, N more clients then do the same over TLS (the local EC P-256 certificate, a full handshake each:
+ * every client has a context of its own, so none resumes a session), and the bench reports what each TLS connection
+ * adds beside what each plain one did in the same run, and the handshakes' times as the clients saw them.
  */
 public final class ConnectionsBench {
     private static final int PER_ADDRESS = 200;
     private static final int PER_ROOM = 10;
     private static final int CONNECTING_AT_ONCE = 64;
+    /** Handshakes in flight at once: few, so that their times are the handshake's and not a queue for the two cores. */
+    private static final int HANDSHAKING_AT_ONCE = 4;
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
@@ -44,43 +51,57 @@ public final class ConnectionsBench {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         int connections = 10_000;
         String heap = "1g";
+        boolean tls = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--heap") && i + 1 < args.length) {
                 heap = args[++i];
+            } else if (args[i].equals("--tls")) {
+                tls = true;
             } else if (args[i].matches("[0-9]{1,6}")) {
                 connections = Integer.parseInt(args[i]);
             } else {
-                System.out.println("usage: ops/chat bench connections [N] [--heap SIZE]   (defaults 10000, 1g)");
+                System.out.println("usage: ops/chat bench connections [N] [--heap SIZE] [--tls]   (defaults 10000, 1g;"
+                    + " --tls opens N more over TLS)");
                 return;
             }
         }
         long openFiles = openFilesLimit();
-        if (connections + 1_000 > openFiles) {
+        int total = tls ? 2 * connections : connections;
+        if (total + 1_000 > openFiles) {
             System.out.printf("%d connections need more open files than the %d this shell allows: raise it with"
-                + " ulimit -n (the gateway and this bench each hold one per connection)%n", connections, openFiles);
+                + " ulimit -n (the gateway and this bench each hold one per connection)%n", total, openFiles);
             System.exit(1);
         }
         Path dir = Files.createTempDirectory("chat-bench-connections");
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
             int port = freePort();
             int adminPort = freePort();
-            Process gateway = startGateway(kafka.bootstrapServers(), port, adminPort, heap, connections, dir);
+            int tlsPort = freePort();
+            TestTls certificates = tls ? TestTls.create() : null;
+            Process gateway = startGateway(kafka.bootstrapServers(), port, adminPort, heap, total, dir, certificates,
+                tlsPort);
             try {
                 awaitHealthy(adminPort, gateway, dir);
                 Memory before = memoryOf(gateway.pid());
-                List<Socket> clients = connect(port, connections);
-                Memory after = memoryOf(gateway.pid());
-                String health = LocalHttp.get(adminPort, "/health").body();
-                System.out.printf("one gateway (-Xmx%s), %d idle connections, each after hello and one join%n%n",
-                    heap, connections);
-                System.out.printf("%-28s %12s %12s %16s%n", "", "before", "after", "per connection");
-                System.out.printf("%-28s %10.1f MB %10.1f MB %13.1f KiB%n", "heap after a full GC",
-                    before.heapKib() / 1024.0, after.heapKib() / 1024.0,
-                    (after.heapKib() - before.heapKib()) / (double) connections);
-                System.out.printf("%-28s %10.1f MB %10.1f MB %13.1f KiB%n", "resident memory",
-                    before.rssKib() / 1024.0, after.rssKib() / 1024.0,
-                    (after.rssKib() - before.rssKib()) / (double) connections);
-                System.out.printf("%ngateway health: %s%n", health);
+                List<Socket> clients = connect(port, connections, 0, null, CONNECTING_AT_ONCE, null);
+                Memory plain = memoryOf(gateway.pid());
+                System.out.printf("one gateway (-Xmx%s), %d idle connections%s, each after hello and one join%n%n",
+                    heap, connections, tls ? " plain and " + connections + " over TLS" : "");
+                System.out.printf("%-36s %12s %12s %16s%n", "", "before", "after", "per connection");
+                report("plain", before, plain, connections);
+                if (tls) {
+                    List<Long> handshakeNanos = Collections.synchronizedList(new ArrayList<>(connections));
+                    clients.addAll(connect(tlsPort, connections, connections, certificates, HANDSHAKING_AT_ONCE,
+                        handshakeNanos));
+                    Memory withTls = memoryOf(gateway.pid());
+                    report("TLS", plain, withTls, connections);
+                    List<Long> sorted = new ArrayList<>(handshakeNanos);
+                    Collections.sort(sorted);
+                    System.out.printf("%nTLS handshake (full, EC P-256, %d at once), as the client sees it: median %.2f ms,"
+                        + " p99 %.2f ms, max %.2f ms over %d%n", HANDSHAKING_AT_ONCE, quantile(sorted, 0.5),
+                        quantile(sorted, 0.99), sorted.getLast() / 1e6, sorted.size());
+                }
+                System.out.printf("%ngateway health: %s%n", LocalHttp.get(adminPort, "/health").body());
                 for (Socket client : clients) {
                     client.close();
                 }
@@ -95,16 +116,36 @@ public final class ConnectionsBench {
 
     private record Memory(long heapKib, long rssKib) {}
 
+    private static void report(String kind, Memory before, Memory after, int connections) {
+        System.out.printf("%-36s %10.1f MB %10.1f MB %13.1f KiB%n", "heap after a full GC, " + kind,
+            before.heapKib() / 1024.0, after.heapKib() / 1024.0,
+            (after.heapKib() - before.heapKib()) / (double) connections);
+        System.out.printf("%-36s %10.1f MB %10.1f MB %13.1f KiB%n", "resident memory, " + kind,
+            before.rssKib() / 1024.0, after.rssKib() / 1024.0,
+            (after.rssKib() - before.rssKib()) / (double) connections);
+    }
+
+    /** The value at {@code q} of sorted nanoseconds, in milliseconds. */
+    private static double quantile(List<Long> sortedNanos, double q) {
+        return sortedNanos.get(Math.min(sortedNanos.size() - 1, (int) Math.ceil(q * sortedNanos.size()) - 1)) / 1e6;
+    }
+
     /** The gateway on this bench's own classpath, in a JVM of its own so that its heap is its alone. */
-    private static Process startGateway(String kafka, int port, int adminPort, String heap, int connections, Path dir)
-        throws IOException {
+    private static Process startGateway(String kafka, int port, int adminPort, String heap, int connections, Path dir,
+                                        TestTls tls, int tlsPort) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
             "chat.gateway.GatewayMain", "--kafka", kafka, "--id", "bench", "--host", "127.0.0.1",
             "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
             "--topic", "bench-connections", "--presence-topic", "bench-connections-presence",
             "--history-url", "http://127.0.0.1:1", "--max-connections", Integer.toString(connections + 100),
-            "--max-connections-per-address", Integer.toString(PER_ADDRESS + 10));
+            "--max-connections-per-address", Integer.toString(PER_ADDRESS + 10),
+            // Idle they are, on purpose, for as long as the bench takes: none may be closed as idle before it is counted.
+            "--idle-timeout-ms", "3600000"));
+        if (tls != null) {
+            command.addAll(tls.gatewayArgs());
+            command.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
+        }
         return new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(dir.resolve("gateway.log").toFile()).start();
     }
@@ -129,18 +170,22 @@ public final class ConnectionsBench {
         }
     }
 
-    /** Opens the connections, CONNECTING_AT_ONCE at a time; each returns once its join is answered. */
-    private static List<Socket> connect(int port, int connections) throws Exception {
+    /**
+     * Opens the connections, {@code atOnce} at a time, numbered from {@code first}; each returns once its join is
+     * answered. With {@code tls}, over TLS, each handshake's time added to {@code handshakeNanos}.
+     */
+    private static List<Socket> connect(int port, int connections, int first, TestTls tls, int atOnce,
+                                        List<Long> handshakeNanos) throws Exception {
         List<Socket> clients = Collections.synchronizedList(new ArrayList<>(connections));
-        Semaphore slots = new Semaphore(CONNECTING_AT_ONCE);
+        Semaphore slots = new Semaphore(atOnce);
         List<Future<?>> done = new ArrayList<>(connections);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < connections; i++) {
+            for (int i = first; i < first + connections; i++) {
                 int n = i;
                 slots.acquire();
                 done.add(threads.submit(() -> {
                     try {
-                        clients.add(connectOne(port, n));
+                        clients.add(connectOne(port, n, tls, handshakeNanos));
                     } finally {
                         slots.release();
                     }
@@ -154,12 +199,22 @@ public final class ConnectionsBench {
         return clients;
     }
 
-    private static Socket connectOne(int port, int n) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(InetAddress.getByAddress(
+    private static Socket connectOne(int port, int n, TestTls tls, List<Long> handshakeNanos) throws IOException {
+        Socket plain = new Socket();
+        plain.bind(new InetSocketAddress(InetAddress.getByAddress(
             new byte[] {127, 0, (byte) (n / PER_ADDRESS / 254), (byte) (2 + n / PER_ADDRESS % 254)}), 0));
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
-        socket.setSoTimeout(30_000);
+        plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+        plain.setSoTimeout(30_000);
+        Socket socket = plain;
+        if (tls != null) {
+            // A context of its own: no session to resume, so each handshake is a full one.
+            SSLSocket secured = (SSLSocket) tls.clientContext().getSocketFactory()
+                .createSocket(plain, "127.0.0.1", port, true);
+            long start = System.nanoTime();
+            secured.startHandshake();
+            handshakeNanos.add(System.nanoTime() - start);
+            socket = secured;
+        }
         OutputStream out = socket.getOutputStream();
         out.write(("{\"type\":\"hello\",\"nick\":\"idle" + n + "\",\"version\":1}\n"
             + "{\"type\":\"join\",\"room\":\"idle-" + n / PER_ROOM + "\"}\n").getBytes(StandardCharsets.UTF_8));

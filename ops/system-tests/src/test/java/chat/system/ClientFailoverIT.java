@@ -56,24 +56,9 @@ class ClientFailoverIT {
             Failover.Gateway g1 = new Failover.Gateway("127.0.0.1", gw1.port());
             Failover.Gateway g2 = new Failover.Gateway("127.0.0.1", gw2.port());
             Semaphore changes = new Semaphore(0);
-            ChatSession.Listener onChange = new ChatSession.Listener() {
-                @Override
-                public void changed(String stream) {
-                    changes.release();
-                }
-            };
+            ChatSession.Listener onChange = listening(changes, new CopyOnWriteArrayList<>());
             List<Failover.State> aliceStates = new CopyOnWriteArrayList<>();
-            ChatSession.Listener aliceListener = new ChatSession.Listener() {
-                @Override
-                public void changed(String stream) {
-                    changes.release();
-                }
-
-                @Override
-                public void state(Failover.State state) {
-                    aliceStates.add(state);
-                }
-            };
+            ChatSession.Listener aliceListener = listening(changes, aliceStates);
             try (ChatSession alice = new ChatSession("alice", List.of(g1, g2), Clock.systemUTC(), new SplittableRandom(1), aliceListener);
                  ChatSession bob = new ChatSession("bob", List.of(g2, g1), Clock.systemUTC(), new SplittableRandom(2), onChange)) {
                 alice.start();
@@ -119,13 +104,30 @@ class ClientFailoverIT {
     }
 
     private static JavaProcess gateway(String id, String kafka, String topic, int historyPort) {
-        return JavaProcess.start(id, GatewayMain.class, List.of("--kafka", kafka, "--id", id, "--port", "0",
+        List<String> args = new ArrayList<>(List.of("--kafka", kafka, "--id", id, "--port", "0",
             "--topic", topic, "--partitions", "3", "--presence-topic", topic + "-presence",
-            "--history-url", Stack.historyUrl(historyPort), "--rate", "1000", "--burst", "1000"), Path.of("target"));
+            "--history-url", Stack.historyUrl(historyPort), "--rate", "1000", "--burst", "1000"));
+        args.addAll(Stack.historySecretArgs());
+        return JavaProcess.start(id, GatewayMain.class, args, Path.of("target"));
+    }
+
+    /** A listener that counts each change on {@code changes} and keeps each state of the connection in {@code states}. */
+    static ChatSession.Listener listening(Semaphore changes, List<Failover.State> states) {
+        return new ChatSession.Listener() {
+            @Override
+            public void changed(String stream) {
+                changes.release();
+            }
+
+            @Override
+            public void state(Failover.State state) {
+                states.add(state);
+            }
+        };
     }
 
     /** Says {@code count} messages, one every 20 ms: a lively room, not a flood. */
-    private static Paced talk(ChatSession session, String text, int count) {
+    static Paced talk(ChatSession session, String text, int count) {
         return Paced.every(Duration.ofMillis(20), i -> {
             session.say("ops", text + " " + i);
             return i + 1 < count;
@@ -137,7 +139,7 @@ class ClientFailoverIT {
      * {@code settled}, nothing still waiting for its ack); their senders and texts, in the order shown, without the
      * client's notices.
      */
-    private static List<String> awaitShown(ChatSession session, Semaphore changes, int count, boolean settled)
+    static List<String> awaitShown(ChatSession session, Semaphore changes, int count, boolean settled)
         throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {

@@ -236,7 +236,7 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void gatewaysPublishTheirPortsAndAdminPortsAndFindTheHistoryService() throws UsageException {
+    void gatewaysPublishTheirChatAndTlsPortsAloneAndPresentTheHistorySecret() throws UsageException {
         Map<String, HistoryConfig> histories = historyConfigs();
         Map<String, GatewayConfig> gateways = gatewayConfigs();
         for (int n = 1; n <= 3; n++) {
@@ -254,9 +254,15 @@ class DeploymentFilesTest {
                 name + " must listen on every interface to be reached through its published port");
             assertEquals(ALL_INTERFACES, config.adminHost(), name + "'s admin port must listen on every interface");
             assertPublishedAsIs(name, service, config.port());
-            assertPublishedAsIs(name, service, config.adminPort());
+            assertTrue(config.tls(), name + " serves TLS");
+            assertEquals(config.port() + 2000, config.tlsPort(), name + "'s TLS port");
+            assertPublishedAsIs(name, service, config.tlsPort());
+            assertMounted(name, service, config.tlsCert());
+            assertMounted(name, service, config.tlsKey());
+            assertNotPublished(name, service, config.adminPort());
             assertEquals(config.adminPort(), healthcheckPort(name, service),
                 name + " checks its health on its admin port");
+            assertNotNull(config.historySecret(), name + " presents the history service's secret");
 
             URI history = config.historyUrl();
             assertTrue(histories.containsKey(history.getHost()),
@@ -272,10 +278,16 @@ class DeploymentFilesTest {
             JsonNode service = services.get(name);
             assertEquals(ALL_INTERFACES, config.host(), name + " must listen on every interface");
             assertEquals(ALL_INTERFACES, config.adminHost(), name + "'s admin port must listen on every interface");
-            assertPublishedAsIs(name, service, config.port());
-            assertPublishedAsIs(name, service, config.adminPort());
+            assertNotPublished(name, service, config.port());
+            assertNotPublished(name, service, config.adminPort());
             assertEquals(config.adminPort(), healthcheckPort(name, service),
                 name + " checks its health on its admin port");
+            assertNotNull(config.apiSecret(), name + " asks a secret of every query");
+            for (Map.Entry<String, JsonNode> gateway : servicesRunning(Program.GATEWAY).entrySet()) {
+                assertEquals(environment(service).get("HISTORY_API_SECRET"),
+                    environment(gateway.getValue()).get("CHAT_HISTORY_SECRET"),
+                    gateway.getKey() + " presents the secret " + name + " asks");
+            }
             assertTrue(config.dbUrl().startsWith("jdbc:postgresql://"), name + " keeps its history in PostgreSQL");
             String dbHost = URI.create(config.dbUrl().substring("jdbc:".length())).getHost();
             assertTrue(servicesWithImage("postgres").contains(dbHost),
@@ -697,6 +709,32 @@ class DeploymentFilesTest {
 
     /** Asserts that the service publishes the port on the same port of the host. */
     private static void assertPublishedAsIs(String name, JsonNode service, int port) {
+        List<String> published = published(service);
+        assertTrue(published.contains(port + "->" + port),
+            name + " publishes its port " + port + " on the host's " + port + "; it publishes " + published);
+    }
+
+    /** Asserts that the service does not publish the port on the host, on any interface: the compose network only. */
+    private static void assertNotPublished(String name, JsonNode service, int port) {
+        List<String> published = published(service);
+        assertTrue(published.stream().noneMatch(p -> p.endsWith("->" + port)),
+            name + " must keep its port " + port + " on the compose network; it publishes " + published);
+    }
+
+    /** Asserts that the file is in a directory the service mounts. */
+    private static void assertMounted(String name, JsonNode service, Path file) {
+        List<String> targets = new ArrayList<>();
+        for (JsonNode volume : list(service.path("volumes"))) {
+            String[] parts = volume.isObject() ? new String[] {volume.path("source").asText(), volume.path("target").asText()}
+                : volume.asText().split(":");
+            targets.add(parts.length > 1 ? parts[1] : parts[0]);
+        }
+        assertTrue(targets.stream().anyMatch(t -> file.startsWith(Path.of(t))),
+            name + " reads " + file + ", in none of the directories it mounts: " + targets);
+    }
+
+    /** The service's published ports, as {@code HOSTPORT->CONTAINERPORT}. */
+    private static List<String> published(JsonNode service) {
         List<String> published = new ArrayList<>();
         for (JsonNode entry : list(service.path("ports"))) {
             if (entry.isObject()) {
@@ -706,8 +744,7 @@ class DeploymentFilesTest {
                 published.add((parts.length > 1 ? parts[parts.length - 2] : "") + "->" + parts[parts.length - 1]);
             }
         }
-        assertTrue(published.contains(port + "->" + port),
-            name + " publishes its port " + port + " on the host's " + port + "; it publishes " + published);
+        return published;
     }
 
     private static List<String> servicesWithImage(String image) {

@@ -21,13 +21,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a {@code mvn} that records its calls comes first on the PATH.
  */
 class OpsChatHelpTest {
-    private static final List<String> COMMANDS = List.of("up", "status", "client", "account", "down", "reset", "test", "bench");
+    private static final List<String> COMMANDS = List.of("up", "status", "client", "account", "tls", "down", "reset", "test", "bench");
 
     @TempDir
     Path bin;
 
     @ParameterizedTest
-    @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice",
+    @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice", "tls", "tls /tmp/x",
         "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin"})
     void helpPrintsTheCommandsOwnHelpAndBuildsNothing(String commandLine) throws Exception {
         Path mvnCalls = bin.resolve("mvn-calls");

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.ops.kafka.ProcessTable;
+import chat.protocol.ClientFrame;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.ScrapedMetrics;
+import chat.testkit.TestTls;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,8 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * stack the developer runs, with a {@code mvn} that fails first on the PATH: it runs the jars this build made.
  */
 class OpsChatStackIT {
-    /** The stack's ports, before the shift: gateway, its admin port, history, its admin port, Kafka, its controller. */
-    private static final int[] PORTS = {7001, 8001, 7100, 8100, 19092, 19093};
+    /**
+     * The stack's ports, before the shift: gateway, its admin port, its TLS port, history, its admin port, Kafka, its
+     * controller.
+     */
+    private static final int[] PORTS = {7001, 8001, 9001, 7100, 8100, 19092, 19093};
 
     @TempDir
     Path dir;
@@ -59,12 +64,27 @@ class OpsChatStackIT {
                 status.output());
             assertTrue(status.output().lines().anyMatch(l -> l.startsWith("gw1") && l.contains(" up")), status.output());
 
+            assertTrue(status.output().lines().anyMatch(l -> l.startsWith("gw1") && l.contains(":" + (9001 + shift))),
+                "status shows the TLS port:\n" + status.output());
+            for (String secret : List.of("history-secret", "tls/ca-key.pem", "tls/gateway-key.pem")) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(secret))),
+                    secret + " is readable by its owner only");
+            }
+
             try (ChatTestClient alice = ChatTestClient.login(7001 + shift, "alice");
-                 ChatTestClient bob = ChatTestClient.login(7001 + shift, "bob")) {
+                 ChatTestClient bob = ChatTestClient.connectTls(9001 + shift, new TestTls(data.resolve("tls")).clientContext())) {
+                bob.send(new ClientFrame.Hello("bob", 1, null, null));
+                bob.next(ServerFrame.Welcome.class);
                 alice.join("lobby");
                 bob.join("lobby");
                 alice.say("lobby", "hello bob", "a1");
-                assertEquals("hello bob", bob.nextMatching(ServerFrame.Message.class, m -> m.id().equals("a1")).text());
+                assertEquals("hello bob", bob.nextMatching(ServerFrame.Message.class, m -> m.id().equals("a1")).text(),
+                    "from a plain client to a TLS one, trusting the stack's data/tls/ca.pem");
+            }
+            try (ChatTestClient carol = ChatTestClient.login(7001 + shift, "carol")) {
+                assertEquals(1, carol.joinAndReplay("lobby", null).messages().stream()
+                    .filter(m -> m instanceof ServerFrame.Message msg && msg.id().equals("a1")).count(),
+                    "the history, read with the stack's secret, replays what was said");
             }
         } finally {
             Run down = opsChat(shift, "down");

@@ -11,7 +11,10 @@ import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.JavaProcess;
 import chat.testkit.LocalHttp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,10 +23,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Starts the parts of the chat for a test: gateways and history services on free ports, on one topic. */
+/**
+ * Starts the parts of the chat for a test: gateways and history services on free ports, on one topic. The history
+ * services ask the secret of one test run, and the gateways present it, as deployed.
+ */
 final class Stack {
+    private static final String SECRET = "stack-" + UUID.randomUUID();
+    private static final Path SECRET_FILE = writeSecret();
 
     private Stack() {}
+
+    private static Path writeSecret() {
+        try {
+            Path file = Files.createTempFile("history-secret-", "");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, SECRET);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A gateway's flags to present the history services' secret. */
+    static List<String> historySecretArgs() {
+        return List.of("--history-secret-file", SECRET_FILE.toString());
+    }
 
     static String freshTopic() {
         return "sys-" + UUID.randomUUID();
@@ -33,6 +56,7 @@ final class Stack {
         List<String> args = new ArrayList<>(List.of("--kafka", kafka, "--id", id, "--port", "0", "--topic", topic,
             "--partitions", "3", "--presence-topic", topic + "-presence", "--history-url", historyUrl(historyPort),
             "--rate", "1000000", "--burst", "1000000"));
+        args.addAll(historySecretArgs());
         args.addAll(List.of(extraArgs));
         try {
             return Gateway.start(GatewayConfig.parse(args.toArray(String[]::new), Map.of()));
@@ -43,7 +67,7 @@ final class Stack {
 
     static List<String> historyArgs(String kafka, String topic, String dbUrl, int port) {
         return List.of("--kafka", kafka, "--topic", topic, "--group", topic + "-history", "--db-url", dbUrl,
-            "--port", Integer.toString(port), "--admin-port", "0");
+            "--port", Integer.toString(port), "--admin-port", "0", "--api-secret-file", SECRET_FILE.toString());
     }
 
     static HistoryService history(String kafka, String topic, String dbUrl) {
@@ -70,7 +94,7 @@ final class Stack {
 
     /** GET on the history API: the status and the body. */
     static HttpResponse<String> get(int historyPort, String pathAndQuery) {
-        return LocalHttp.get(historyPort, pathAndQuery);
+        return LocalHttp.send("GET", historyPort, pathAndQuery, "Authorization", "Bearer " + SECRET);
     }
 
     /** Every stored message of a room, oldest first, read page by page through the API. */

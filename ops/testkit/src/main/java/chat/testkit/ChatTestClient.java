@@ -19,6 +19,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A protocol client for tests: it speaks to a gateway over a real socket, reads every frame on its own thread, and
@@ -46,6 +49,35 @@ public final class ChatTestClient implements AutoCloseable {
             Socket socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setTcpNoDelay(true);
+            return new ChatTestClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Connects with TLS, trusting what {@code context} trusts and checking that the certificate names 127.0.0.1;
+     * returns once the handshake is over.
+     *
+     * @throws UncheckedIOException when the handshake fails
+     */
+    public static ChatTestClient connectTls(int port, SSLContext context) {
+        try {
+            Socket plain = new Socket();
+            plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            plain.setTcpNoDelay(true);
+            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            try {
+                socket.startHandshake();
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            socket.setSoTimeout(0);
             return new ChatTestClient(socket);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -24,19 +24,26 @@ import java.util.regex.Pattern;
  */
 public final class JavaProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
+    /** A gateway with TLS names its TLS port on the same line. */
+    private static final Pattern TLS = Pattern.compile("TLS on [^ ]+:(\\d+)");
     private static final AtomicInteger STARTS = new AtomicInteger();
 
     private final Process process;
     private final int port;
+    private final int tlsPort;
 
-    private JavaProcess(Process process, int port) {
+    private JavaProcess(Process process, int[] ports) {
         this.process = process;
-        this.port = port;
+        this.port = ports[0];
+        this.tlsPort = ports[1];
     }
 
     public static JavaProcess start(String name, Class<?> mainClass, List<String> args, Path logDir) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        // The service's own log level, whichever logging settings file comes first on the test's class path: its
+        // "listening on" line is what tells that it started.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", System.getProperty("java.class.path"),
             mainClass.getName()));
         command.addAll(args);
         // One file per start, so that a test's logs survive the tests after it.
@@ -47,7 +54,7 @@ public final class JavaProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        CompletableFuture<Integer> port = new CompletableFuture<>();
+        CompletableFuture<int[]> port = new CompletableFuture<>();
         Thread.ofVirtual().name(name + "-output").start(() -> copyOutput(process, log, port));
         try {
             return new JavaProcess(process, port.get(2 * ChatTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
@@ -62,7 +69,7 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /** Keeps the process's output in its log file, and tells the port as soon as the service names it. */
-    private static void copyOutput(Process process, Path log, CompletableFuture<Integer> port) {
+    private static void copyOutput(Process process, Path log, CompletableFuture<int[]> port) {
         try (BufferedReader in = process.inputReader(StandardCharsets.UTF_8);
              BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             String line;
@@ -72,7 +79,8 @@ public final class JavaProcess implements AutoCloseable {
                 out.flush();
                 Matcher m = LISTENING.matcher(line);
                 if (!port.isDone() && m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
+                    Matcher tls = TLS.matcher(line);
+                    port.complete(new int[] {Integer.parseInt(m.group(1)), tls.find() ? Integer.parseInt(tls.group(1)) : -1});
                 }
             }
             port.completeExceptionally(new IllegalStateException("the process exited"));
@@ -83,6 +91,11 @@ public final class JavaProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port a gateway named beside its port; -1 when it named none. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** SIGSTOP: the process hangs with its sockets open, as a gateway stuck in a long pause would. */

@@ -19,11 +19,15 @@ public final class LocalHttp {
         return send("GET", port, pathAndQuery);
     }
 
-    /** A request without a body, of any method. */
-    public static HttpResponse<String> send(String method, int port, String pathAndQuery) {
+    /** A request without a body, of any method, with the headers given as name, value, name, value... */
+    public static HttpResponse<String> send(String method, int port, String pathAndQuery, String... headers) {
         URI uri = URI.create("http://127.0.0.1:" + port + pathAndQuery);
-        HttpRequest request = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
-            .timeout(TIMEOUT).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(TIMEOUT);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        HttpRequest request = builder.build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

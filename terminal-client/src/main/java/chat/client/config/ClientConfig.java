@@ -32,9 +32,12 @@ import java.util.function.Function;
  * @param gateways the gateways to talk to, in the order failover tries them; never empty
  * @param configDir where {@code client.properties} and the remembered states live
  * @param rooms the rooms to join at start, possibly none
+ * @param tls whether to talk TLS to the gateways
+ * @param ca a PEM file of authorities to trust besides the system's, with TLS; null for none
  * @param signIn how the session signs in to its nick's account at start
  */
-public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms, SignIn signIn) {
+public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms, boolean tls,
+                           Path ca, SignIn signIn) {
     /** The file of settings in the config directory, written by the user. */
     public static final String SETTINGS_FILE = "client.properties";
     /** The file in the config directory that names the nick used last, written by the client. */
@@ -61,14 +64,19 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             "directory of client.properties and of what the client remembers of each nick (default "
                 + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)",
             null),
-        SIGN_IN("--sign-in", "CHAT_SIGN_IN", null,
+        TLS("--tls", "CHAT_TLS", "false",
+            "talk TLS to the gateways (their TLS ports: 9001.. for ops/chat), checking their certificates and host names",
+            "tls"),
+        CA("--ca", "CHAT_CA", null,
+            "PEM file of the authorities to trust besides the system's, with --tls (ops/chat: data/tls/ca.pem)", "ca"),
+        SIGN_IN("--sign-in", "CHAT_SIGN_IN", "false",
             "ask for the nick's password before connecting (without it, the client asks when the gateway says the "
                 + "nick is registered)",
-            null, true),
-        PASSWORD_STDIN("--password-stdin", "CHAT_PASSWORD_STDIN", null,
+            null),
+        PASSWORD_STDIN("--password-stdin", "CHAT_PASSWORD_STDIN", "false",
             "sign in with the password on the first line of standard input, read before the screen starts (for "
                 + "scripts)",
-            null, true),
+            null),
         TOKEN_FILE("--token-file", "CHAT_TOKEN_FILE", null,
             "sign in with the signed token (JWT) in this file rather than a password",
             null);
@@ -78,19 +86,13 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         private final String defaultValue;
         private final String doc;
         private final String fileKey;
-        private final boolean isSwitch;
 
         Setting(String flag, String env, String defaultValue, String doc, String fileKey) {
-            this(flag, env, defaultValue, doc, fileKey, false);
-        }
-
-        Setting(String flag, String env, String defaultValue, String doc, String fileKey, boolean isSwitch) {
             this.flag = flag;
             this.env = env;
             this.defaultValue = defaultValue;
             this.doc = doc;
             this.fileKey = fileKey;
-            this.isSwitch = isSwitch;
         }
 
         @Override
@@ -113,14 +115,14 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             return doc;
         }
 
+        @Override
+        public boolean isSwitch() {
+            return this == TLS || this == SIGN_IN || this == PASSWORD_STDIN;
+        }
+
         /** Its key in {@code client.properties}, or null when the file cannot set it. */
         public String fileKey() {
             return fileKey;
-        }
-
-        /** A switch is given as its flag alone ({@code --sign-in}); its variable says {@code true} or {@code false}. */
-        public boolean isSwitch() {
-            return isSwitch;
         }
     }
 
@@ -165,14 +167,17 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         if (rooms.size() > MAX_ROOMS || !rooms.stream().allMatch(Limits::isValidRoom)) {
             throw new IllegalArgumentException("rooms must be at most " + MAX_ROOMS + " valid room names");
         }
+        if (ca != null && !tls) {
+            throw new IllegalArgumentException("--ca (CHAT_CA) is for TLS: give --tls as well");
+        }
         if (signIn == null) {
             throw new IllegalArgumentException("how to sign in is needed");
         }
     }
 
-    /** Settings that start the session as a guest. */
+    /** Plain TCP to the gateways, starting as a guest. */
     public ClientConfig(String nick, List<Gateway> gateways, Path configDir, List<String> rooms) {
-        this(nick, gateways, configDir, rooms, SignIn.AS_GUEST);
+        this(nick, gateways, configDir, rooms, false, null, SignIn.AS_GUEST);
     }
 
     /**
@@ -186,7 +191,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      */
     public static Startup load(String[] args, Map<String, String> env, Path userHome, String askedNick)
         throws UsageException {
-        SettingValues<Setting> given = SettingValues.parse(Setting.class, withSwitchValues(args), env);
+        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
         Path configDir = configDir(given, env, userHome);
         Map<Setting, String> file = settingsFile(readSettingsFile(configDir.resolve(SETTINGS_FILE)));
         return resolve(given, configDir, file, askedNick, new StateStore(configDir)::recall);
@@ -198,7 +203,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      */
     public static ClientConfig parse(String[] args, Map<String, String> env, Path userHome, String settingsFileText,
                                      RememberedState lastNicksState) throws UsageException {
-        SettingValues<Setting> given = SettingValues.parse(Setting.class, withSwitchValues(args), env);
+        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
         return resolve(given, configDir(given, env, userHome), settingsFile(settingsFileText), null,
             nick -> new StateStore.Recalled(lastNicksState.nick(),
                 nick == null || lastNicksState.isOf(nick) ? lastNicksState : RememberedState.EMPTY, null)).config();
@@ -224,12 +229,12 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
     }
 
     public static String usage() {
-        String usage = SettingValues.usage(Setting.class, """
+        return SettingValues.usage(Setting.class, """
             usage: java -jar terminal-client.jar [OPTION VALUE]...
 
             The full-screen chat client. It talks to one gateway at a time and moves to the next of its list
             when that one is lost. Each option comes from, first to last: its flag, the environment variable
-            named beside it, the same-named key (nick, gateways, rooms) in client.properties in the config
+            named beside it, the same-named key (nick, gateways, rooms, tls, ca) in client.properties in the config
             directory, what the client remembered from its last run with the nick (nicks/NICK.json there;
             state.json names the nick used last), its default.
 
@@ -239,39 +244,6 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             written to disk.
 
             """);
-        for (Setting s : Setting.values()) {
-            if (s.isSwitch()) {
-                // A switch takes no value: its line shows the flag alone, in the same columns.
-                usage = usage.replace(s.flag() + " VALUE", s.flag() + " ".repeat(" VALUE".length()));
-            }
-        }
-        return usage;
-    }
-
-    /**
-     * The arguments with each switch given alone ({@code --sign-in}) written as {@code --sign-in=true}, the form
-     * {@link SettingValues} reads; the value that follows a flag taking one is passed over, whatever it looks like.
-     */
-    private static String[] withSwitchValues(String[] args) {
-        String[] out = args.clone();
-        for (int i = 0; i < out.length; i++) {
-            Setting s = byFlag(out[i]);
-            if (s != null && s.isSwitch()) {
-                out[i] = s.flag() + "=true";
-            } else if (s != null) {
-                i++;
-            }
-        }
-        return out;
-    }
-
-    private static Setting byFlag(String flag) {
-        for (Setting s : Setting.values()) {
-            if (s.flag().equals(flag)) {
-                return s;
-            }
-        }
-        return null;
     }
 
     /**
@@ -292,9 +264,13 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             // joins none.
             List<String> rooms = pick(Setting.ROOMS, given, file,
                 remembered.equals(RememberedState.EMPTY) ? null : remembered.rooms(), ClientConfig::parseRooms);
-            ClientConfig config = new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms,
-                new SignIn(parseSwitch(given, Setting.SIGN_IN), parseSwitch(given, Setting.PASSWORD_STDIN),
-                    given.isGiven(Setting.TOKEN_FILE) ? parsePath(given, Setting.TOKEN_FILE) : null));
+            boolean tls = pick(Setting.TLS, given, file, null, ClientConfig::parseSwitch);
+            Path ca = pick(Setting.CA, given, file, null, ClientConfig::parsePath);
+            SignIn signIn = new SignIn(pick(Setting.SIGN_IN, given, file, null, ClientConfig::parseSwitch),
+                pick(Setting.PASSWORD_STDIN, given, file, null, ClientConfig::parseSwitch),
+                pick(Setting.TOKEN_FILE, given, file, null, ClientConfig::parsePath));
+            ClientConfig config = new ClientConfig(nick, gateways, configDir, rooms == null ? List.of() : rooms, tls, ca,
+                signIn);
             return new Startup(config, remembered, recalled.problem());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -327,16 +303,22 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         return text;
     }
 
-    private static boolean parseSwitch(SettingValues<Setting> given, Setting s) {
-        if (!given.isGiven(s)) {
-            return false;
+    private static boolean parseSwitch(String text, String source) {
+        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(source + " must be true or false, not '" + text + "'");
         }
-        return switch (given.text(s).strip()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(s.flag() + " takes no value, and " + s.env()
-                + " is true or false, not '" + given.text(s) + "'");
-        };
+        return Boolean.parseBoolean(text);
+    }
+
+    private static Path parsePath(String text, String source) {
+        try {
+            if (text.isBlank()) {
+                throw new InvalidPathException(text, "empty");
+            }
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(source + " must be a file, not '" + text + "'");
+        }
     }
 
     private static List<Gateway> parseGateways(String text, String source) {
@@ -372,22 +354,15 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         if (!given.isGiven(Setting.CONFIG_DIR)) {
             return defaultConfigDir(env, userHome);
         }
-        try {
-            return parsePath(given, Setting.CONFIG_DIR);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static Path parsePath(SettingValues<Setting> given, Setting s) {
-        String raw = given.text(s);
+        String raw = given.text(Setting.CONFIG_DIR);
         try {
             if (raw.isBlank()) {
                 throw new InvalidPathException(raw, "empty");
             }
             return Path.of(raw);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException(s.flag() + " (" + s.env() + ") must be a path, not '" + raw + "'");
+            throw new UsageException(Setting.CONFIG_DIR.flag() + " (" + Setting.CONFIG_DIR.env()
+                + ") must be a directory, not '" + raw + "'");
         }
     }
 
@@ -406,7 +381,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         for (String key : properties.stringPropertyNames()) {
             Setting setting = byFileKey(key);
             if (setting == null) {
-                throw new UsageException(SETTINGS_FILE + ": unknown setting '" + key + "' (it may set nick, gateways, rooms)");
+                throw new UsageException(SETTINGS_FILE + ": unknown setting '" + key + "' (it may set nick, gateways, rooms, tls, ca)");
             }
             values.put(setting, properties.getProperty(key));
         }

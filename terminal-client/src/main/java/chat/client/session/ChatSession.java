@@ -12,7 +12,6 @@ import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -143,6 +142,7 @@ public final class ChatSession implements AutoCloseable {
     /** Where each room's live stream began on the last join: what a rejoin asks for when nothing was seen. */
     private final Map<String, Long> liveFrom = new HashMap<>();
     private final String idPrefix;
+    private final Transport transport;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -177,6 +177,13 @@ public final class ChatSession implements AutoCloseable {
     /** @param token the session token of an earlier run, to resume that session; null for a fresh one */
     public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random,
                        Listener listener, String token) {
+        this(nick, gateways, clock, random, listener, token, Transport.plain());
+    }
+
+    /** @param transport how each gateway is reached: plain TCP, or TLS */
+    public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random,
+                       Listener listener, String token, Transport transport) {
+        this.transport = transport;
         this.nick = nick;
         this.token = token;
         this.clock = clock;
@@ -483,15 +490,15 @@ public final class ChatSession implements AutoCloseable {
         joinedHere.clear();
         connectingSince = now;
         Thread.ofVirtual().name("session-" + nick + "-connection-" + id).start(() -> {
-            Socket s = new Socket();
+            Socket s;
             try {
-                s.setTcpNoDelay(true);
-                s.connect(new InetSocketAddress(target.host(), target.port()), (int) CONNECT_TIMEOUT.toMillis());
-                events.put(new Event.Connected(id, s));
+                s = transport.open(target, CONNECT_TIMEOUT);
             } catch (IOException e) {
-                closeQuietly(s);
                 events.offer(new Event.Closed(id, "cannot reach " + target + ": " + e.getMessage()));
                 return;
+            }
+            try {
+                events.put(new Event.Connected(id, s));
             } catch (InterruptedException e) {
                 closeQuietly(s);
                 Thread.currentThread().interrupt();

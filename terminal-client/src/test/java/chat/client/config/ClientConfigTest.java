@@ -306,9 +306,9 @@ class ClientConfigTest {
     void aPasswordFromStandardInputAndATokenFileAreRefusedTogetherAndASwitchVariableIsTrueOrFalse() {
         assertEquals("--password-stdin and --token-file are two ways to sign in: give one",
             problem(new String[] {"--password-stdin", "--token-file", "t.jwt"}, Map.of(), null));
-        assertEquals("--sign-in takes no value, and CHAT_SIGN_IN is true or false, not 'yes'",
+        assertEquals("--sign-in (CHAT_SIGN_IN) must be true or false, not 'yes'",
             problem(NO_ARGS, Map.of("CHAT_SIGN_IN", "yes"), null));
-        assertEquals("--sign-in takes no value, and CHAT_SIGN_IN is true or false, not 'yes'",
+        assertEquals("--sign-in (CHAT_SIGN_IN) must be true or false, not 'yes'",
             problem(new String[] {"--sign-in=yes"}, Map.of(), null));
     }
 
@@ -318,5 +318,30 @@ class ClientConfigTest {
         assertTrue(usage.contains("  --sign-in  ") && !usage.contains("--sign-in VALUE"), usage);
         assertTrue(usage.contains("--token-file VALUE"), usage);
         assertTrue(usage.contains("kept in memory only"), usage);
+    }
+
+    @Test
+    void plainTcpUnlessTlsIsAskedForAndTheCaOnlyWithIt() throws Exception {
+        ClientConfig plain = parse(NO_ARGS, Map.of(), null, RememberedState.EMPTY);
+        assertTrue(!plain.tls());
+        assertNull(plain.ca());
+        ClientConfig tls = parse(new String[] {"--tls", "--ca", "/etc/chat/ca.pem", "--nick", "ann"}, Map.of(), null,
+            RememberedState.EMPTY);
+        assertTrue(tls.tls(), "--tls alone, followed by another flag");
+        assertEquals(Path.of("/etc/chat/ca.pem"), tls.ca());
+        assertEquals("ann", tls.nick());
+        assertTrue(parse(NO_ARGS, Map.of("CHAT_TLS", "true", "CHAT_CA", "ca.pem"), null, RememberedState.EMPTY).tls());
+        ClientConfig fromFile = parse(NO_ARGS, Map.of(), "tls=true\nca=/srv/ca.pem\n", RememberedState.EMPTY);
+        assertTrue(fromFile.tls());
+        assertEquals(Path.of("/srv/ca.pem"), fromFile.ca());
+        assertTrue(!parse(new String[] {"--tls=false"}, Map.of("CHAT_TLS", "true"), null, RememberedState.EMPTY).tls(),
+            "the flag wins over the variable");
+    }
+
+    @Test
+    void tlsSettingsThatCannotWorkAreNamed() {
+        assertTrue(problem(new String[] {"--ca", "ca.pem"}, Map.of(), null).contains("--tls"));
+        assertTrue(problem(NO_ARGS, Map.of("CHAT_TLS", "yes"), null).contains("CHAT_TLS"));
+        assertTrue(problem(NO_ARGS, Map.of(), "tls=on\n").contains("tls"));
     }
 }

@@ -413,7 +413,7 @@ class ChatAppTest {
     void theStateFilesKeepTheSessionTokenButNeverThePassword(@TempDir Path configDir) throws Exception {
         try (ScriptedGateway played = new ScriptedGateway()) {
             ClientConfig config = new ClientConfig("alice", List.of(played.address()), configDir, List.of("lobby"),
-                new ClientConfig.SignIn(true, false, null));
+                false, null, new ClientConfig.SignIn(true, false, null));
             ClientConfig.Startup startup = new ClientConfig.Startup(config, RememberedState.EMPTY, null);
             Running client = new Running(screen -> ClientMain.run(screen, startup, Clock.systemUTC(),
                 new SplittableRandom(5)));
