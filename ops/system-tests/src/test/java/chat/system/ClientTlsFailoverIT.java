@@ -74,7 +74,10 @@ class ClientTlsFailoverIT {
                 assertEquals(aliceShows, bobShows, "both show the same messages in the same order");
                 assertEquals(new Failover.State.Connected(g1), aliceStates.stream()
                     .filter(st -> st instanceof Failover.State.Connected).findFirst().orElseThrow());
-                assertEquals(new Failover.State.Connected(g2), aliceStates.getLast(), "alice moved to gw2's TLS port: " + aliceStates);
+                // Under load a ping may go unanswered past its patience and the session reconnect once more: what
+                // counts is where it settles, with gw1 dead.
+                Poll.until("alice settled on gw2's TLS port", Duration.ofSeconds(30), Duration.ofMillis(50),
+                    () -> aliceStates.getLast(), last -> last.equals(new Failover.State.Connected(g2)));
             }
         }
     }

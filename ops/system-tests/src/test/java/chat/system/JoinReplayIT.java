@@ -78,11 +78,6 @@ class JoinReplayIT {
     void aJoinReplaysTheLast50MessagesThenTheLiveStream() {
         try (ChatTestClient alice = ChatTestClient.login(gw1.port(), "alice");
              ChatTestClient bob = ChatTestClient.login(gw2.port(), "bob")) {
-            // Stored conversations are served to accounts only.
-            for (ChatTestClient client : List.of(alice, bob)) {
-                client.send(new ClientFrame.Register("correct horse battery", "r"));
-                client.next(ServerFrame.Registered.class);
-            }
             alice.join("lobby");
             Stack.sayAndAwaitAcks(alice, "lobby", "m", 120);
 
@@ -229,37 +224,42 @@ class JoinReplayIT {
 
     @Test
     void olderPagesAndDirectMessagesComeOnRequest() {
-        try (ChatTestClient alice = ChatTestClient.login(gw1.port(), "alice");
-             ChatTestClient bob = ChatTestClient.login(gw2.port(), "bob")) {
-            alice.join("lobby");
-            List<Long> seqs = Stack.sayAndAwaitAcks(alice, "lobby", "m", 80);
-            alice.send(new ClientFrame.Dm("bob", "psst", "d1", null));
-            long dmSeq = alice.nextMatching(ServerFrame.Ack.class, a -> a.id().equals("d1")).seq();
+        // Nicks of their own: stored conversations are served to accounts only, and these two register theirs.
+        try (ChatTestClient dora = ChatTestClient.login(gw1.port(), "dora");
+             ChatTestClient eli = ChatTestClient.login(gw2.port(), "eli")) {
+            for (ChatTestClient client : List.of(dora, eli)) {
+                client.send(new ClientFrame.Register("correct horse battery", "r"));
+                client.next(ServerFrame.Registered.class);
+            }
+            dora.join("lobby");
+            List<Long> seqs = Stack.sayAndAwaitAcks(dora, "lobby", "m", 80);
+            dora.send(new ClientFrame.Dm("eli", "psst", "d1", null));
+            long dmSeq = dora.nextMatching(ServerFrame.Ack.class, a -> a.id().equals("d1")).seq();
             Stack.awaitIngested(history.port(), "lobby", seqs.getLast());
 
-            ChatTestClient.Replay replay = bob.joinAndReplay("lobby", null);
+            ChatTestClient.Replay replay = eli.joinAndReplay("lobby", null);
             assertEquals(ids("m", 30, 80), replay.ids());
-            bob.send(new ClientFrame.History("lobby", null, HistoryPage.seqOf(replay.messages().getFirst()), 20, "older"));
-            ServerFrame.History older = bob.nextMatching(ServerFrame.History.class, h -> "older".equals(h.ref()));
+            eli.send(new ClientFrame.History("lobby", null, HistoryPage.seqOf(replay.messages().getFirst()), 20, "older"));
+            ServerFrame.History older = eli.nextMatching(ServerFrame.History.class, h -> "older".equals(h.ref()));
             assertEquals(ids("m", 10, 30), older.messages().stream().map(m -> ((ServerFrame.Message) m).id()).toList());
             assertTrue(older.more(), "ten older ones remain");
 
-            awaitDmStored(bob, dmSeq);
-            bob.send(new ClientFrame.History(null, "ALICE", null, 50, "dms"));
-            ServerFrame.History dms = bob.nextMatching(ServerFrame.History.class, h -> "dms".equals(h.ref()));
-            assertEquals(List.of(new ServerFrame.Dm("alice", "bob", "psst", "d1", dmSeq,
+            awaitDmStored(eli, dmSeq);
+            eli.send(new ClientFrame.History(null, "DORA", null, 50, "dms"));
+            ServerFrame.History dms = eli.nextMatching(ServerFrame.History.class, h -> "dms".equals(h.ref()));
+            assertEquals(List.of(new ServerFrame.Dm("dora", "eli", "psst", "d1", dmSeq,
                 ((ServerFrame.Dm) dms.messages().getFirst()).ts())), dms.messages());
-            assertEquals("ALICE", dms.with());
+            assertEquals("DORA", dms.with());
             assertFalse(dms.more());
         }
     }
 
     /** Asks for the conversation until the direct message is in it: the ingest takes a moment. */
-    private static void awaitDmStored(ChatTestClient bob, long dmSeq) {
+    private static void awaitDmStored(ChatTestClient eli, long dmSeq) {
         for (int attempt = 0; ; attempt++) {
-            bob.send(new ClientFrame.History(null, "alice", null, 1, "probe" + attempt));
+            eli.send(new ClientFrame.History(null, "dora", null, 1, "probe" + attempt));
             String ref = "probe" + attempt;
-            ServerFrame.History probe = bob.nextMatching(ServerFrame.History.class, h -> ref.equals(h.ref()));
+            ServerFrame.History probe = eli.nextMatching(ServerFrame.History.class, h -> ref.equals(h.ref()));
             if (!probe.messages().isEmpty() && HistoryPage.seqOf(probe.messages().getFirst()) == dmSeq) {
                 return;
             }

@@ -56,7 +56,7 @@ class RunnableJarsIT {
                 jars.put(jar.getFileName().toString(), jar);
             }
         }
-        assertEquals(List.of("gateway.jar", "history-service.jar", "local-kafka.jar", "terminal-client.jar"),
+        assertEquals(List.of("gateway.jar", "history-service.jar", "local-kafka.jar", "local-tls.jar", "terminal-client.jar"),
             List.copyOf(jars.keySet()), "the runnable jars the build makes");
     }
 
