@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -71,6 +72,8 @@ class DeploymentFilesTest {
     private static final Set<String> CONDITIONS =
         Set.of("service_started", "service_healthy", "service_completed_successfully");
     private static final String ALL_INTERFACES = "0.0.0.0";
+    /** Where the secret job keeps the history service's secret, in the volume the services mount. */
+    private static final String SECRET_FILE = "/run/chat/history-secret";
     /** What the deployment promises: a message acked (acks=all) survives the loss of any one broker. */
     private static final int REPLICATION = 3;
     private static final String MIN_INSYNC = "2";
@@ -217,6 +220,39 @@ class DeploymentFilesTest {
     // ---- the services' settings ----
 
     @Test
+    void theHistorySecretIsMadeOnceInAVolumeOnlyTheHistoryAndTheGatewaysMount() {
+        JsonNode job = services.get("secret");
+        assertNotNull(job, "a secret job makes the history service's secret");
+        String script = String.join("\n", words(job.path("command")));
+        assertTrue(script.contains("[ ! -s " + SECRET_FILE + " ]") && script.contains("/dev/urandom"),
+            "the job makes a random secret only when there is none yet: " + script);
+        assertTrue(script.contains("chown 10001:10001 " + SECRET_FILE) && script.contains("chmod 0400 " + SECRET_FILE),
+            "the secret is readable by the image's user alone: " + script);
+        String volume = null;
+        for (JsonNode mount : list(job.path("volumes"))) {
+            String[] parts = mount.asText().split(":");
+            if (Path.of(SECRET_FILE).startsWith(Path.of(parts[1]))) {
+                volume = parts[0];
+            }
+        }
+        assertNotNull(volume, "the job writes the secret into a volume");
+        Set<String> readers = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> service : services.properties()) {
+            for (JsonNode mount : list(service.getValue().path("volumes"))) {
+                if (mount.asText().startsWith(volume + ":") && !service.getKey().equals("secret")) {
+                    assertTrue(mount.asText().endsWith(":ro"), service.getKey() + " mounts the secret read-only");
+                    readers.add(service.getKey());
+                }
+            }
+        }
+        Set<String> expected = new TreeSet<>(servicesRunning(Program.HISTORY).keySet());
+        expected.addAll(servicesRunning(Program.GATEWAY).keySet());
+        assertEquals(expected, readers, "only the history service and the gateways read the secret");
+        servicesRunning(Program.HISTORY).forEach((name, service) -> assertEquals("service_completed_successfully",
+            dependsOn(service).get("secret"), name + " starts once the secret is made"));
+    }
+
+    @Test
     void everyVariableSetOnAServiceIsOneItsProgramReads() {
         assertTrue(entrypointScript.contains("${JAVA_OPTS"), "ops/docker/entrypoint passes JAVA_OPTS to the JVM");
         Map<Program, Integer> counted = new TreeMap<>();
@@ -283,10 +319,13 @@ class DeploymentFilesTest {
             assertEquals(config.adminPort(), healthcheckPort(name, service),
                 name + " checks its health on its admin port");
             assertNotNull(config.apiSecret(), name + " asks a secret of every query");
+            String secretFile = environment(service).get("HISTORY_API_SECRET_FILE");
+            assertEquals(SECRET_FILE, secretFile, name + " reads the secret the secret job makes");
+            assertMounted(name, service, Path.of(secretFile));
             for (Map.Entry<String, JsonNode> gateway : servicesRunning(Program.GATEWAY).entrySet()) {
-                assertEquals(environment(service).get("HISTORY_API_SECRET"),
-                    environment(gateway.getValue()).get("CHAT_HISTORY_SECRET"),
+                assertEquals(secretFile, environment(gateway.getValue()).get("CHAT_HISTORY_SECRET_FILE"),
                     gateway.getKey() + " presents the secret " + name + " asks");
+                assertMounted(gateway.getKey(), gateway.getValue(), Path.of(secretFile));
             }
             assertTrue(config.dbUrl().startsWith("jdbc:postgresql://"), name + " keeps its history in PostgreSQL");
             String dbHost = URI.create(config.dbUrl().substring("jdbc:".length())).getHost();
@@ -576,15 +615,36 @@ class DeploymentFilesTest {
     private static Map<String, GatewayConfig> gatewayConfigs() throws UsageException {
         Map<String, GatewayConfig> configs = new TreeMap<>();
         for (Map.Entry<String, JsonNode> service : servicesRunning(Program.GATEWAY).entrySet()) {
-            configs.put(service.getKey(), GatewayConfig.parse(new String[0], environment(service.getValue())));
+            configs.put(service.getKey(), GatewayConfig.parse(new String[0], withStandInSecret(environment(service.getValue()))));
         }
         return configs;
+    }
+
+    /**
+     * The environment with the secret file, which only the deployment's volume holds, replaced by a file of the same
+     * kind here, so the settings parse as they would in the container.
+     */
+    private static Map<String, String> withStandInSecret(Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>(env);
+        out.replaceAll((name, value) -> value.equals(SECRET_FILE) ? standInSecret().toString() : value);
+        return out;
+    }
+
+    private static Path standInSecret() {
+        try {
+            Path file = root.resolve("ops/system-tests/target/stand-in-history-secret");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "a stand-in for the secret the secret job makes\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Map<String, HistoryConfig> historyConfigs() throws UsageException {
         Map<String, HistoryConfig> configs = new TreeMap<>();
         for (Map.Entry<String, JsonNode> service : servicesRunning(Program.HISTORY).entrySet()) {
-            configs.put(service.getKey(), HistoryConfig.parse(new String[0], environment(service.getValue())));
+            configs.put(service.getKey(), HistoryConfig.parse(new String[0], withStandInSecret(environment(service.getValue()))));
         }
         return configs;
     }
