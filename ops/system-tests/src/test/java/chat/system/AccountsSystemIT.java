@@ -54,7 +54,18 @@ class AccountsSystemIT {
 
     private static void register(ChatTestClient client, String nick) {
         client.send(new ClientFrame.Register(PASSWORD, null));
-        assertEquals(new ServerFrame.Registered(nick, null), client.next(ServerFrame.Registered.class));
+        assertEquals(new ServerFrame.Registered(nick, null), client.nextMatching(ServerFrame.Registered.class, r -> true));
+    }
+
+    /**
+     * Returns once the gateway on {@code port} has read what the log says of {@code nick} so far: a hello for it,
+     * decided after everything before it in the log, is refused with {@code expected}.
+     */
+    private static void awaitKnown(int port, String nick, ErrorCode expected) {
+        try (ChatTestClient probe = ChatTestClient.connect(port)) {
+            probe.send(new ClientFrame.Hello(nick, 1, null, null));
+            assertEquals(expected, assertInstanceOf(ServerFrame.Error.class, answer(probe)).code());
+        }
     }
 
     private static long dm(ChatTestClient from, String to, String text) {
@@ -91,12 +102,17 @@ class AccountsSystemIT {
              Gateway gw2 = Stack.gateway(kafka, "gw2", topic, history.port())) {
             ChatTestClient guestAnn = ChatTestClient.login(gw1.port(), "ann");
             ChatTestClient ben = ChatTestClient.login(gw2.port(), "ben");
+            awaitKnown(gw1.port(), "ben", ErrorCode.NICK_TAKEN);
+            awaitKnown(gw2.port(), "ann", ErrorCode.NICK_TAKEN);
             dm(guestAnn, "ben", "said while ann was a guest");
             long last = dm(ben, "ann", "answered to the guest");
             assertEquals(ErrorCode.AUTH_REQUIRED, conversation(guestAnn, "ben"), "a guest reads no stored conversation");
             assertEquals(ErrorCode.AUTH_REQUIRED, conversation(ben, "ann"));
 
             register(guestAnn, "ann");
+            // What ben's gateway writes from now on names ann's account: a gateway knows an account from the
+            // registration's place in the log on.
+            awaitKnown(gw2.port(), "ann", ErrorCode.NICK_REGISTERED);
             Stack.awaitIngestedConversation(history.port(), "ann", "ben", last);
             assertEquals(List.of(), conversation(guestAnn, "ben"), "nothing from before the registration");
             dm(guestAnn, "ben", "said as an account");
@@ -132,6 +148,7 @@ class AccountsSystemIT {
                 register(dana, "dana");
                 quit(dana);
             }
+            awaitKnown(gw1.port(), "dana", ErrorCode.NICK_REGISTERED);
             try (ChatTestClient sam = ChatTestClient.login(gw1.port(), "sam")) {
                 dm(sam, "dana", "while you were away");
                 dm(sam, "Dana", "and one more");
@@ -155,9 +172,13 @@ class AccountsSystemIT {
                         assertEquals(0, rest.stream().filter(f -> f instanceof ServerFrame.Dm).count(), "each once");
 
                         // Sent once the waiting ones are out, so it lands behind their delivery marks in the
-                        // conversation's partition: once it is stored, so are they.
+                        // conversation's partition: once it is stored, so are they. Sam's gateway knows dana is
+                        // online by then, so it comes live, not waiting.
+                        awaitKnown(gw1.port(), "dana", ErrorCode.NICK_REGISTERED);
                         long probe = dm(sam, "dana", "are you there?");
-                        assertEquals("are you there?", dana.next(ServerFrame.Dm.class).text());
+                        ServerFrame.Dm live = dana.next(ServerFrame.Dm.class);
+                        assertEquals("are you there?", live.text());
+                        assertFalse(live.waiting());
                         Stack.awaitIngestedConversation(history.port(), "dana", "sam", probe);
                         quit(dana);
                     }
