@@ -109,9 +109,7 @@ final class Commands {
             String account = signIn.account(c, hello);
             CountDownLatch answered = c.awaitingCluster();
             presence.claim(c, hello, account, signIn.guestsAllowed());
-            if (!answered.await(helloPatience.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("no answer to the hello of {} within {}", hello.nick(), helloPatience);
-            }
+            awaitCluster(answered, "the hello of " + hello.nick());
         } catch (SignIn.Refused r) {
             c.send(new ServerFrame.Error(r.code(), r.getMessage(), hello.ref()));
         } catch (InterruptedException e) {
@@ -130,13 +128,18 @@ final class Commands {
             String credential = signIn.credentialFor(register.password());
             CountDownLatch answered = c.awaitingCluster();
             presence.register(c, tokens.newToken(), credential, register.ref());
-            if (!answered.await(helloPatience.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("no answer to the registration of {} within {}", c.nick(), helloPatience);
-            }
+            awaitCluster(answered, "the registration of " + c.nick());
         } catch (SignIn.Refused r) {
             c.send(new ServerFrame.Error(r.code(), r.getMessage(), register.ref()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits on the reader thread until the cluster decided, so the frames behind run once the decision is in place. */
+    private void awaitCluster(CountDownLatch answered, String what) throws InterruptedException {
+        if (!answered.await(helloPatience.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("no answer to {} within {}", what, helloPatience);
         }
     }
 

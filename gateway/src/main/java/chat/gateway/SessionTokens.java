@@ -7,17 +7,17 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Session tokens and claim ids: 128 random bits each. Only a token's SHA-256 hash ever leaves the gateway, so a
+ * Session tokens, claim ids and account ids: 128 random bits each. Only a token's SHA-256 hash ever leaves the gateway, so a
  * reader of the presence topic learns no token it could resume a session with. Thread-safe.
  */
-final class SessionTokens {
+public final class SessionTokens {
     private final SecureRandom random;
 
-    SessionTokens(SecureRandom random) {
+    public SessionTokens(SecureRandom random) {
         this.random = random;
     }
 
-    String newToken() {
+    public String newToken() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -1,5 +1,6 @@
 package chat.gateway.accounts;
 
+import chat.gateway.SessionTokens;
 import chat.gateway.auth.PasswordHasher;
 import chat.gateway.presence.PresenceCodec;
 import chat.gateway.presence.PresenceRecord;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -111,7 +111,7 @@ public final class AccountsMain {
             }
             String credential = new PasswordHasher(new SecureRandom(), 1).hash(password.get(), PATIENCE);
             if (action.equals("add")) {
-                String id = newAccountId();
+                String id = new SessionTokens(new SecureRandom()).newToken();
                 presence.write(new PresenceRecord.Register(nick, id, credential, null));
                 PresenceState decided = presence.follow(state, s -> s.account(nick) != null);
                 if (!decided.account(nick).id().equals(id)) {
@@ -136,12 +136,6 @@ public final class AccountsMain {
 
     private static String valueOf(String[] args, int i) {
         return i < args.length ? args[i] : null;
-    }
-
-    private static String newAccountId() {
-        byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static Optional<String> passwordFrom(InputStream stdin, PrintStream err) throws IOException {
