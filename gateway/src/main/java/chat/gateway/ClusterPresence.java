@@ -364,12 +364,14 @@ final class ClusterPresence implements AutoCloseable {
 
     private void hold(Connection c, PresenceState.Session session, String token, String ref) {
         c.holdSession(session.nick(), session.claim(), session.id(), session.account());
+        // The welcome goes first: from the moment the connection is found by its nick or its rooms, the fan-out may
+        // queue messages for it, and none may come before the welcome.
+        c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, session.account() != null, ref));
         sessions.bind(session.nick(), c);
         for (String room : session.rooms()) {
             c.enterRoom(room);
             localRooms.add(room, c);
         }
-        c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, session.account() != null, ref));
         if (!c.isOpen()) {
             // The connection ended while its claim was in flight: it may have missed holding it, so release here too.
             session.rooms().forEach(room -> localRooms.remove(room, c));
