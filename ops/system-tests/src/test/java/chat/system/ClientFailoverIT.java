@@ -103,11 +103,13 @@ class ClientFailoverIT {
         }
     }
 
-    private static JavaProcess gateway(String id, String kafka, String topic, int historyPort) {
+    /** A gateway in a JVM of its own, to be killed with SIGKILL; {@code extraArgs} add to its settings. */
+    static JavaProcess gateway(String id, String kafka, String topic, int historyPort, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--kafka", kafka, "--id", id, "--port", "0",
             "--topic", topic, "--partitions", "3", "--presence-topic", topic + "-presence",
             "--history-url", Stack.historyUrl(historyPort), "--rate", "1000", "--burst", "1000"));
         args.addAll(Stack.historySecretArgs());
+        args.addAll(List.of(extraArgs));
         return JavaProcess.start(id, GatewayMain.class, args, Path.of("target"));
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.client.failover.Failover;
 import chat.client.session.ChatSession;
 import chat.client.session.Transport;
-import chat.gateway.GatewayMain;
 import chat.history.HistoryService;
 import chat.testkit.JavaProcess;
 import chat.testkit.Paced;
@@ -115,11 +114,6 @@ class ClientTlsFailoverIT {
     }
 
     private static JavaProcess tlsGateway(String id, String kafka, String topic, int historyPort) {
-        List<String> args = new ArrayList<>(List.of("--kafka", kafka, "--id", id, "--port", "0",
-            "--topic", topic, "--partitions", "3", "--presence-topic", topic + "-presence",
-            "--history-url", Stack.historyUrl(historyPort), "--rate", "1000", "--burst", "1000"));
-        args.addAll(Stack.historySecretArgs());
-        args.addAll(TLS.gatewayArgs());
-        return JavaProcess.start(id, GatewayMain.class, args, Path.of("target"));
+        return ClientFailoverIT.gateway(id, kafka, topic, historyPort, TLS.gatewayArgs().toArray(String[]::new));
     }
 }
