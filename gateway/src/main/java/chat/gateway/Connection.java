@@ -6,9 +6,7 @@ import chat.protocol.FrameCodec;
 import chat.protocol.LineReader;
 import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -24,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: a reader thread that decodes frames and hands them to the {@link Commands}, and a writer
- * thread that drains the connection's {@link Outbound} queue to the socket. Any thread may {@link #send}; sending
- * never blocks, and a client whose queue overflows is cut off. Thread-safe.
+ * thread that writes what gathers in the connection's {@link Outbound} to the socket. Any thread may {@link #send};
+ * sending never blocks, and a client whose outbound overflows is cut off. Thread-safe.
  */
 final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -60,6 +58,8 @@ final class Connection {
      * came from the history at sign-in. Null until the fan-out opened the inbox (and for guests).
      */
     private volatile long[] inboxFrom;
+    /** Queued to by the fan-out, whose writer the fan-out wakes after its batch. Owned by the fan-out thread. */
+    boolean awaitsFanOutWake;
     private volatile CountDownLatch clusterAnswer = new CountDownLatch(0);
     /** The session lives on elsewhere (resumed on another connection) or was already released by the cluster. */
     private volatile boolean handedOver;
@@ -76,7 +76,8 @@ final class Connection {
         this.id = id;
         this.socket = socket;
         this.limits = limits;
-        this.outbound = new Outbound(limits.outboundQueueFrames());
+        this.outbound = new Outbound(limits.outboundQueueFrames(),
+            () -> Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop));
         // A quarter of the queue may be held while a room replays, so the held lines and the history's last frames fit
         // into the half that a replay waits to have free before it sends (awaitQueueRoom).
         this.replays = new Replays(this::sendLine, Math.max(1, limits.outboundQueueFrames() / 4));
@@ -178,7 +179,7 @@ final class Connection {
 
     /**
      * Starts the reader thread. A TLS connection's reader runs the handshake first, under the first-line deadline,
-     * and only then starts the writer, so that no frame queued meanwhile starts a handshake of its own on the writer.
+     * and only then lets writers start, so that no frame queued meanwhile starts a handshake of its own on a writer.
      */
     void start() {
         handshaking = socket instanceof SSLSocket;
@@ -186,7 +187,7 @@ final class Connection {
             long connectedAt = System.nanoTime();
             long firstLineDeadline = connectedAt + limits.firstLineTimeout().toNanos();
             boolean secured = !(socket instanceof SSLSocket tls) || handshake(tls, firstLineDeadline);
-            Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop);
+            outbound.release();
             if (secured) {
                 readLoop(connectedAt, firstLineDeadline);
             }
@@ -228,16 +229,33 @@ final class Connection {
         return outbound.queued();
     }
 
-    /** Queues a frame for the client; a client whose queue is full is cut off as a slow consumer. */
+    /** Queues a frame for the client; a client whose outbound is full is cut off as a slow consumer. */
     void send(ServerFrame frame) {
         if (isOpen()) {
-            sendLine(FrameCodec.encode(frame));
+            sendLine(FrameCodec.encodeLine(frame));
         }
     }
 
-    /** As {@link #send}, for a frame already encoded once for many recipients. */
-    void sendLine(String line) {
-        if (isOpen() && !outbound.offer(line)) {
+    /** As {@link #send}, for a frame already encoded once for many recipients ({@link FrameCodec#encodeLine}). */
+    void sendLine(byte[] line) {
+        queue(line, true);
+    }
+
+    /**
+     * As {@link #sendLine}, but the writer is not woken yet: the fan-out queues a batch of events, then calls
+     * {@link #wake} once for each connection it queued to.
+     */
+    void queueLine(byte[] line) {
+        queue(line, false);
+    }
+
+    /** Wakes the writer for what {@link #queueLine} queued. */
+    void wake() {
+        outbound.wake();
+    }
+
+    private void queue(byte[] line, boolean wakeNow) {
+        if (isOpen() && !outbound.offer(line, wakeNow)) {
             cutOffSlowConsumer();
         }
     }
@@ -275,7 +293,7 @@ final class Connection {
         // Leaves and the release go to Kafka before the last frame is queued: a client that reads its bye and says
         // hello again through this gateway finds its nick free.
         commands.disconnected(this);
-        outbound.finish(last == null ? null : FrameCodec.encode(last));
+        outbound.finish(last == null ? null : FrameCodec.encodeLine(last));
     }
 
     // ---- acks: a sender always gets its ack before its own message ----
@@ -310,16 +328,21 @@ final class Connection {
     }
 
     /** Delivers this connection's own message, acking it first if Kafka's answer has not arrived yet. */
-    void deliverOwn(String stream, String messageId, long seq, String ts, String line) {
+    void deliverOwn(String stream, String messageId, long seq, String ts, byte[] line) {
         synchronized (pendingAcks) {
             ackIfPending(stream, messageId, seq, ts);
             deliver(stream, seq, line);
         }
     }
 
-    /** Delivers a live message of a stream, unless the stream's history is being replayed: then it waits its turn. */
-    void deliver(String stream, long seq, String line) {
-        replays.deliver(stream, seq, line);
+    /**
+     * Queues a live message of a stream for the fan-out, which wakes the writer after its batch; unless the stream's
+     * history is being replayed: then it waits its turn.
+     */
+    void deliver(String stream, long seq, byte[] line) {
+        if (!replays.holdIfReplaying(stream, seq, line)) {
+            queueLine(line);
+        }
     }
 
     // ---- membership: changed by the fan-out thread, and by the presence thread when a session resumes here ----
@@ -400,12 +423,20 @@ final class Connection {
         }
     }
 
+    /**
+     * A writer: writes what the outbound gathers until none is left (the writer ends; the next line starts another)
+     * or the stream ends (the connection is over).
+     */
     private void writeLoop() {
-        try (OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65_536)) {
-            outbound.drainTo(out, metrics);
-        } catch (IOException | InterruptedException e) {
+        boolean over = true;
+        try {
+            // Unbuffered: the outbound gathers lines into writes of its own, and a buffer here would be held while idle.
+            over = outbound.drainTo(socket.getOutputStream(), metrics);
+        } catch (IOException | RuntimeException e) {
+            outbound.fail();
             close(CloseReason.IO_ERROR, null);
-        } finally {
+        }
+        if (over) {
             closeSocket();
             CloseReason reason = closeReason;
             metrics.connectionClosed(reason == null ? CloseReason.IO_ERROR : reason);
@@ -420,7 +451,7 @@ final class Connection {
             return;
         }
         closeReason = CloseReason.SLOW_CONSUMER;
-        outbound.replaceWithLast(FrameCodec.encode(new ServerFrame.Error(ErrorCode.SLOW_CONSUMER,
+        outbound.replaceWithLast(FrameCodec.encodeLine(new ServerFrame.Error(ErrorCode.SLOW_CONSUMER,
             "you did not read fast enough; closing", null)));
         // The caller may be the fan-out thread, which must not wait on Kafka: the leave events go from a thread of
         // their own. The writer is most likely stuck on a full socket: give the last frame a moment, then force the close.

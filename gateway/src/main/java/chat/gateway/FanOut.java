@@ -9,6 +9,7 @@ import chat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -65,6 +66,8 @@ final class FanOut implements AutoCloseable {
     private final AtomicLongArray nextOffsets;
     /** Per partition, where this fan-out started reading. */
     private final long[] startOffsets;
+    /** Connections queued to since the last poll's records were handled, each once: their writers are woken together. */
+    private final List<Connection> toWake = new ArrayList<>();
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -154,9 +157,11 @@ final class FanOut implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     handle(record);
                 }
+                wakeWriters();
                 for (RoomMembers.News item = news.poll(); item != null; item = news.poll()) {
                     apply(item);
                 }
+                wakeWriters();
                 for (Connection c = inboxesToOpen.poll(); c != null; c = inboxesToOpen.poll()) {
                     // Every record below these positions has been handled: the waiting messages among them come from
                     // the history, and those above come live (directMessage), so each is delivered once.
@@ -232,27 +237,44 @@ final class FanOut implements AutoCloseable {
     }
 
     private void message(ChatEvent.MessagePosted m, long seq) {
-        boolean mine = gatewayId.equals(m.gateway());
+        Connection sender = gatewayId.equals(m.gateway()) ? sessions.byNick(m.from()) : null;
         RecentIds.Seen earlier = recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(seq, m.ts()));
         if (earlier != null) {
             metrics.duplicateDropped();
-            Connection sender = mine ? sessions.byNick(m.from()) : null;
             if (sender != null) {
                 sender.ackIfPending(m.room(), m.id(), earlier.seq(), earlier.ts());
             }
             return;
         }
-        ServerFrame.Message frame = new ServerFrame.Message(m.room(), m.from(), m.text(), m.id(), seq, m.ts());
-        String line = FrameCodec.encode(frame);
+        // Encoded once, to the bytes every member's writer sends as they are.
+        byte[] line = FrameCodec.encodeLine(new ServerFrame.Message(m.room(), m.from(), m.text(), m.id(), seq, m.ts()));
         Set<Connection> members = localRooms.members(m.room());
         metrics.messagesOut(members.size());
         for (Connection member : members) {
-            if (mine && m.from().equalsIgnoreCase(member.nick())) {
+            if (member == sender) {
                 member.deliverOwn(m.room(), m.id(), seq, m.ts(), line);
             } else {
                 member.deliver(m.room(), seq, line);
             }
+            toWake(member);
         }
+    }
+
+    /** Notes a connection queued to without waking its writer; {@link #wakeWriters} wakes it. */
+    private void toWake(Connection c) {
+        if (!c.awaitsFanOutWake) {
+            c.awaitsFanOutWake = true;
+            toWake.add(c);
+        }
+    }
+
+    /** Wakes, once each, the writers of the connections queued to since the last time. */
+    private void wakeWriters() {
+        for (Connection c : toWake) {
+            c.awaitsFanOutWake = false;
+            c.wake();
+        }
+        toWake.clear();
     }
 
     private void directMessage(ChatEvent.DirectMessage d, int partition, long seq) {
@@ -267,9 +289,10 @@ final class FanOut implements AutoCloseable {
             }
             return;
         }
-        String line = FrameCodec.encode(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts()));
+        byte[] line = FrameCodec.encodeLine(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts()));
         if (sender != null) {
             sender.deliverOwn(conversation, d.id(), seq, d.ts(), line);
+            toWake(sender);
             metrics.messagesOut(1);
         }
         Connection addressee = sessions.byNick(d.to());
@@ -325,9 +348,10 @@ final class FanOut implements AutoCloseable {
     }
 
     private void tellLocalMembers(String room, String nick, String event) {
-        String notice = FrameCodec.encode(new ServerFrame.Presence(room, nick, event));
+        byte[] notice = FrameCodec.encodeLine(new ServerFrame.Presence(room, nick, event));
         for (Connection member : localRooms.members(room)) {
-            member.sendLine(notice);
+            member.queueLine(notice);
+            toWake(member);
         }
     }
 

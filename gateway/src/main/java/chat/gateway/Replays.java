@@ -23,7 +23,7 @@ final class Replays {
     /** The most message bytes in one {@code history} frame, so that a frame stays well below {@link Limits#MAX_SERVER_LINE_BYTES}. */
     static final int MAX_FRAME_MESSAGE_BYTES = 512 * 1024;
 
-    private record Held(long seq, String line) {}
+    private record Held(long seq, byte[] line) {}
 
     private static final class Replay {
         final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -31,12 +31,12 @@ final class Replays {
         long droppedThrough = -1;
     }
 
-    /** Queues a line for the client; never blocks. */
-    private final Consumer<String> send;
+    /** Queues a line for the client and wakes its writer; never blocks. */
+    private final Consumer<byte[]> send;
     private final int capacity;
     private final Map<String, Replay> replaying = new HashMap<>();
 
-    Replays(Consumer<String> send, int capacity) {
+    Replays(Consumer<byte[]> send, int capacity) {
         this.send = send;
         this.capacity = capacity;
     }
@@ -46,19 +46,23 @@ final class Replays {
         return replaying.putIfAbsent(room, new Replay()) == null;
     }
 
-    /** Sends a live message of the room, or holds it while the room replays. */
-    synchronized void deliver(String room, long seq, String line) {
+    /**
+     * Holds a live message of the room while the room replays, and says so; false when the room is not replaying, and
+     * the caller sends the message itself. A replay begins on the fan-out thread, which is the one that delivers live
+     * messages, or on the reader thread of a session that resumed, which only then asks where the live messages start.
+     */
+    synchronized boolean holdIfReplaying(String room, long seq, byte[] line) {
         Replay replay = replaying.get(room);
         if (replay == null) {
-            send.accept(line);
-            return;
+            return false;
         }
         if (replay.held.size() >= capacity) {
             replay.droppedThrough = seq;
             replay.held.clear();
-            return;
+            return true;
         }
         replay.held.add(new Held(seq, line));
+        return true;
     }
 
     /** The room is left: its replay, if any, ends without a word. */
@@ -116,7 +120,8 @@ final class Replays {
         List<List<ServerFrame>> chunks = chunks(messages);
         for (int i = 0; i < chunks.size(); i++) {
             boolean last = i == chunks.size() - 1;
-            send.accept(FrameCodec.encode(new ServerFrame.History(room, null, chunks.get(i), more || !last, unavailable && last, ref)));
+            send.accept(FrameCodec.encodeLine(
+                new ServerFrame.History(room, null, chunks.get(i), more || !last, unavailable && last, ref)));
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.protocol.FrameCodec;
 import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -15,9 +16,11 @@ class ReplaysTest {
     private final List<ServerFrame> sent = new ArrayList<>();
     private final Replays replays = new Replays(line -> sent.add(decode(line)), 4);
 
-    private static ServerFrame decode(String line) {
+    private static ServerFrame decode(byte[] line) {
+        String text = new String(line, StandardCharsets.UTF_8);
+        assertTrue(text.endsWith("\n"), "a line ends with its newline");
         try {
-            return FrameCodec.decodeServer(line);
+            return FrameCodec.decodeServer(text.substring(0, text.length() - 1));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -27,8 +30,12 @@ class ReplaysTest {
         return new ServerFrame.Message("lobby", "alice", "text " + seq, "m" + seq, seq, "2026-11-23T10:00:00.000Z");
     }
 
+    /** A live message, as the connection delivers it: held while the room replays, sent otherwise. */
     private void live(long seq) {
-        replays.deliver("lobby", seq, FrameCodec.encode(message(seq)));
+        byte[] line = FrameCodec.encodeLine(message(seq));
+        if (!replays.holdIfReplaying("lobby", seq, line)) {
+            sent.add(decode(line));
+        }
     }
 
     @Test

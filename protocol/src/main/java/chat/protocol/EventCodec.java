@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public final class EventCodec {
     public static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper().build();
 
     private EventCodec() {}
 

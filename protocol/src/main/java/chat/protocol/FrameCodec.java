@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +18,7 @@ import java.util.List;
  * frame is checked here, so a decoded {@link ClientFrame} is valid. Thread-safe and stateless.
  */
 public final class FrameCodec {
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectMapper JSON = Json.mapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
@@ -128,6 +128,11 @@ public final class FrameCodec {
     }
 
     // ---- server frames ----
+
+    /** The frame as a line on the wire: its UTF-8 bytes and the newline, encoded once for all its recipients. */
+    public static byte[] encodeLine(ServerFrame frame) {
+        return (encode(frame) + '\n').getBytes(StandardCharsets.UTF_8);
+    }
 
     public static String encode(ServerFrame frame) {
         ObjectNode o = JSON.createObjectNode();

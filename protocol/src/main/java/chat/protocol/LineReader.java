@@ -12,14 +12,24 @@ import java.util.Arrays;
  * Splits a byte stream into newline-terminated UTF-8 lines of at most {@link Limits#MAX_LINE_BYTES} bytes, never
  * holding more than that limit plus one read buffer. A trailing carriage return is dropped and blank lines are
  * skipped, so a person typing into {@code nc} or {@code telnet} is understood. Not thread-safe: one reader per stream.
+ * <p>
+ * The buffers fit the traffic: the read buffer doubles while reads fill it and halves while they use less than a
+ * quarter of it, and the line buffer goes back to its first size after a long line. A reader that waits on a quiet
+ * stream, as a server's does for each idle client, holds about {@value #MIN_READ_BUFFER} bytes.
  */
 public final class LineReader {
+    static final int MIN_READ_BUFFER = 512;
+    static final int MAX_READ_BUFFER = 8192;
+    private static final int FIRST_LINE_BUFFER = 256;
+    /** A line buffer grown past this is given back once its line is read. */
+    private static final int KEPT_LINE_BUFFER = 4096;
+
     private final InputStream in;
     private final int maxLineBytes;
-    private final byte[] buffer = new byte[8192];
+    private byte[] buffer = new byte[MIN_READ_BUFFER];
     private int position;
     private int limit;
-    private byte[] line = new byte[256];
+    private byte[] line = new byte[FIRST_LINE_BUFFER];
     private int lineLength;
 
     public LineReader(InputStream in) {
@@ -55,12 +65,22 @@ public final class LineReader {
                 if (length == 0) {
                     continue;
                 }
-                return decode(length);
+                String decoded = decode(length);
+                if (line.length > KEPT_LINE_BUFFER) {
+                    line = new byte[FIRST_LINE_BUFFER];
+                }
+                return decoded;
             }
         }
     }
 
+    /** Called once the buffer is used up, so it may be resized to what the last read suggests before reading again. */
     private boolean fill() throws IOException {
+        if (limit == buffer.length && buffer.length < MAX_READ_BUFFER) {
+            buffer = new byte[buffer.length * 2];
+        } else if (limit < buffer.length / 4 && buffer.length > MIN_READ_BUFFER) {
+            buffer = new byte[buffer.length / 2];
+        }
         int n = in.read(buffer);
         if (n <= 0) {
             return false;

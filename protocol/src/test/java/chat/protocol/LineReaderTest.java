@@ -8,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LineReaderTest {
@@ -63,6 +65,51 @@ class LineReaderTest {
         LineReader reader = new LineReader(new ByteArrayInputStream(bad));
         assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, reader::readLine).code());
         assertEquals("ok", reader.readLine());
+    }
+
+    @Test
+    void theReadBufferGrowsForABurstAndShrinksBackWhenTheStreamGoesQuiet() throws Exception {
+        List<byte[]> arrivals = new ArrayList<>();
+        arrivals.add(("{\"burst\":\"" + "x".repeat(100) + "\"}\n").repeat(200).getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 10; i++) {
+            arrivals.add("{\"type\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        List<Integer> offered = new ArrayList<>();
+        LineReader reader = new LineReader(new InputStream() {
+            int arrival;
+            int at;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                offered.add(len);
+                if (arrival == arrivals.size()) {
+                    return -1;
+                }
+                byte[] bytes = arrivals.get(arrival);
+                int n = Math.min(len, bytes.length - at);
+                System.arraycopy(bytes, at, b, off, n);
+                at += n;
+                if (at == bytes.length) {
+                    arrival++;
+                    at = 0;
+                }
+                return n;
+            }
+        });
+        int lines = 0;
+        while (reader.readLine() != null) {
+            lines++;
+        }
+        assertEquals(210, lines);
+        assertEquals(LineReader.MIN_READ_BUFFER, offered.getFirst(), "a new reader starts small");
+        assertEquals(LineReader.MAX_READ_BUFFER, offered.stream().mapToInt(Integer::intValue).max().orElseThrow(),
+            "a burst grows the buffer up to its bound");
+        assertEquals(LineReader.MIN_READ_BUFFER, offered.getLast(), "quiet traffic gives the growth back");
     }
 
     private static LineReader reader(String text) {

@@ -1,5 +1,6 @@
 package chat.gateway.presence;
 
+import chat.protocol.Json;
 import chat.protocol.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,7 @@ import java.util.Optional;
  */
 public final class PresenceCodec {
     public static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper().build();
 
     private PresenceCodec() {}
 

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,6 +46,9 @@ public final class ConnectionsBench {
     private static final int HANDSHAKING_AT_ONCE = 4;
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    /** A row of {@code GC.class_histogram}: rank, instances, bytes, class name (and perhaps its module). */
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
+    private static final int HISTOGRAM_ROWS = 12;
 
     private ConnectionsBench() {}
 
@@ -83,12 +88,15 @@ public final class ConnectionsBench {
             try {
                 awaitHealthy(adminPort, gateway, dir);
                 Memory before = memoryOf(gateway.pid());
+                Map<String, Long> histogramBefore = histogramOf(gateway.pid());
                 List<Socket> clients = connect(port, connections, 0, null, CONNECTING_AT_ONCE, null);
                 Memory plain = memoryOf(gateway.pid());
+                Map<String, Long> histogramPlain = histogramOf(gateway.pid());
                 System.out.printf("one gateway (-Xmx%s), %d idle connections%s, each after hello and one join%n%n",
                     heap, connections, tls ? " plain and " + connections + " over TLS" : "");
                 System.out.printf("%-36s %12s %12s %16s%n", "", "before", "after", "per connection");
                 report("plain", before, plain, connections);
+                reportHistogram(histogramBefore, histogramPlain, connections);
                 if (tls) {
                     List<Long> handshakeNanos = Collections.synchronizedList(new ArrayList<>(connections));
                     clients.addAll(connect(tlsPort, connections, connections, certificates, HANDSHAKING_AT_ONCE,
@@ -123,6 +131,27 @@ public final class ConnectionsBench {
         System.out.printf("%-36s %10.1f MB %10.1f MB %13.1f KiB%n", "resident memory, " + kind,
             before.rssKib() / 1024.0, after.rssKib() / 1024.0,
             (after.rssKib() - before.rssKib()) / (double) connections);
+    }
+
+    /** Where an idle connection's heap goes: the classes whose instances grew most, in bytes per connection. */
+    private static void reportHistogram(Map<String, Long> before, Map<String, Long> after, int connections) {
+        System.out.printf("%nwhere a plain connection's heap goes (class histogram after a full GC, growth per"
+            + " connection, the %d largest)%n", HISTOGRAM_ROWS);
+        after.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(HISTOGRAM_ROWS)
+            .forEach(e -> System.out.printf("%10.0f B  %s%n", e.getValue() / (double) connections, e.getKey()));
+    }
+
+    /** Bytes of live instances by class ({@code jcmd GC.class_histogram}, which runs a full GC first). */
+    private static Map<String, Long> histogramOf(long pid) throws IOException, InterruptedException {
+        Map<String, Long> bytesByClass = new HashMap<>();
+        Matcher row = HISTOGRAM_ROW.matcher(jcmd(pid, "GC.class_histogram"));
+        while (row.find()) {
+            bytesByClass.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+        }
+        return bytesByClass;
     }
 
     /** The value at {@code q} of sorted nanoseconds, in milliseconds. */
