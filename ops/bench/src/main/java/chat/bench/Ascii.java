@@ -1,0 +1,36 @@
+package chat.bench;
+
+import java.nio.charset.StandardCharsets;
+
+/** Searches in bytes, in place: how every receiver of the fan-out bench finds its fields. Thread-safe: it holds nothing. */
+final class Ascii {
+    private Ascii() {}
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether {@code b[from, to)} starts with {@code prefix}. */
+    static boolean startsWith(byte[] b, int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[from + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where {@code pattern} first occurs in {@code b[from, to)}, or -1. */
+    static int indexOf(byte[] b, int from, int to, byte[] pattern) {
+        byte first = pattern[0];
+        for (int i = from, last = to - pattern.length; i <= last; i++) {
+            if (b[i] == first && startsWith(b, i, to, pattern)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
