@@ -76,8 +76,8 @@ final class Connection {
         this.id = id;
         this.socket = socket;
         this.limits = limits;
-        this.outbound = new Outbound(limits.outboundQueueFrames(),
-            () -> Thread.ofVirtual().name("conn-" + id + "-writer").start(this::writeLoop));
+        // Unnamed: a writer is started per burst of lines, and naming each would cost as much as the rest of its start.
+        this.outbound = new Outbound(limits.outboundQueueFrames(), () -> Thread.startVirtualThread(this::writeLoop));
         // A quarter of the queue may be held while a room replays, so the held lines and the history's last frames fit
         // into the half that a replay waits to have free before it sends (awaitQueueRoom).
         this.replays = new Replays(this::sendLine, Math.max(1, limits.outboundQueueFrames() / 4));
@@ -328,20 +328,20 @@ final class Connection {
     }
 
     /** Delivers this connection's own message, acking it first if Kafka's answer has not arrived yet. */
-    void deliverOwn(String stream, String messageId, long seq, String ts, byte[] line) {
+    void deliverOwn(String stream, String messageId, long seq, String ts, byte[] line, boolean wakeNow) {
         synchronized (pendingAcks) {
             ackIfPending(stream, messageId, seq, ts);
-            deliver(stream, seq, line);
+            deliver(stream, seq, line, wakeNow);
         }
     }
 
     /**
-     * Queues a live message of a stream for the fan-out, which wakes the writer after its batch; unless the stream's
-     * history is being replayed: then it waits its turn.
+     * Queues a live message of a stream for the fan-out, which wakes the writer now or after its batch
+     * ({@code wakeNow}); unless the stream's history is being replayed: then it waits its turn.
      */
-    void deliver(String stream, long seq, byte[] line) {
+    void deliver(String stream, long seq, byte[] line, boolean wakeNow) {
         if (!replays.holdIfReplaying(stream, seq, line)) {
-            queueLine(line);
+            queue(line, wakeNow);
         }
     }
 

@@ -33,8 +33,11 @@ final class Outbound {
     private ArrayDeque<byte[]> queue;
     /** Lines the writer took and has not finished writing: they count against the capacity until written. */
     private int writing;
-    /** Lines queued since a writer was last started: a {@link #wake} then has something to start one for. */
-    private boolean unannounced;
+    /**
+     * Lines queued while no writer ran, since one was last started: a {@link #wake} then has something to start one
+     * for. Written under the lock; read without it by {@link #wake}, which has nothing to do when it is false.
+     */
+    private volatile boolean unannounced;
     /** Starts a writer thread, which runs {@link #drainTo}. */
     private final Runnable startWriter;
     private Writer writer = Writer.HELD;
@@ -119,7 +122,10 @@ final class Outbound {
                 queue = new ArrayDeque<>(4);
             }
             queue.add(line);
-            unannounced = true;
+            if (writer != Writer.RUNNING) {
+                // A running writer takes every line queued before it ends: this one needs no announcing.
+                unannounced = true;
+            }
             if (wakeNow) {
                 wakeLocked();
             }
@@ -131,6 +137,9 @@ final class Outbound {
 
     /** Starts a writer for the lines queued since one was last started, unless one runs (it takes them too). */
     void wake() {
+        if (!unannounced) {
+            return;
+        }
         lock.lock();
         try {
             wakeLocked();

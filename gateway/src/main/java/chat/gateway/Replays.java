@@ -35,6 +35,11 @@ final class Replays {
     private final Consumer<byte[]> send;
     private final int capacity;
     private final Map<String, Replay> replaying = new HashMap<>();
+    /**
+     * How many rooms replay: written under the lock, read without it, so that delivering to a connection that replays
+     * nothing (nearly all of them, nearly always) takes no lock.
+     */
+    private volatile int replayingRooms;
 
     Replays(Consumer<byte[]> send, int capacity) {
         this.send = send;
@@ -43,15 +48,22 @@ final class Replays {
 
     /** Starts holding the room's live messages; false when a replay of the room is already under way. */
     synchronized boolean begin(String room) {
-        return replaying.putIfAbsent(room, new Replay()) == null;
+        boolean begun = replaying.putIfAbsent(room, new Replay()) == null;
+        replayingRooms = replaying.size();
+        return begun;
     }
 
     /**
      * Holds a live message of the room while the room replays, and says so; false when the room is not replaying, and
-     * the caller sends the message itself. A replay begins on the fan-out thread, which is the one that delivers live
-     * messages, or on the reader thread of a session that resumed, which only then asks where the live messages start.
+     * the caller sends the message itself. Called by the fan-out thread, which sees the replays it began itself (on a
+     * join); one that a resumed session's reader begins asks for the fan-out's position only after beginning, so a
+     * message sent unheld meanwhile is at most in the history too, where the client knows it again by its seq.
      */
-    synchronized boolean holdIfReplaying(String room, long seq, byte[] line) {
+    boolean holdIfReplaying(String room, long seq, byte[] line) {
+        return replayingRooms > 0 && holdLocked(room, seq, line);
+    }
+
+    private synchronized boolean holdLocked(String room, long seq, byte[] line) {
         Replay replay = replaying.get(room);
         if (replay == null) {
             return false;
@@ -68,6 +80,7 @@ final class Replays {
     /** The room is left: its replay, if any, ends without a word. */
     synchronized void abandon(String room) {
         replaying.remove(room);
+        replayingRooms = replaying.size();
     }
 
     /**
@@ -109,6 +122,7 @@ final class Replays {
 
     private void flush(String room, Replay replay, long historyThrough) {
         replaying.remove(room);
+        replayingRooms = replaying.size();
         for (Held h : replay.held) {
             if (h.seq() > historyThrough) {
                 send.accept(h.line());
