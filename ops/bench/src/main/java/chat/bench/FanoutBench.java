@@ -29,7 +29,8 @@ public final class FanoutBench {
     /** Selector threads that read the members: one a core, up to this many, so the reading spreads over the cores. */
     private static final int RECEIVER_THREADS_AT_MOST = 4;
 
-    private record Planned(Target target, int rate) {}
+    /** A step of the run; one of the warm-up round is run but not reported. */
+    private record Planned(Target target, int rate, boolean warmupRound) {}
 
     private final FanoutSettings settings;
     private final StartedProcesses started;
@@ -120,6 +121,13 @@ public final class FanoutBench {
                 if (peer == null) {
                     continue;
                 }
+                if (plan.get(i).warmupRound()) {
+                    progress(String.format(Locale.ROOT, "warm-up round %d/%d, %s at %d messages/s for %d s, not"
+                        + " reported", i + 1, plan.size(), peer.name(), plan.get(i).rate(),
+                        settings.warmupRound().toSeconds()));
+                    new FanoutStep(peer, i, plan.get(i).rate(), settings.forWarmupRound(), ticksPerSecond).run();
+                    continue;
+                }
                 FanoutStep.Result r = new FanoutStep(peer, i, plan.get(i).rate(), settings, ticksPerSecond).run();
                 results.add(r);
                 progress(String.format(Locale.ROOT, "step %d/%d, %s at %d messages/s: %s deliveries/s, p99 %s ms,"
@@ -138,18 +146,28 @@ public final class FanoutBench {
         }
     }
 
-    /** The low-rate step (the chat beside raw Kafka) first, then at each rate every system in turn. */
+    /**
+     * The warm-up round (every system at the top rate), then the low-rate step (the chat beside raw Kafka), then at
+     * each rate every system in turn.
+     */
     private List<Planned> plan() {
         List<Planned> plan = new ArrayList<>();
+        if (!settings.warmupRound().isZero()) {
+            for (Target target : List.of(Target.CHAT, Target.KAFKA, Target.NATS, Target.IRC)) {
+                if (settings.runs(target)) {
+                    plan.add(new Planned(target, settings.topRate(), true));
+                }
+            }
+        }
         for (Target target : List.of(Target.CHAT, Target.KAFKA)) {
             if (settings.runs(target)) {
-                plan.add(new Planned(target, settings.lowRate()));
+                plan.add(new Planned(target, settings.lowRate(), false));
             }
         }
         for (int rate : settings.rates()) {
             for (Target target : List.of(Target.CHAT, Target.NATS, Target.IRC)) {
                 if (settings.runs(target)) {
-                    plan.add(new Planned(target, rate));
+                    plan.add(new Planned(target, rate, false));
                 }
             }
         }

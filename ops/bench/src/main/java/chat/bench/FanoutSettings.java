@@ -16,10 +16,13 @@ import java.util.Set;
  * @param lowRate  the rate of the step that sets the chat beside raw Kafka
  * @param warmup   the start of each step that is not measured
  * @param duration each step's measured part
+ * @param warmupRound how long each system first runs at the top rate, unmeasured, so that a JVM's JIT has compiled
+ *                 the paths the top rate makes hot before anything is measured (the compiler's threads otherwise
+ *                 spend the first minutes at high rates working, on the CPU the steps measure)
  * @param systems  the systems to run
  */
 record FanoutSettings(int members, int senders, List<Integer> rates, int lowRate, Duration warmup, Duration duration,
-                      Set<FanoutSettings.Target> systems) {
+                      Duration warmupRound, Set<FanoutSettings.Target> systems) {
     /** A chat gateway's default rate limit, frames a second per connection: each sender stays under it. */
     static final int GATEWAY_RATE_LIMIT = 20;
 
@@ -33,7 +36,8 @@ record FanoutSettings(int members, int senders, List<Integer> rates, int lowRate
 
     static final String USAGE = """
         usage: ops/chat bench fanout [--members N] [--senders S] [--rates R,R,...] [--low-rate R]
-                                     [--warmup SECONDS] [--duration SECONDS] [--only chat|nats|irc|kafka,...]
+                                     [--warmup SECONDS] [--duration SECONDS] [--warmup-round SECONDS]
+                                     [--only chat|nats|irc|kafka,...]
           N members in one room on each system (the chat over two gateways, NATS, IRC on ngircd), S of them
           sending R messages a second between them, a step per rate; and the chat beside raw Kafka at the low
           rate. Reports deliveries/s, latency from send to receipt, lost and doubled deliveries, and the
@@ -45,6 +49,8 @@ record FanoutSettings(int members, int senders, List<Integer> rates, int lowRate
           --low-rate R     messages/s of the chat-beside-raw-Kafka step (default 20)
           --warmup S       seconds at the start of each step that are not measured (default 5)
           --duration S     seconds measured in each step (default 15)
+          --warmup-round S seconds each system first runs at the top rate, not measured, so that the JVM's
+                           JIT has compiled what the top rate makes hot (default 30; 0 for none)
           --only X,...     run only these of chat, nats, irc, kafka (raw Kafka)
         """;
 
@@ -56,6 +62,7 @@ record FanoutSettings(int members, int senders, List<Integer> rates, int lowRate
         int lowRate = 20;
         int warmup = 5;
         int duration = 15;
+        int warmupRound = 30;
         Set<Target> systems = EnumSet.allOf(Target.class);
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -78,6 +85,7 @@ record FanoutSettings(int members, int senders, List<Integer> rates, int lowRate
                 case "--low-rate" -> lowRate = number(option, value, 1, 1_000_000);
                 case "--warmup" -> warmup = number(option, value, 0, 3600);
                 case "--duration" -> duration = number(option, value, 1, 3600);
+                case "--warmup-round" -> warmupRound = number(option, value, 0, 3600);
                 case "--only" -> {
                     systems = EnumSet.noneOf(Target.class);
                     for (String name : value.split(",")) {
@@ -96,7 +104,18 @@ record FanoutSettings(int members, int senders, List<Integer> rates, int lowRate
                 + GATEWAY_RATE_LIMIT + " frames/s a chat connection may send: give more --senders");
         }
         return new FanoutSettings(members, senders, List.copyOf(rates), lowRate, Duration.ofSeconds(warmup),
-            Duration.ofSeconds(duration), Set.copyOf(systems));
+            Duration.ofSeconds(duration), Duration.ofSeconds(warmupRound), Set.copyOf(systems));
+    }
+
+    /** The top rate of the run, at which the warm-up round runs. */
+    int topRate() {
+        return Math.max(lowRate, rates.stream().mapToInt(Integer::intValue).max().orElse(0));
+    }
+
+    /** These settings with the step timing of the warm-up round: all of it warm-up, one second measured. */
+    FanoutSettings forWarmupRound() {
+        return new FanoutSettings(members, senders, rates, lowRate, warmupRound, Duration.ofSeconds(1), Duration.ZERO,
+            systems);
     }
 
     boolean runs(Target system) {

@@ -143,7 +143,9 @@ public final class LatencyBench {
             new String[] {"--kafka", bootstrap, "--id", id, "--port", "0", "--topic", topic, "--partitions", "1",
                 "--presence-topic", topic + "-presence",
                 // One bench client says far more than a person may: lift its rate limit, not the path it measures.
-                "--rate", "1000000", "--burst", "1000000"}, Map.of()));
+                "--rate", "1000000", "--burst", "1000000",
+                // The receiving client only listens; at a low rate a round outlasts the idle timeout.
+                "--idle-timeout-ms", "3600000"}, Map.of()));
     }
 
     private static void pace(int count, int rate, java.util.function.IntConsumer send) {
