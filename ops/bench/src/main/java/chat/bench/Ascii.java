@@ -2,12 +2,30 @@ package chat.bench;
 
 import java.nio.charset.StandardCharsets;
 
-/** Searches in bytes, in place: how every receiver of the fan-out bench finds its fields. Thread-safe: it holds nothing. */
+/**
+ * Bytes of ASCII text: how the fan-out bench builds its frames, and searches in place, as every receiver finds its
+ * fields. Thread-safe: it holds nothing.
+ */
 final class Ascii {
     private Ascii() {}
 
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The parts, one after another, in one array: a frame of the protocol around a payload. */
+    static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] joined = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, joined, at, part.length);
+            at += part.length;
+        }
+        return joined;
     }
 
     /** Whether {@code b[from, to)} starts with {@code prefix}. */

@@ -2,21 +2,18 @@ package chat.bench;
 
 import chat.gateway.GatewayMain;
 import chat.history.HistoryMain;
-import chat.testkit.LocalHttp;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The chat as deployed, on the bench's private Kafka broker: the history service (SQLite) and two gateways, each a JVM
@@ -30,7 +27,7 @@ final class ChatPeer implements FanoutPeer {
     private static final String TOPIC = "fanout-chat";
     private static final String GATEWAY_HEAP = "-Xmx1g";
     private static final String HISTORY_HEAP = "-Xmx512m";
-    private static final long STARTUP_SECONDS = 120;
+    private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final long JOINING_SECONDS = 300;
 
     private static final byte[] MESSAGE = Ascii.bytes("\"type\":\"message\"");
@@ -62,8 +59,8 @@ final class ChatPeer implements FanoutPeer {
             StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
 
-        int historyPort = freePort();
-        int historyAdmin = freePort();
+        int historyPort = LocalServices.freePort();
+        int historyAdmin = LocalServices.freePort();
         Process history = startJava(started, dir, "history", HISTORY_HEAP, HistoryMain.class.getName(), List.of(
             "--kafka", kafka, "--topic", TOPIC, "--group", "fanout-history",
             "--db-url", "jdbc:sqlite:" + dir.resolve("history.db"), "--port", Integer.toString(historyPort),
@@ -73,8 +70,8 @@ final class ChatPeer implements FanoutPeer {
         List<Process> gateways = new ArrayList<>();
         List<Integer> gatewayAdmins = new ArrayList<>();
         for (int g = 0; g < ports.length; g++) {
-            ports[g] = freePort();
-            int admin = freePort();
+            ports[g] = LocalServices.freePort();
+            int admin = LocalServices.freePort();
             Process gateway = startJava(started, dir, "gateway-" + (g + 1), GATEWAY_HEAP, GatewayMain.class.getName(),
                 List.of("--kafka", kafka, "--id", "fanout-gw" + (g + 1), "--host", "127.0.0.1",
                     "--port", Integer.toString(ports[g]), "--admin-port", Integer.toString(admin),
@@ -88,9 +85,9 @@ final class ChatPeer implements FanoutPeer {
         }
         // The gateways make the topics; the history service reads them once they exist.
         for (int g = 0; g < gateways.size(); g++) {
-            awaitHealthy("gateway-" + (g + 1), gateways.get(g), gatewayAdmins.get(g), dir);
+            awaitStarted("gateway-" + (g + 1), gateways.get(g), gatewayAdmins.get(g), dir);
         }
-        awaitHealthy("history", history, historyAdmin, dir);
+        awaitStarted("history", history, historyAdmin, dir);
 
         List<Receipts> receivers = new ArrayList<>(settings.members());
         for (int i = 0; i < settings.members(); i++) {
@@ -161,12 +158,7 @@ final class ChatPeer implements FanoutPeer {
     public void send(int sender, byte[] payload) throws IOException {
         // The id only has to be unique per sender: the payload's step and counter make it so.
         String id = "b" + sender + "-" + counters[sender]++;
-        byte[] tail = Ascii.bytes("\",\"id\":\"" + id + "\"}\n");
-        byte[] frame = new byte[SAY_START.length + payload.length + tail.length];
-        System.arraycopy(SAY_START, 0, frame, 0, SAY_START.length);
-        System.arraycopy(payload, 0, frame, SAY_START.length, payload.length);
-        System.arraycopy(tail, 0, frame, SAY_START.length + payload.length, tail.length);
-        members.get(sender).send(frame);
+        members.get(sender).send(Ascii.concat(SAY_START, payload, Ascii.bytes("\",\"id\":\"" + id + "\"}\n")));
     }
 
     @Override
@@ -196,27 +188,9 @@ final class ChatPeer implements FanoutPeer {
         return started.start(command, dir.resolve(name + ".log"));
     }
 
-    private static void awaitHealthy(String name, Process process, int adminPort, Path dir)
+    private static void awaitStarted(String name, Process process, int adminPort, Path dir)
         throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_SECONDS);
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IOException(name + " exited; its log, " + dir.resolve(name + ".log") + ":\n"
-                    + Files.readString(dir.resolve(name + ".log")));
-            }
-            try {
-                if (LocalHttp.get(adminPort, "/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (AssertionError notYet) {
-                // The admin port is not open yet.
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(name + " was not healthy within " + STARTUP_SECONDS + " s; see "
-                    + dir.resolve(name + ".log"));
-            }
-            Thread.sleep(200);
-        }
+        LocalServices.awaitHealthy(name, process, adminPort, dir.resolve(name + ".log"), STARTUP);
     }
 
     private static byte[] randomBytes(int n) {
@@ -225,9 +199,4 @@ final class ChatPeer implements FanoutPeer {
         return bytes;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ public final class ConnectionsBench {
                 return;
             }
         }
-        long openFiles = openFilesLimit();
+        long openFiles = ProcFs.openFilesLimit();
         int total = tls ? 2 * connections : connections;
         if (total + 1_000 > openFiles) {
             System.out.printf("%d connections need more open files than the %d this shell allows: raise it with"
@@ -79,14 +78,15 @@ public final class ConnectionsBench {
         }
         Path dir = Files.createTempDirectory("chat-bench-connections");
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
-            int port = freePort();
-            int adminPort = freePort();
-            int tlsPort = freePort();
+            int port = LocalServices.freePort();
+            int adminPort = LocalServices.freePort();
+            int tlsPort = LocalServices.freePort();
             TestTls certificates = tls ? TestTls.create() : null;
             Process gateway = startGateway(kafka.bootstrapServers(), port, adminPort, heap, total, dir, certificates,
                 tlsPort);
             try {
-                awaitHealthy(adminPort, gateway, dir);
+                LocalServices.awaitHealthy("the gateway", gateway, adminPort, dir.resolve("gateway.log"),
+                    Duration.ofSeconds(120));
                 Memory before = memoryOf(gateway.pid());
                 Map<String, Long> histogramBefore = histogramOf(gateway.pid());
                 List<Socket> clients = connect(port, connections, 0, null, CONNECTING_AT_ONCE, null);
@@ -179,25 +179,6 @@ public final class ConnectionsBench {
             .redirectOutput(dir.resolve("gateway.log").toFile()).start();
     }
 
-    private static void awaitHealthy(int adminPort, Process gateway, Path dir) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            if (!gateway.isAlive()) {
-                throw new IllegalStateException("the gateway exited:\n" + Files.readString(dir.resolve("gateway.log")));
-            }
-            try {
-                if (LocalHttp.get(adminPort, "/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (AssertionError notYet) {
-                // The admin port is not open yet.
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the gateway was not up within 120 s");
-            }
-            Thread.sleep(200);
-        }
-    }
 
     /**
      * Opens the connections, {@code atOnce} at a time, numbered from {@code first}; each returns once its join is
@@ -293,19 +274,5 @@ public final class ConnectionsBench {
         return output;
     }
 
-    private static long openFilesLimit() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-            if (line.startsWith("Max open files")) {
-                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-            }
-        }
-        return Long.MAX_VALUE;
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -223,22 +223,13 @@ public final class FanoutBench {
     private static void checkOpenFiles(FanoutSettings settings) throws IOException {
         long systems = Stream.of(Target.CHAT, Target.NATS, Target.IRC).filter(settings::runs).count();
         long needed = systems * settings.members() + OTHER_FILES;
-        long limit = openFilesLimit();
+        long limit = ProcFs.openFilesLimit();
         if (needed > limit) {
             throw new IOException(settings.members() + " members on " + systems + " systems need about " + needed
                 + " open files, more than the " + limit + " this shell allows: give fewer --members, or --only");
         }
     }
 
-    private static long openFilesLimit() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-            if (line.startsWith("Max open files")) {
-                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-            }
-        }
-        return Long.MAX_VALUE;
-    }
 
     private void printIncidents(Map<Target, FanoutPeer> peers) {
         for (FanoutPeer peer : peers.values()) {

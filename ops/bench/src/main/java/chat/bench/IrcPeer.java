@@ -51,7 +51,7 @@ final class IrcPeer implements FanoutPeer {
         throws IOException, InterruptedException, Unavailable {
         Path ngircd = Executables.find("ngircd")
             .orElseThrow(() -> new Unavailable("ngircd is not installed: apt-get install ngircd"));
-        int port = ChatPeer.freePort();
+        int port = LocalServices.freePort();
         Path config = dir.resolve("ngircd.conf");
         Files.writeString(config, config(port), StandardCharsets.US_ASCII);
         String check = run(ngircd.toString(), "-t", "-f", config.toString());
@@ -189,12 +189,7 @@ final class IrcPeer implements FanoutPeer {
 
     @Override
     public void send(int sender, byte[] payload) throws IOException {
-        byte[] command = Ascii.bytes("PRIVMSG " + CHANNEL + " :");
-        byte[] frame = new byte[command.length + payload.length + CRLF.length];
-        System.arraycopy(command, 0, frame, 0, command.length);
-        System.arraycopy(payload, 0, frame, command.length, payload.length);
-        System.arraycopy(CRLF, 0, frame, command.length + payload.length, CRLF.length);
-        members.get(sender).send(frame);
+        members.get(sender).send(Ascii.concat(Ascii.bytes("PRIVMSG " + CHANNEL + " :"), payload, CRLF));
     }
 
     @Override

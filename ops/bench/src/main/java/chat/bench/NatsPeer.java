@@ -66,7 +66,7 @@ final class NatsPeer implements FanoutPeer {
             Path server = Executables.find("nats-server").orElseThrow(() -> new Unavailable(
                 "no NATS server answers on 127.0.0.1:" + USUAL_PORT + " and nats-server is not installed:"
                     + " apt-get install nats-server"));
-            port = ChatPeer.freePort();
+            port = LocalServices.freePort();
             Process process = started.start(List.of(server.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port)),
                 dir.resolve("nats-server.log"));
             info = awaitGreeting(process, port, dir);
@@ -190,12 +190,8 @@ final class NatsPeer implements FanoutPeer {
 
     @Override
     public void send(int sender, byte[] payload) throws IOException {
-        byte[] publish = Ascii.bytes("PUB " + subject + " " + payload.length + "\r\n");
-        byte[] frame = new byte[publish.length + payload.length + CRLF.length];
-        System.arraycopy(publish, 0, frame, 0, publish.length);
-        System.arraycopy(payload, 0, frame, publish.length, payload.length);
-        System.arraycopy(CRLF, 0, frame, publish.length + payload.length, CRLF.length);
-        members.get(sender).send(frame);
+        members.get(sender).send(Ascii.concat(Ascii.bytes("PUB " + subject + " " + payload.length + "\r\n"), payload,
+            CRLF));
     }
 
     @Override

@@ -22,6 +22,17 @@ final class ProcFs {
 
     private ProcFs() {}
 
+    /** How many files this process may hold open (the soft limit), or {@link Long#MAX_VALUE} when unlimited. */
+    static long openFilesLimit() throws IOException {
+        for (String line : Files.readAllLines(PROC.resolve("self").resolve("limits"))) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** The clock ticks a second in which /proc counts CPU time: {@code getconf CLK_TCK}, or 100 when it cannot tell. */
     static long ticksPerSecond() {
         try {
