@@ -4,6 +4,7 @@ import chat.gateway.presence.PresenceState;
 import chat.protocol.ChatEvent;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
+import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,7 +91,10 @@ final class Commands {
             case ClientFrame.Part p -> part(c, p);
             case ClientFrame.Say s -> say(c, s);
             case ClientFrame.Dm d -> dm(c, d);
-            case ClientFrame.Who w -> c.send(new ServerFrame.Members(w.room(), roomMembers.members(w.room()), ref));
+            case ClientFrame.Who w -> {
+                RoomMembers.Page page = roomMembers.page(w.room(), w.after(), w.limit());
+                c.send(new ServerFrame.Members(w.room(), page.nicks(), page.count(), page.quiet(), page.more(), ref));
+            }
             case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(roomMembers.rooms().entrySet().stream()
                 .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
             case ClientFrame.History h -> history(c, h);
@@ -161,7 +165,8 @@ final class Commands {
             // fan-out's position.
             boolean replay = c.replays().begin(room);
             long live = fanOut.nextOffsetOf(room);
-            c.send(new ServerFrame.Joined(room, roomMembers.members(room), live, join.ref()));
+            RoomMembers.Page first = roomMembers.page(room, null, Limits.MEMBERS_PAGE);
+            c.send(new ServerFrame.Joined(room, first.nicks(), first.count(), first.quiet(), live, join.ref()));
             if (replay) {
                 replayer.replay(c, room, join.after(), live, join.ref());
             }

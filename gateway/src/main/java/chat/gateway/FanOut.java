@@ -5,13 +5,16 @@ import chat.protocol.ChatEvent;
 import chat.protocol.ClientFrame;
 import chat.protocol.EventCodec;
 import chat.protocol.FrameCodec;
+import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -48,6 +51,8 @@ final class FanOut implements AutoCloseable {
      * a record later; its member then shows here from its next join or leave.
      */
     static final Duration START_WINDOW = Duration.ofSeconds(30);
+    private static final String JOIN = "join";
+    private static final String LEAVE = "leave";
 
     private final String gatewayId;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -74,6 +79,11 @@ final class FanOut implements AutoCloseable {
      * second look at each of them when a poll holds one record, as it mostly does at a room's pace.
      */
     private boolean lastOfPoll;
+    /**
+     * Joins and leaves read but not yet told to the local members of their rooms: a run of one kind per room, told as
+     * one frame when something else of the room comes, or when the poll's records are handled.
+     */
+    private final Map<String, Untold> untold = new HashMap<>();
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -107,7 +117,7 @@ final class FanOut implements AutoCloseable {
      * those positions was written by a session whose claim that replay read.
      */
     void start(List<PresenceState.Session> sessionsAtStart) {
-        roomMembers.seed(sessionsAtStart);
+        roomMembers.seed(sessionsAtStart, room -> startOffsets[partitionOf(room)]);
         thread.start();
     }
 
@@ -166,10 +176,12 @@ final class FanOut implements AutoCloseable {
                     lastOfPoll = --left == 0;
                     handle(record);
                 }
+                tellAll();
                 wakeWriters();
                 for (RoomMembers.News item = news.poll(); item != null; item = news.poll()) {
                     apply(item);
                 }
+                tellAll();
                 wakeWriters();
                 for (Connection c = inboxesToOpen.poll(); c != null; c = inboxesToOpen.poll()) {
                     // Every record below these positions has been handled: the waiting messages among them come from
@@ -211,13 +223,14 @@ final class FanOut implements AutoCloseable {
         switch (item) {
             case RoomMembers.News.Ended ended -> {
                 for (RoomMembers.Membership gone : roomMembers.end(ended.session())) {
-                    tellLocalMembers(gone.room(), gone.nick(), "leave");
+                    announce(gone.room(), gone.nick(), LEAVE, gone.effect());
                 }
             }
             case RoomMembers.News.Recorded r -> {
-                if (r.seq() < startOffsets[partitionOf(r.room())]
-                    && roomMembers.recordedBeforeStart(r.room(), r.nick(), r.session(), r.member())) {
-                    tellLocalMembers(r.room(), r.nick(), r.member() ? "join" : "leave");
+                long start = startOffsets[partitionOf(r.room())];
+                if (r.seq() < start) {
+                    announce(r.room(), r.nick(), r.member() ? JOIN : LEAVE,
+                        roomMembers.recordedBeforeStart(r.room(), r.nick(), r.session(), r.member(), start));
                 }
             }
         }
@@ -246,6 +259,9 @@ final class FanOut implements AutoCloseable {
     }
 
     private void message(ChatEvent.MessagePosted m, long seq) {
+        // Counted before duplicates are dropped: the history keeps every copy.
+        roomMembers.messageRead(m.room(), seq);
+        tell(m.room());
         Connection sender = gatewayId.equals(m.gateway()) ? sessions.byNick(m.from()) : null;
         RecentIds.Seen earlier = recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(seq, m.ts()));
         if (earlier != null) {
@@ -324,27 +340,32 @@ final class FanOut implements AutoCloseable {
     }
 
     private void joined(ChatEvent.MemberJoined j, long offset) {
-        if (roomMembers.join(j.room(), j.nick(), j.session())) {
-            tellLocalMembers(j.room(), j.nick(), "join");
-        }
+        announce(j.room(), j.nick(), JOIN, roomMembers.join(j.room(), j.nick(), j.session(), offset));
         Connection joiner = gatewayId.equals(j.gateway()) ? sessions.byNick(j.nick()) : null;
         ClientFrame.Join pending = joiner == null ? null : joiner.pendingJoins.remove(j.room());
         if (pending != null) {
             // The room's messages above the join go live, held until the replay of those below it is out.
             joiner.replays().begin(j.room());
             joiner.enterRoom(j.room());
+            // The joiner's list is complete up to here: the changes not yet told are not news to it.
+            Untold run = untold.get(j.room());
+            if (run != null) {
+                run.known().put(joiner, run.nicks().size());
+            }
             localRooms.add(j.room(), joiner);
             if (!joiner.isOpen()) {
                 localRooms.remove(j.room(), joiner);
             }
             presence.publishRooms(joiner, j.room(), offset);
-            joiner.send(new ServerFrame.Joined(j.room(), roomMembers.members(j.room()), offset, pending.ref()));
+            RoomMembers.Page first = roomMembers.page(j.room(), null, Limits.MEMBERS_PAGE);
+            joiner.send(new ServerFrame.Joined(j.room(), first.nicks(), first.count(), first.quiet(), offset,
+                pending.ref()));
             replayer.replay(joiner, j.room(), pending.after(), offset, pending.ref());
         }
     }
 
     private void left(ChatEvent.MemberLeft l, long offset) {
-        boolean unlisted = roomMembers.leave(l.room(), l.nick(), l.session());
+        RoomMembers.Effect effect = roomMembers.leave(l.room(), l.nick(), l.session());
         Connection leaver = gatewayId.equals(l.gateway()) ? sessions.byNick(l.nick()) : null;
         Connection.Pending pending = leaver == null ? null : leaver.pendingParts.remove(l.room());
         if (pending != null) {
@@ -353,17 +374,76 @@ final class FanOut implements AutoCloseable {
             presence.publishRooms(leaver, l.room(), offset);
             leaver.send(new ServerFrame.Parted(l.room(), pending.ref()));
         }
-        if (unlisted) {
-            tellLocalMembers(l.room(), l.nick(), "leave");
+        announce(l.room(), l.nick(), LEAVE, effect);
+    }
+
+    /**
+     * A run of joins or of leaves of one room, and for each local member that joined during it, how many of the run's
+     * changes its {@code joined} listed already.
+     */
+    private record Untold(String event, List<String> nicks, Map<Connection, Integer> known) {}
+
+    /**
+     * Tells the room's local members of a change to its list as the change's effect says: an announced room's joins
+     * and leaves gather into runs, and a room that went quiet or was announced again sends its list at once.
+     */
+    private void announce(String room, String nick, String event, RoomMembers.Effect effect) {
+        switch (effect) {
+            case NONE, SILENT -> { }
+            case ANNOUNCED -> {
+                Untold run = untold.get(room);
+                if (run != null && !run.event().equals(event)) {
+                    tell(room);
+                    run = null;
+                }
+                if (run == null) {
+                    run = new Untold(event, new ArrayList<>(), new HashMap<>());
+                    untold.put(room, run);
+                }
+                run.nicks().add(nick);
+            }
+            case WENT_QUIET, ANNOUNCED_AGAIN -> {
+                tell(room);
+                RoomMembers.Page page = roomMembers.page(room, null, Limits.MEMBERS_PAGE);
+                byte[] list = FrameCodec.encodeLine(
+                    new ServerFrame.Members(room, page.nicks(), page.count(), page.quiet(), page.more(), null));
+                for (Connection member : localRooms.members(room)) {
+                    queue(member, list);
+                }
+            }
         }
     }
 
-    private void tellLocalMembers(String room, String nick, String event) {
-        byte[] notice = FrameCodec.encodeLine(new ServerFrame.Presence(room, nick, event));
-        for (Connection member : localRooms.members(room)) {
-            member.queueLine(notice);
-            toWake(member);
+    /** Tells the room's local members the run of changes not yet told, as one frame. */
+    private void tell(String room) {
+        if (untold.isEmpty()) {
+            return;
         }
+        Untold run = untold.remove(room);
+        if (run == null) {
+            return;
+        }
+        byte[] whole = FrameCodec.encodeLine(new ServerFrame.Presence(room, run.event(), run.nicks()));
+        for (Connection member : localRooms.members(room)) {
+            int known = run.known().getOrDefault(member, 0);
+            if (known == 0) {
+                queue(member, whole);
+            } else if (known < run.nicks().size()) {
+                List<String> news = run.nicks().subList(known, run.nicks().size());
+                queue(member, FrameCodec.encodeLine(new ServerFrame.Presence(room, run.event(), news)));
+            }
+        }
+    }
+
+    private void tellAll() {
+        for (String room : List.copyOf(untold.keySet())) {
+            tell(room);
+        }
+    }
+
+    private void queue(Connection member, byte[] line) {
+        member.queueLine(line);
+        toWake(member);
     }
 
     @Override

@@ -63,16 +63,17 @@ public final class Gateway implements AutoCloseable {
         LocalRooms localRooms = new LocalRooms();
         RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
         this.events = new EventLog(config, metrics);
-        RoomMembers roomMembers = new RoomMembers();
+        RoomMembers roomMembers = new RoomMembers(config.announceLimit());
         SecureRandom random = new SecureRandom();
         SessionTokens tokens = new SessionTokens(random);
         this.presence = new ClusterPresence(config, sessions, localRooms, tokens);
         HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout(), config.historySecret());
-        HistoryReplayer replayer = new HistoryReplayer(history, metrics);
+        HistoryReplayer replayer = new HistoryReplayer(history, roomMembers, metrics);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
         this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, replayer,
             new Inbox(history, events, config.gatewayId(), metrics));
+        replayer.follow(fanOut::nextOffsetOf);
         presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox);
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
         // the fan-out, and holds at most that many hashes' memory.

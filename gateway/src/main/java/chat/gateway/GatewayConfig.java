@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.admin.AdminServer;
+import chat.protocol.Limits;
 import chat.settings.Secret;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
@@ -31,6 +32,7 @@ public record GatewayConfig(
     int outboundQueueFrames,
     int recentIdsPerRoom,
     int recentIdRooms,
+    int announceLimit,
     String presenceTopic,
     int framesPerSecond,
     int frameBurst,
@@ -69,6 +71,9 @@ public record GatewayConfig(
             "message ids remembered per room to deliver a resent message once"),
         RECENT_ID_ROOMS("--recent-id-rooms", "GATEWAY_RECENT_ID_ROOMS", "10000",
             "rooms whose recent ids are remembered (least recently used rooms are forgotten first)"),
+        ANNOUNCE_LIMIT("--announce-limit", "GATEWAY_ANNOUNCE_LIMIT", "200",
+            "a room of more members than this is quiet: its joins and leaves are not announced (presence) until it is"
+                + " back to half of this; at most " + Limits.MEMBERS_PAGE),
         PRESENCE_TOPIC("--presence-topic", "CHAT_PRESENCE_TOPIC", "chat.presence",
             "the presence topic (nick claims, memberships, gateway heartbeats); one partition"),
         RATE("--rate", "GATEWAY_RATE", "20", "frames per second one connection may send, on average"),
@@ -159,6 +164,10 @@ public record GatewayConfig(
         if (outboundQueueFrames < 8 || recentIdsPerRoom < 1 || recentIdRooms < 1) {
             throw new IllegalArgumentException("outbound queue must be at least 8 frames and recent-id bounds at least 1");
         }
+        if (announceLimit < 0 || announceLimit > Limits.MEMBERS_PAGE) {
+            // An announced room's joined lists it whole, in one page.
+            throw new IllegalArgumentException("the announce limit must be 0 to " + Limits.MEMBERS_PAGE);
+        }
         if (framesPerSecond < 1 || frameBurst < 1) {
             throw new IllegalArgumentException("rate and burst must be at least 1");
         }
@@ -201,6 +210,7 @@ public record GatewayConfig(
                 values.integer(Setting.OUTBOUND_QUEUE),
                 values.integer(Setting.RECENT_IDS),
                 values.integer(Setting.RECENT_ID_ROOMS),
+                values.integer(Setting.ANNOUNCE_LIMIT),
                 values.text(Setting.PRESENCE_TOPIC),
                 values.integer(Setting.RATE),
                 values.integer(Setting.BURST),

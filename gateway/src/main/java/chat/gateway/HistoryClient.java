@@ -15,10 +15,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.StringJoiner;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the history service's HTTP API for pages of stored messages (docs/PROTOCOL.md, "History service API").
- * Blocking: callers run it on virtual threads of their own. Thread-safe.
+ * Blocking: callers run it on virtual threads of their own. At most {@link #IN_FLIGHT} requests are out at once: a
+ * burst of replays (thousands of sessions resuming together) then queues here, on kept-alive connections, instead of
+ * opening thousands of connections that the service cannot accept in time. Thread-safe.
  */
 final class HistoryClient {
     /** The history service could not give the page: down, too slow, behind the topic, or answering nonsense. */
@@ -28,6 +32,10 @@ final class HistoryClient {
         }
     }
 
+    /** Requests out at once; the rest wait their turn within their own timeout. */
+    static final int IN_FLIGHT = 32;
+
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT, true);
     private final URI base;
     private final Duration timeout;
     private final HttpClient http;
@@ -110,10 +118,15 @@ final class HistoryClient {
             request.header("Authorization", "Bearer " + secret.reveal());
         }
         HttpResponse<String> response;
+        if (!inFlight.tryAcquire(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new Unavailable("the history service is answering " + IN_FLIGHT + " requests, and this one waited " + patience);
+        }
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new Unavailable("the history service did not answer (" + e.getClass().getSimpleName() + ")");
+        } finally {
+            inFlight.release();
         }
         if (response.statusCode() == 401) {
             throw new Unavailable("the history service refused this gateway's secret (401): check --history-secret-file");

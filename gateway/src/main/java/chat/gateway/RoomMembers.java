@@ -13,6 +13,7 @@ import java.util.SequencedSet;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * Who is in each room of the cluster, in the order of the chat topic: a room's joins and leaves are in its partition,
@@ -33,6 +34,15 @@ import java.util.TreeMap;
  * ({@link #recordedBeforeStart}) while the start window is open, unless a newer join or leave of the same room and
  * nick was read since the start.
  *
+ * <p>A room of more than the announce limit's members is <em>quiet</em>: its joins and leaves are no longer told to its
+ * members one by one, since in a room of thousands that would cost the square of its size. It is announced again once
+ * it is back to half the limit, and its members are then sent the whole list, so a client's list is right again
+ * whenever the room is announced. The two thresholds apart keep a room that hovers at the limit from resending its
+ * list at every change.
+ *
+ * <p>Each room also knows where its newest message is, from the time it was first listed here on: a replay asks
+ * ({@link #noMessagesBetween}) whether the history can hold anything it has not fetched already.
+ *
  * <p>Thread-safe: the fan-out thread is the only writer; connections' reader threads read.
  */
 final class RoomMembers {
@@ -49,52 +59,115 @@ final class RoomMembers {
         record Recorded(String room, String nick, String session, boolean member, long seq) implements News {}
     }
 
+    /** What a join or leave did to its room's list, and so what the room's local members are to be told. */
+    enum Effect {
+        /** Nothing changed. */
+        NONE,
+        /** The nick was listed or unlisted, and the room is announced: tell its members. */
+        ANNOUNCED,
+        /** The nick was listed or unlisted in a quiet room: nobody is told. */
+        SILENT,
+        /** The room grew past the limit with this change and is quiet from now on: its members get its first page. */
+        WENT_QUIET,
+        /** The room shrank to half the limit with this change and is announced again: its members get the whole list. */
+        ANNOUNCED_AGAIN;
+
+        boolean changed() {
+            return this != NONE;
+        }
+    }
+
+    /** A page of a room's members, sorted ignoring case, out of {@code count}; {@code more} when later ones exist. */
+    record Page(List<String> nicks, int count, boolean quiet, boolean more) {}
+
     /** A nick listed in a room, and the session whose join put it there (null for a join written without one). */
     private record Member(String nick, String session) {}
 
-    /** Room, then folded nick, to member. */
-    private final Map<String, Map<String, Member>> rooms = new HashMap<>();
+    private static final class Room {
+        /** Folded nick to member: in the order pages list them. */
+        final TreeMap<String, Member> members = new TreeMap<>();
+        /** Every message of the room at or above this seq has been read here. */
+        final long trackedFrom;
+        /** The newest message read since {@link #trackedFrom}, or -1. */
+        long newestMessage = -1;
+        boolean quiet;
+
+        Room(long trackedFrom) {
+            this.trackedFrom = trackedFrom;
+        }
+    }
+
+    private final int announceLimit;
+    private final Map<String, Room> rooms = new HashMap<>();
     /** Session id to the rooms it is listed in, so an ended session is removed without a scan of every room. */
     private final Map<String, Set<String>> roomsOfSession = new HashMap<>();
     private final SequencedSet<String> endedSessions = new LinkedHashSet<>();
     /** While the start window is open: each room and folded nick a live join or leave changed since the start. */
     private Set<String> changedSinceStart = new HashSet<>();
 
-    /** Lists the rooms the presence topic records for each session; for a gateway that starts. */
-    synchronized void seed(List<PresenceState.Session> sessions) {
-        for (PresenceState.Session session : sessions) {
-            for (String room : session.rooms()) {
-                list(room, session.nick(), session.id());
-            }
-        }
-    }
-
-    /** Whether the nick was not listed in the room before; a join of an ended session changes nothing. */
-    synchronized boolean join(String room, String nick, String session) {
-        changedLive(room, nick);
-        return list(room, nick, session);
+    /** {@code announceLimit}: a room of more members than this is quiet. */
+    RoomMembers(int announceLimit) {
+        this.announceLimit = announceLimit;
     }
 
     /**
-     * Whether the nick was listed in the room and is no longer. A leave of another session than the one listed (an
-     * earlier session's leave, read after the nick came back) changes nothing.
+     * Lists the rooms the presence topic records for each session; for a gateway that starts. {@code startOf} gives
+     * the seq where the fan-out starts reading a room's partition.
      */
-    synchronized boolean leave(String room, String nick, String session) {
+    synchronized void seed(List<PresenceState.Session> sessions, ToLongFunction<String> startOf) {
+        for (PresenceState.Session session : sessions) {
+            for (String room : session.rooms()) {
+                list(room, session.nick(), session.id(), startOf.applyAsLong(room));
+            }
+        }
+        rooms.values().forEach(room -> room.quiet = room.members.size() > announceLimit);
+    }
+
+    /** The join at {@code seq}; a join of an ended session changes nothing. */
+    synchronized Effect join(String room, String nick, String session, long seq) {
+        changedLive(room, nick);
+        return list(room, nick, session, seq);
+    }
+
+    /**
+     * The leave at {@code seq}. A leave of another session than the one listed (an earlier session's leave, read after
+     * the nick came back) changes nothing.
+     */
+    synchronized Effect leave(String room, String nick, String session) {
         changedLive(room, nick);
         return unlist(room, nick, session);
     }
 
+    /** A message of the room at {@code seq}, read in the order of its partition. */
+    synchronized void messageRead(String room, long seq) {
+        Room r = rooms.get(room);
+        if (r != null) {
+            r.newestMessage = seq;
+        }
+    }
+
+    /**
+     * Whether the room is known to have no message at or above {@code from}: it has been tracked since at most
+     * {@code from} and its newest message read is below it. False when unknown. Asked with {@code from} below where
+     * the fan-out has read the room's partition to, this says that the history holds nothing of the room from
+     * {@code from} up to there.
+     */
+    synchronized boolean noMessagesSince(String room, long from) {
+        Room r = rooms.get(room);
+        return r != null && from >= r.trackedFrom && r.newestMessage < from;
+    }
+
     /**
      * A change the presence topic recorded for a join or leave that the fan-out never read, because it lies below
-     * where the fan-out started: the session's gateway had not yet recorded it when this gateway replayed the presence
-     * topic. It counts unless a join or leave read since the start changed the same room and nick (which is newer),
-     * and only while the start window is open. Whether the room's list changed.
+     * where the fan-out started ({@code start}): the session's gateway had not yet recorded it when this gateway
+     * replayed the presence topic. It counts unless a join or leave read since the start changed the same room and
+     * nick (which is newer), and only while the start window is open.
      */
-    synchronized boolean recordedBeforeStart(String room, String nick, String session, boolean member) {
+    synchronized Effect recordedBeforeStart(String room, String nick, String session, boolean member, long start) {
         if (changedSinceStart == null || changedSinceStart.contains(room + '\0' + PresenceCodec.fold(nick))) {
-            return false;
+            return Effect.NONE;
         }
-        return member ? list(room, nick, session) : unlist(room, nick, session);
+        return member ? list(room, nick, session, start) : unlist(room, nick, session);
     }
 
     /**
@@ -114,39 +187,46 @@ final class RoomMembers {
         }
     }
 
-    private boolean list(String room, String nick, String session) {
+    /** {@code seq}: from where the room's messages are tracked, if this lists its first member. */
+    private Effect list(String room, String nick, String session, long seq) {
         if (session != null && endedSessions.contains(session)) {
-            return false;
+            return Effect.NONE;
         }
-        Map<String, Member> members = rooms.computeIfAbsent(room, r -> new HashMap<>());
+        Room r = rooms.computeIfAbsent(room, name -> new Room(seq));
         String folded = PresenceCodec.fold(nick);
-        Member previous = members.get(folded);
+        Member previous = r.members.get(folded);
         if (previous != null && Objects.equals(previous.session(), session)) {
-            return false;
+            return Effect.NONE;
         }
-        members.put(folded, new Member(nick, session));
+        r.members.put(folded, new Member(nick, session));
         if (previous != null) {
             forgetRoomOfSession(previous.session(), room);
         }
         if (session != null) {
             roomsOfSession.computeIfAbsent(session, s -> new HashSet<>()).add(room);
         }
-        return previous == null;
-    }
-
-    private boolean unlist(String room, String nick, String session) {
-        Map<String, Member> members = rooms.get(room);
-        String folded = PresenceCodec.fold(nick);
-        Member listed = members == null ? null : members.get(folded);
-        if (listed == null || (session != null && listed.session() != null && !session.equals(listed.session()))) {
-            return false;
+        if (previous != null) {
+            return Effect.NONE;
         }
-        remove(room, folded, listed);
-        return true;
+        if (!r.quiet && r.members.size() > announceLimit) {
+            r.quiet = true;
+            return Effect.WENT_QUIET;
+        }
+        return r.quiet ? Effect.SILENT : Effect.ANNOUNCED;
     }
 
-    /** A room the session was listed in, with the nick it was listed as. */
-    record Membership(String room, String nick) {}
+    private Effect unlist(String room, String nick, String session) {
+        Room r = rooms.get(room);
+        String folded = PresenceCodec.fold(nick);
+        Member listed = r == null ? null : r.members.get(folded);
+        if (listed == null || (session != null && listed.session() != null && !session.equals(listed.session()))) {
+            return Effect.NONE;
+        }
+        return remove(room, r, folded, listed);
+    }
+
+    /** A room the session was listed in, with the nick it was listed as, and what its removal did to the room. */
+    record Membership(String room, String nick, Effect effect) {}
 
     /** Removes the session from every room it was listed in, and returns those memberships. */
     synchronized List<Membership> end(String session) {
@@ -161,12 +241,12 @@ final class RoomMembers {
         }
         List<Membership> removed = new ArrayList<>();
         for (String room : listedIn) {
-            Map<String, Member> members = rooms.get(room);
-            for (Map.Entry<String, Member> entry : List.copyOf(members.entrySet())) {
-                if (session.equals(entry.getValue().session())) {
-                    remove(room, entry.getKey(), entry.getValue());
-                    removed.add(new Membership(room, entry.getValue().nick()));
-                }
+            Room r = rooms.get(room);
+            // Copied out first: a tree's removal may move another entry's key and value into the removed node.
+            List<Member> listed = r.members.values().stream().filter(m -> session.equals(m.session())).toList();
+            for (Member member : listed) {
+                Effect effect = remove(room, r, PresenceCodec.fold(member.nick()), member);
+                removed.add(new Membership(room, member.nick(), effect));
             }
         }
         return removed;
@@ -174,30 +254,44 @@ final class RoomMembers {
 
     /** The room's members, sorted ignoring case. */
     synchronized List<String> members(String room) {
-        Map<String, Member> members = rooms.get(room);
-        if (members == null) {
-            return List.of();
+        return page(room, null, Integer.MAX_VALUE).nicks();
+    }
+
+    /** At most {@code limit} of the room's members, sorted ignoring case, from after the nick {@code after} (or the first). */
+    synchronized Page page(String room, String after, int limit) {
+        Room r = rooms.get(room);
+        if (r == null) {
+            return new Page(List.of(), 0, false, false);
         }
-        List<String> nicks = new ArrayList<>(members.size());
-        members.values().forEach(m -> nicks.add(m.nick()));
-        nicks.sort(String.CASE_INSENSITIVE_ORDER);
-        return nicks;
+        SortedMap<String, Member> from = after == null ? r.members : r.members.tailMap(PresenceCodec.fold(after), false);
+        List<String> nicks = new ArrayList<>(Math.min(limit, from.size()));
+        for (Member m : from.values()) {
+            if (nicks.size() == limit) {
+                return new Page(nicks, r.members.size(), r.quiet, true);
+            }
+            nicks.add(m.nick());
+        }
+        return new Page(nicks, r.members.size(), r.quiet, false);
     }
 
     /** Every room with at least one member, by name, with its number of members. */
     synchronized SortedMap<String, Integer> rooms() {
         SortedMap<String, Integer> counts = new TreeMap<>();
-        rooms.forEach((room, members) -> counts.put(room, members.size()));
+        rooms.forEach((name, room) -> counts.put(name, room.members.size()));
         return counts;
     }
 
-    private void remove(String room, String foldedNick, Member member) {
-        Map<String, Member> members = rooms.get(room);
-        members.remove(foldedNick);
-        if (members.isEmpty()) {
+    private Effect remove(String room, Room r, String foldedNick, Member member) {
+        r.members.remove(foldedNick);
+        forgetRoomOfSession(member.session(), room);
+        if (r.members.isEmpty()) {
             rooms.remove(room);
         }
-        forgetRoomOfSession(member.session(), room);
+        if (r.quiet && r.members.size() <= announceLimit / 2) {
+            r.quiet = false;
+            return Effect.ANNOUNCED_AGAIN;
+        }
+        return r.quiet ? Effect.SILENT : Effect.ANNOUNCED;
     }
 
     private void forgetRoomOfSession(String session, String room) {

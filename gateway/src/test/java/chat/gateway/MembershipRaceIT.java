@@ -137,7 +137,8 @@ class MembershipRaceIT {
         if (joined.members().contains(nick)) {
             return new ServerFrame.Presence(room, nick, "join");
         }
-        return client.nextMatching(ServerFrame.Presence.class, p -> p.nick().equals(nick));
+        ServerFrame.Presence p = client.nextMatching(ServerFrame.Presence.class, e -> e.nicks().contains(nick));
+        return new ServerFrame.Presence(room, nick, p.event());
     }
 
     /** The claim that won the nick, read from the presence topic. */
@@ -221,9 +222,11 @@ class MembershipRaceIT {
                 } catch (AssertionError e) {
                     throw new AssertionError("the view never became " + truth + ": " + this, e);
                 }
-                events.add(p.event() + " " + p.nick());
-                boolean changed = p.event().equals("join") ? members.add(p.nick()) : members.remove(p.nick());
-                assertTrue(changed, "presence " + p.event() + " " + p.nick() + " contradicts " + this);
+                for (String nick : p.nicks()) {
+                    events.add(p.event() + " " + nick);
+                    boolean changed = p.event().equals("join") ? members.add(nick) : members.remove(nick);
+                    assertTrue(changed, "presence " + p.event() + " " + nick + " contradicts " + this);
+                }
             }
         }
 

@@ -40,7 +40,12 @@ public sealed interface ClientFrame {
     record Say(String room, String text, String id, String ref) implements ClientFrame {}
 
     /** Asks who is in a room, on any gateway. */
-    record Who(String room, String ref) implements ClientFrame {}
+    /** A page of the room's members: at most {@code limit}, those after the nick {@code after} (null: from the first). */
+    record Who(String room, String after, int limit, String ref) implements ClientFrame {
+        public Who(String room, String ref) {
+            this(room, null, Limits.MEMBERS_PAGE, ref);
+        }
+    }
 
     /** Asks for every room that has a member anywhere in the cluster. */
     record Rooms(String ref) implements ClientFrame {}

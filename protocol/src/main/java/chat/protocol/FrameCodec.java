@@ -82,7 +82,7 @@ public final class FrameCodec {
                 yield new ClientFrame.Dm(to, messageText(object, ref), messageId(object, ref), ref);
             }
             case "history" -> history(object, ref);
-            case "who" -> new ClientFrame.Who(room(object, ref), ref);
+            case "who" -> who(object, ref);
             case "rooms" -> new ClientFrame.Rooms(ref);
             case "ping" -> new ClientFrame.Ping(ref);
             case "quit" -> new ClientFrame.Quit(ref);
@@ -108,7 +108,11 @@ public final class FrameCodec {
             }
             case ClientFrame.Part p -> o.put("type", "part").put("room", p.room());
             case ClientFrame.Say s -> o.put("type", "say").put("room", s.room()).put("text", s.text()).put("id", s.id());
-            case ClientFrame.Who w -> o.put("type", "who").put("room", w.room());
+            case ClientFrame.Who w -> {
+                o.put("type", "who").put("room", w.room());
+                putIfPresent(o, "after", w.after());
+                o.put("limit", w.limit());
+            }
             case ClientFrame.Rooms r -> o.put("type", "rooms");
             case ClientFrame.Dm d -> o.put("type", "dm").put("to", d.to()).put("text", d.text()).put("id", d.id());
             case ClientFrame.History h -> {
@@ -150,8 +154,7 @@ public final class FrameCodec {
             case ServerFrame.Waited w -> o.put("type", "waited").put("count", w.count());
             case ServerFrame.Joined j -> {
                 o.put("type", "joined").put("room", j.room());
-                ArrayNode members = o.putArray("members");
-                j.members().forEach(members::add);
+                putMembers(o, j.members(), j.count(), j.quiet());
                 o.put("live", j.live());
                 ref = j.ref();
             }
@@ -159,8 +162,11 @@ public final class FrameCodec {
                 o.put("type", "parted").put("room", p.room());
                 ref = p.ref();
             }
-            case ServerFrame.Presence p ->
-                o.put("type", "presence").put("room", p.room()).put("nick", p.nick()).put("event", p.event());
+            case ServerFrame.Presence p -> {
+                o.put("type", "presence").put("room", p.room()).put("event", p.event());
+                ArrayNode nicks = o.putArray("nicks");
+                p.nicks().forEach(nicks::add);
+            }
             case ServerFrame.Ack a -> {
                 o.put("type", "ack").put("id", a.id()).put("seq", a.seq()).put("ts", a.ts());
                 ref = a.ref();
@@ -180,8 +186,8 @@ public final class FrameCodec {
             }
             case ServerFrame.Members m -> {
                 o.put("type", "members").put("room", m.room());
-                ArrayNode members = o.putArray("members");
-                m.members().forEach(members::add);
+                putMembers(o, m.members(), m.count(), m.quiet());
+                o.put("more", m.more());
                 ref = m.ref();
             }
             case ServerFrame.RoomList l -> {
@@ -218,17 +224,18 @@ public final class FrameCodec {
             case "registered" -> new ServerFrame.Registered(requiredString(o, "nick", ref), ref);
             case "waited" -> new ServerFrame.Waited((int) requiredLong(o, "count", ref));
             case "joined" -> new ServerFrame.Joined(requiredString(o, "room", ref), stringList(o, "members", ref),
-                requiredLong(o, "live", ref), ref);
+                (int) requiredLong(o, "count", ref), o.path("quiet").asBoolean(false), requiredLong(o, "live", ref), ref);
             case "parted" -> new ServerFrame.Parted(requiredString(o, "room", ref), ref);
-            case "presence" -> new ServerFrame.Presence(requiredString(o, "room", ref), requiredString(o, "nick", ref),
-                requiredString(o, "event", ref));
+            case "presence" -> new ServerFrame.Presence(requiredString(o, "room", ref), requiredString(o, "event", ref),
+                stringList(o, "nicks", ref));
             case "ack" -> new ServerFrame.Ack(requiredString(o, "id", ref), requiredLong(o, "seq", ref),
                 requiredString(o, "ts", ref), ref);
             case "message", "dm" -> message(o, ref);
             case "history" -> new ServerFrame.History(optionalString(o, "room", Integer.MAX_VALUE, ref),
                 optionalString(o, "with", Integer.MAX_VALUE, ref), messages(o, ref), requiredBoolean(o, "more", ref),
                 o.path("unavailable").asBoolean(false), ref);
-            case "members" -> new ServerFrame.Members(requiredString(o, "room", ref), stringList(o, "members", ref), ref);
+            case "members" -> new ServerFrame.Members(requiredString(o, "room", ref), stringList(o, "members", ref),
+                (int) requiredLong(o, "count", ref), o.path("quiet").asBoolean(false), requiredBoolean(o, "more", ref), ref);
             case "rooms" -> new ServerFrame.RoomList(roomSummaries(o, ref), ref);
             case "pong" -> new ServerFrame.Pong(ref);
             case "bye" -> new ServerFrame.Bye(requiredString(o, "reason", ref), ref);
@@ -282,15 +289,41 @@ public final class FrameCodec {
             }
             before = beforeNode.asLong();
         }
-        int limit = Limits.DEFAULT_HISTORY_PAGE;
-        JsonNode limitNode = o.get("limit");
-        if (limitNode != null && !limitNode.isNull()) {
-            if (!limitNode.isIntegralNumber() || limitNode.asLong() < 1 || limitNode.asLong() > Limits.MAX_HISTORY_PAGE) {
-                throw new ProtocolException(ErrorCode.BAD_FRAME, "limit must be 1 to " + Limits.MAX_HISTORY_PAGE, ref);
+        return new ClientFrame.History(room, with, before,
+            limit(o, Limits.DEFAULT_HISTORY_PAGE, Limits.MAX_HISTORY_PAGE, ref), ref);
+    }
+
+    private static ClientFrame.Who who(ObjectNode o, String ref) throws ProtocolException {
+        String room = room(o, ref);
+        String after = null;
+        if (o.hasNonNull("after")) {
+            after = requiredString(o, "after", ref);
+            if (!Limits.isValidNick(after)) {
+                throw new ProtocolException(ErrorCode.BAD_NICK, "after must be a nick matching ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
             }
-            limit = limitNode.asInt();
         }
-        return new ClientFrame.History(room, with, before, limit, ref);
+        return new ClientFrame.Who(room, after, limit(o, Limits.MEMBERS_PAGE, Limits.MAX_MEMBERS_PAGE, ref), ref);
+    }
+
+    /** The frame's {@code limit}: {@code absent} when it names none, else 1 to {@code max}. */
+    private static int limit(ObjectNode o, int absent, int max, String ref) throws ProtocolException {
+        JsonNode limit = o.get("limit");
+        if (limit == null || limit.isNull()) {
+            return absent;
+        }
+        if (!limit.isIntegralNumber() || limit.asLong() < 1 || limit.asLong() > max) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "limit must be 1 to " + max, ref);
+        }
+        return limit.asInt();
+    }
+
+    private static void putMembers(ObjectNode o, List<String> page, int count, boolean quiet) {
+        ArrayNode members = o.putArray("members");
+        page.forEach(members::add);
+        o.put("count", count);
+        if (quiet) {
+            o.put("quiet", true);
+        }
     }
 
     private static void putMessage(ObjectNode o, ServerFrame message) {

@@ -28,6 +28,11 @@ public final class Limits {
     /** Messages in a page of history when the asker names no limit, and in the replay of a {@code join} without {@code after}. */
     public static final int DEFAULT_HISTORY_PAGE = 50;
 
+    /** Members in a page of {@code who} when the asker names no limit, and in the first page that {@code joined} lists. */
+    public static final int MEMBERS_PAGE = 200;
+    /** Most members in one page of {@code who}. */
+    public static final int MAX_MEMBERS_PAGE = 1_000;
+
     private static final Pattern NICK = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,19}");
     private static final Pattern ROOM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 

@@ -18,20 +18,40 @@ public sealed interface ServerFrame {
     record Waited(int count) implements ServerFrame {}
 
     /**
-     * The answer to {@code join}. {@code live} is where the client's live stream of the room starts: messages from
-     * this seq on come live, those below it in the replay. A client that loses its gateway before it has seen any
-     * message of the room asks for both again from there.
+     * The answer to {@code join}. {@code members} is the first page of the room's members (all of them when
+     * {@code count} is no more), sorted ignoring case; {@code quiet} says joins and leaves of the room are not announced
+     * ({@code presence}) while it is this big. {@code live} is where the client's live stream of the room starts:
+     * messages from this seq on come live, those below it in the replay. A client that loses its gateway before it has
+     * seen any message of the room asks for both again from there.
      */
-    record Joined(String room, List<String> members, long live, String ref) implements ServerFrame {
+    record Joined(String room, List<String> members, int count, boolean quiet, long live, String ref)
+        implements ServerFrame {
         public Joined {
             members = List.copyOf(members);
+        }
+
+        /** A room small enough to be listed whole and announced. */
+        public Joined(String room, List<String> members, long live, String ref) {
+            this(room, members, members.size(), false, live, ref);
         }
     }
 
     record Parted(String room, String ref) implements ServerFrame {}
 
-    /** {@code event} is {@code "join"} or {@code "leave"}. */
-    record Presence(String room, String nick, String event) implements ServerFrame {}
+    /**
+     * Members who joined or left a room, in the order they did: {@code event} is {@code "join"} or {@code "leave"}, and
+     * {@code nicks} a run of consecutive changes of that kind, coalesced into one frame.
+     */
+    record Presence(String room, String event, List<String> nicks) implements ServerFrame {
+        public Presence {
+            nicks = List.copyOf(nicks);
+        }
+
+        /** One member's join or leave. */
+        public Presence(String room, String nick, String event) {
+            this(room, event, List.of(nick));
+        }
+    }
 
     record Ack(String id, long seq, String ts, String ref) implements ServerFrame {}
 
@@ -48,10 +68,20 @@ public sealed interface ServerFrame {
         }
     }
 
-    /** Answer to {@code who}: the room's nicks on every gateway, sorted ignoring case. */
-    record Members(String room, List<String> members, String ref) implements ServerFrame {
+    /**
+     * A page of the room's nicks on every gateway, sorted ignoring case, out of {@code count}; {@code more} says later
+     * pages exist. The answer to {@code who}, or, without a {@code ref}, the gateway's word that the room went
+     * {@code quiet} (its first page) or is announced again (all of it).
+     */
+    record Members(String room, List<String> members, int count, boolean quiet, boolean more, String ref)
+        implements ServerFrame {
         public Members {
             members = List.copyOf(members);
+        }
+
+        /** A room small enough to be listed whole and announced. */
+        public Members(String room, List<String> members, String ref) {
+            this(room, members, members.size(), false, false, ref);
         }
     }
 

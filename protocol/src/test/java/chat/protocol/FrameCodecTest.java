@@ -22,7 +22,10 @@ class FrameCodecTest {
         assertEquals(new ClientFrame.Part("lobby", null), FrameCodec.decodeClient("{\"type\":\"part\",\"room\":\"lobby\"}"));
         assertEquals(new ClientFrame.Say("lobby", "hi\tthere\nfriend", "m1", null),
             FrameCodec.decodeClient("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\\tthere\\nfriend\",\"id\":\"m1\"}"));
-        assertEquals(new ClientFrame.Who("lobby", "w"), FrameCodec.decodeClient("{\"type\":\"who\",\"room\":\"lobby\",\"ref\":\"w\"}"));
+        assertEquals(new ClientFrame.Who("lobby", null, Limits.MEMBERS_PAGE, "w"),
+            FrameCodec.decodeClient("{\"type\":\"who\",\"room\":\"lobby\",\"ref\":\"w\"}"));
+        assertEquals(new ClientFrame.Who("lobby", "Bob", 1000, null),
+            FrameCodec.decodeClient("{\"type\":\"who\",\"room\":\"lobby\",\"after\":\"Bob\",\"limit\":1000}"));
         assertEquals(new ClientFrame.Rooms(null), FrameCodec.decodeClient("{\"type\":\"rooms\"}"));
         assertEquals(new ClientFrame.Dm("Bob", "psst", "d1", null),
             FrameCodec.decodeClient("{\"type\":\"dm\",\"to\":\"Bob\",\"text\":\"psst\",\"id\":\"d1\"}"));
@@ -41,7 +44,7 @@ class FrameCodecTest {
             new ClientFrame.Hello("alice", 1, "s", null, "a.b.c", "r"), new ClientFrame.Register("correct horse", "g"),
             new ClientFrame.Join("a-b_c", 7L, "r2"),
             new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
-            new ClientFrame.Who("x", "w"), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
+            new ClientFrame.Who("x", "w"), new ClientFrame.Who("x", "amy", 3, null), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
             new ClientFrame.History("x", null, 5L, 20, "h"), new ClientFrame.History(null, "bob", null, 50, null),
             new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
         for (ClientFrame frame : frames) {
@@ -56,11 +59,14 @@ class FrameCodecTest {
             new ServerFrame.Registered("alice", "g"), new ServerFrame.Waited(3),
             new ServerFrame.Dm("alice", "bob", "while you were out", "d2", 14, "2026-01-01T00:00:00Z", true),
             new ServerFrame.Joined("lobby", List.of("a", "b"), 41, null),
+            new ServerFrame.Joined("big", List.of("a", "b"), 5_000, true, 41, "j"),
             new ServerFrame.Parted("lobby", "r"), new ServerFrame.Presence("lobby", "a", "join"),
+            new ServerFrame.Presence("lobby", "leave", List.of("a", "b", "c")),
             new ServerFrame.Ack("m1", 12, "2026-01-01T00:00:00Z", "r"),
             new ServerFrame.Message("lobby", "a", "line\nbreak", "m1", 12, "2026-01-01T00:00:00Z"),
             new ServerFrame.Dm("alice", "bob", "psst", "d1", 13, "2026-01-01T00:00:00Z"),
             new ServerFrame.Members("lobby", List.of("alice", "bob"), "w"),
+            new ServerFrame.Members("big", List.of("alice", "bob"), 5_000, true, true, null),
             new ServerFrame.RoomList(List.of(new ServerFrame.RoomSummary("lobby", 2), new ServerFrame.RoomSummary("x", 1)), null),
             new ServerFrame.History("lobby", null, List.of(
                 new ServerFrame.Message("lobby", "a", "one", "m1", 3, "2026-01-01T00:00:00Z"),
@@ -109,6 +115,10 @@ class FrameCodecTest {
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"\"} | bad_frame",
         "{\"type\":\"who\"}                                        | bad_frame",
         "{\"type\":\"who\",\"room\":\"A\"}                     | bad_room",
+        "{\"type\":\"who\",\"room\":\"a\",\"after\":\"9x\"}   | bad_nick",
+        "{\"type\":\"who\",\"room\":\"a\",\"after\":7}       | bad_frame",
+        "{\"type\":\"who\",\"room\":\"a\",\"limit\":1001}    | bad_frame",
+        "{\"type\":\"who\",\"room\":\"a\",\"limit\":0}       | bad_frame",
         "{\"type\":\"dm\",\"to\":\"9x\",\"text\":\"a\",\"id\":\"1\"} | bad_nick",
         "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"a\"}    | bad_frame",

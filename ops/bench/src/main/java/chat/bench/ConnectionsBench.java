@@ -38,7 +38,6 @@ import javax.net.ssl.SSLSocket;
  * adds beside what each plain one did in the same run, and the handshakes' times as the clients saw them.
  */
 public final class ConnectionsBench {
-    private static final int PER_ADDRESS = 200;
     private static final int PER_ROOM = 10;
     private static final int CONNECTING_AT_ONCE = 64;
     /** Handshakes in flight at once: few, so that their times are the handshake's and not a queue for the two cores. */
@@ -168,7 +167,7 @@ public final class ConnectionsBench {
             "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
             "--topic", "bench-connections", "--presence-topic", "bench-connections-presence",
             "--history-url", "http://127.0.0.1:1", "--max-connections", Integer.toString(connections + 100),
-            "--max-connections-per-address", Integer.toString(PER_ADDRESS + 10),
+            "--max-connections-per-address", Integer.toString(LocalServices.CLIENTS_PER_ADDRESS + 10),
             // Idle they are, on purpose, for as long as the bench takes: none may be closed as idle before it is counted.
             "--idle-timeout-ms", "3600000"));
         if (tls != null) {
@@ -211,8 +210,7 @@ public final class ConnectionsBench {
 
     private static Socket connectOne(int port, int n, TestTls tls, List<Long> handshakeNanos) throws IOException {
         Socket plain = new Socket();
-        plain.bind(new InetSocketAddress(InetAddress.getByAddress(
-            new byte[] {127, 0, (byte) (n / PER_ADDRESS / 254), (byte) (2 + n / PER_ADDRESS % 254)}), 0));
+        plain.bind(LocalServices.clientAddress(n));
         plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
         plain.setSoTimeout(30_000);
         Socket socket = plain;

@@ -182,7 +182,7 @@ public final class FanoutBench {
             progress("starting a Kafka broker of the bench's own");
             LocalKafkaCluster cluster = started.add(TestKafka.startPrivateCluster(dir.resolve("kafka")));
             kafka = cluster.bootstrapServers();
-            brokerPid = brokerPid();
+            brokerPid = LocalServices.brokerPid();
         }
         if (settings.runs(Target.CHAT)) {
             progress("starting the history service and two gateways; " + settings.members() + " members join");
@@ -207,17 +207,6 @@ public final class FanoutBench {
         if (settings.runs(Target.KAFKA)) {
             peers.put(Target.KAFKA, RawKafkaPeer.start(settings, steps, kafka, brokerPid));
         }
-    }
-
-    /** The broker the bench's Kafka cluster runs: a child process of this JVM, {@code kafka.Kafka}. */
-    private static long brokerPid() throws IOException {
-        List<Long> brokers = ProcessHandle.current().children()
-            .filter(p -> (" " + ProcFs.commandLine(p.pid()) + " ").contains(" kafka.Kafka "))
-            .map(ProcessHandle::pid).toList();
-        if (brokers.size() != 1) {
-            throw new IOException("expected one Kafka broker below this JVM, found " + brokers.size());
-        }
-        return brokers.getFirst();
     }
 
     private static void checkOpenFiles(FanoutSettings settings) throws IOException {

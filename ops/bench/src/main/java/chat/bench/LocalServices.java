@@ -3,14 +3,28 @@ package chat.bench;
 import chat.testkit.LocalHttp;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** The services a bench starts on this machine: a free port for each, and the wait until one says it is up. */
 final class LocalServices {
     private LocalServices() {}
+
+    /** Connections a bench opens from each loopback address, below the gateway's default limit of 256 an address. */
+    static final int CLIENTS_PER_ADDRESS = 200;
+
+    /**
+     * The local address of a bench's client {@code n}: 127.0.0.2 and up, {@value #CLIENTS_PER_ADDRESS} clients an
+     * address, so the gateway's per-address limit holds as it would in a deployment.
+     */
+    static InetSocketAddress clientAddress(int n) throws IOException {
+        return new InetSocketAddress(InetAddress.getByAddress(new byte[] {
+            127, 0, (byte) (n / CLIENTS_PER_ADDRESS / 254), (byte) (2 + n / CLIENTS_PER_ADDRESS % 254)}), 0);
+    }
 
     /** A loopback port nothing listens on now. */
     static int freePort() throws IOException {
@@ -42,5 +56,16 @@ final class LocalServices {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** The broker of the bench's Kafka cluster: a child process of this JVM, {@code kafka.Kafka}. */
+    static long brokerPid() throws IOException {
+        List<Long> brokers = ProcessHandle.current().children()
+            .filter(p -> (" " + ProcFs.commandLine(p.pid()) + " ").contains(" kafka.Kafka "))
+            .map(ProcessHandle::pid).toList();
+        if (brokers.size() != 1) {
+            throw new IOException("expected one Kafka broker below this JVM, found " + brokers.size());
+        }
+        return brokers.getFirst();
     }
 }

@@ -24,7 +24,6 @@ import java.util.concurrent.locks.LockSupport;
  * PING) write.
  */
 final class Member implements AutoCloseable {
-    static final int PER_ADDRESS = 200;
     /** Handshakes in flight at once: enough to open a thousand members in seconds, few enough not to look like a flood. */
     private static final int HANDSHAKING_AT_ONCE = 64;
     private static final int HANDSHAKE_TIMEOUT_MS = 60_000;
@@ -109,8 +108,7 @@ final class Member implements AutoCloseable {
         throws IOException {
         SocketChannel channel = SocketChannel.open();
         try {
-            channel.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {
-                127, 0, (byte) (index / PER_ADDRESS / 254), (byte) (2 + index / PER_ADDRESS % 254)}), 0));
+            channel.bind(LocalServices.clientAddress(index));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.socket().connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), HANDSHAKE_TIMEOUT_MS);
             channel.socket().setSoTimeout(HANDSHAKE_TIMEOUT_MS);

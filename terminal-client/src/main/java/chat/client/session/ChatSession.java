@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ public final class ChatSession implements AutoCloseable {
     private static final int TIMELINE_CAPACITY = 10_000;
     private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
     private static final String OLDER_REF = "older";
+    private static final String WHO_REF = "who";
     /** The reason of the {@code bye} that a connection gets when another takes its session over. */
     private static final String RESUMED_ELSEWHERE = "resumed elsewhere";
 
@@ -323,7 +325,7 @@ public final class ChatSession implements AutoCloseable {
     }
 
     public void who(String room) {
-        submit(() -> sendIfConnected(new ClientFrame.Who(room, null)));
+        submit(() -> sendIfConnected(new ClientFrame.Who(room, WHO_REF)));
     }
 
     public void rooms() {
@@ -564,18 +566,7 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.History h -> history(h);
             case ServerFrame.Ack a -> acked(a);
             case ServerFrame.Joined j -> joined(j);
-            case ServerFrame.Members m -> {
-                if (timelines.containsKey(m.room())) {
-                    members.put(m.room(), new HashSet<>(m.members()));
-                    listener.members(m.room(), m.members());
-                }
-                String answer = m.members().size() + " in " + m.room() + ": " + String.join(", ", m.members());
-                if (timelines.containsKey(m.room())) {
-                    note(m.room(), answer);
-                } else {
-                    listener.notice(answer);
-                }
-            }
+            case ServerFrame.Members m -> members(m);
             case ServerFrame.RoomList r -> listener.rooms(r.rooms());
             case ServerFrame.Presence p -> presence(p);
             case ServerFrame.Pong p -> pings.ponged();
@@ -690,11 +681,50 @@ public final class ChatSession implements AutoCloseable {
             return;
         }
         boolean joinedRoom = p.event().equals("join");
-        boolean change = joinedRoom ? in.add(p.nick()) : in.remove(p.nick());
-        if (change) {
-            listener.members(p.room(), in.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
-            note(p.room(), p.nick() + (joinedRoom ? " joined " : " left ") + p.room());
+        List<String> changed = new ArrayList<>();
+        for (String nick : p.nicks()) {
+            if (joinedRoom ? in.add(nick) : in.remove(nick)) {
+                changed.add(nick);
+            }
         }
+        if (!changed.isEmpty()) {
+            listener.members(p.room(), in.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
+            note(p.room(), namesOf(changed) + (joinedRoom ? " joined " : " left ") + p.room());
+        }
+    }
+
+    /**
+     * A page of a room's members: the answer to {@code who}, or the gateway's word that the room went quiet (its joins
+     * and leaves are no longer announced) or is announced again (the whole list). Either way it is the list to show.
+     */
+    private void members(ServerFrame.Members m) {
+        boolean joinedRoom = timelines.containsKey(m.room());
+        if (joinedRoom) {
+            members.put(m.room(), new HashSet<>(m.members()));
+            listener.members(m.room(), m.members());
+        }
+        String answer;
+        if (m.ref() == null) {
+            answer = m.quiet() ? m.count() + " in " + m.room() + ": joins and leaves are no longer shown here (/who lists)"
+                : m.count() + " in " + m.room() + ": joins and leaves are shown again";
+        } else {
+            answer = m.count() + " in " + m.room() + ": " + String.join(", ", m.members())
+                + (m.more() ? " and " + (m.count() - m.members().size()) + " more" : "");
+        }
+        if (joinedRoom) {
+            note(m.room(), answer);
+        } else {
+            listener.notice(answer);
+        }
+    }
+
+    /** A few nicks by name, more by their number. */
+    private static String namesOf(List<String> nicks) {
+        int shown = 3;
+        if (nicks.size() <= shown + 1) {
+            return String.join(", ", nicks);
+        }
+        return String.join(", ", nicks.subList(0, shown)) + " and " + (nicks.size() - shown) + " others";
     }
 
     private void welcome(ServerFrame.Welcome w) {
