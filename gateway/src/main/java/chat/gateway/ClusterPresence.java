@@ -8,7 +8,6 @@ import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +54,7 @@ final class ClusterPresence implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition;
     private final Map<String, PendingClaim> pendingClaims = new ConcurrentHashMap<>();
+    private final RoomRecords roomRecords = new RoomRecords();
     /** Registrations written and not yet read back, by the new account's id: what to do with the decision. */
     private final Map<String, Consumer<Change.RegistrationDecided>> pendingRegistrations = new ConcurrentHashMap<>();
     private final CountDownLatch registered = new CountDownLatch(1);
@@ -196,21 +196,20 @@ final class ClusterPresence implements AutoCloseable {
     }
 
     /**
-     * Records the rooms the connection's session is in now, after its join or leave of {@code room} at {@code seq}.
-     * Called by the fan-out thread only, so records keep order.
+     * Records the connection's join or leave of {@code room} at {@code seq}, once the connection entered or left the
+     * room. Called by the fan-out thread only, so records keep order.
      */
     void publishRooms(Connection c, String room, long seq) {
         String nick = c.nick();
+        String claimId = c.claimId();
         if (nick != null) {
-            List<String> rooms = new ArrayList<>(c.rooms());
-            rooms.sort(null);
-            publish(new PresenceRecord.Rooms(nick, c.claimId(), rooms, new PresenceRecord.RoomChange(room, seq)),
-                failure -> { });
+            publish(roomRecords.afterChange(nick, claimId, c.rooms(), room, seq), failure -> roomRecords.lost(claimId));
         }
     }
 
     /** Ends the connection's session cluster-wide. */
     void release(String nick, String claimId) {
+        roomRecords.ended(claimId);
         publish(new PresenceRecord.Release(nick, claimId), failure -> { });
     }
 

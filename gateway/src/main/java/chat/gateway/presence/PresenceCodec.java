@@ -30,6 +30,7 @@ public final class PresenceCodec {
             case PresenceRecord.Claim c -> "nick:" + fold(c.nick());
             case PresenceRecord.Release r -> "nick:" + fold(r.nick());
             case PresenceRecord.Rooms r -> "nick:" + fold(r.nick());
+            case PresenceRecord.Room r -> "nick:" + fold(r.nick());
             case PresenceRecord.Register r -> "nick:" + fold(r.nick());
             case PresenceRecord.Passwd p -> "nick:" + fold(p.nick());
             case PresenceRecord.Unregister u -> "nick:" + fold(u.nick());
@@ -69,6 +70,8 @@ public final class PresenceCodec {
             case PresenceRecord.Unregister u -> o.put("type", "unregister").put("nick", u.nick())
                 .put("account", u.account());
             case PresenceRecord.Release r -> o.put("type", "release").put("nick", r.nick()).put("claim", r.claim());
+            case PresenceRecord.Room r -> o.put("type", "room").put("nick", r.nick()).put("claim", r.claim())
+                .put("room", r.change().room()).put("member", r.member()).put("seq", r.change().seq());
             case PresenceRecord.Rooms r -> {
                 o.put("type", "rooms").put("nick", r.nick()).put("claim", r.claim());
                 ArrayNode rooms = o.putArray("rooms");
@@ -112,6 +115,8 @@ public final class PresenceCodec {
             case "unregister" -> new PresenceRecord.Unregister(text(o, "nick"), text(o, "account"));
             case "release" -> new PresenceRecord.Release(text(o, "nick"), text(o, "claim"));
             case "rooms" -> new PresenceRecord.Rooms(text(o, "nick"), text(o, "claim"), strings(o, "rooms"), cause(o));
+            case "room" -> new PresenceRecord.Room(text(o, "nick"), text(o, "claim"),
+                new PresenceRecord.RoomChange(text(o, "room"), integer(o, "seq")), bool(o, "member"));
             default -> null;
         });
     }
@@ -133,16 +138,31 @@ public final class PresenceCodec {
         return value.textValue();
     }
 
+    private static long integer(JsonNode o, String field) {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new IllegalArgumentException("presence field " + field + " is missing or not an integer");
+        }
+        return value.longValue();
+    }
+
+    private static boolean bool(JsonNode o, String field) {
+        JsonNode value = o.get(field);
+        if (value == null || !value.isBoolean()) {
+            throw new IllegalArgumentException("presence field " + field + " is missing or not true or false");
+        }
+        return value.booleanValue();
+    }
+
     private static PresenceRecord.RoomChange cause(JsonNode o) {
         JsonNode cause = o.get("cause");
         if (cause == null || cause.isNull()) {
             return null;
         }
-        JsonNode seq = cause.get("seq");
-        if (!cause.isObject() || seq == null || !seq.canConvertToLong() || !seq.isIntegralNumber()) {
+        if (!cause.isObject()) {
             throw new IllegalArgumentException("presence field cause must be {room, seq}");
         }
-        return new PresenceRecord.RoomChange(text(cause, "room"), seq.longValue());
+        return new PresenceRecord.RoomChange(text(cause, "room"), integer(cause, "seq"));
     }
 
     private static List<String> strings(JsonNode o, String field) {

@@ -57,8 +57,17 @@ public sealed interface PresenceRecord {
     record Release(String nick, String claim) implements PresenceRecord {}
 
     /**
+     * The session of {@code claim} joined ({@code member}) or left the room of {@code change}, the join or leave on the
+     * chat topic that this record follows. It names that one room only, so its size does not grow with the session's
+     * rooms; the state applies it to the rooms the session's earlier records left it in.
+     */
+    record Room(String nick, String claim, RoomChange change, boolean member) implements PresenceRecord {}
+
+    /**
      * The rooms the session of {@code claim} is now a member of, all of them. {@code cause} is the join or leave on the
-     * chat topic that this record follows (null in records written before causes were named).
+     * chat topic that this record follows (null in records written before causes were named). Gateways write
+     * {@link Room} for a join or leave, and this only after a record of the session may have been lost, to set its
+     * rooms right again; older logs hold one of these for every join and leave.
      */
     record Rooms(String nick, String claim, List<String> rooms, RoomChange cause) implements PresenceRecord {
         public Rooms {

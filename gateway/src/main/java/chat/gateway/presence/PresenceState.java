@@ -3,6 +3,7 @@ package chat.gateway.presence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -161,11 +162,24 @@ public final class PresenceState {
                 Session held = sessions.get(PresenceCodec.fold(r.nick()));
                 if (held != null && held.claim().equals(r.claim())) {
                     Session recorded = held.withRooms(Set.copyOf(r.rooms()));
-                    remove(held);
                     put(recorded);
                     if (r.cause() != null) {
                         changes.add(new Change.RoomsRecorded(recorded, r.cause()));
                     }
+                }
+            }
+            case PresenceRecord.Room r -> {
+                Session held = sessions.get(PresenceCodec.fold(r.nick()));
+                if (held != null && held.claim().equals(r.claim())) {
+                    Set<String> rooms = new HashSet<>(held.rooms());
+                    if (r.member()) {
+                        rooms.add(r.change().room());
+                    } else {
+                        rooms.remove(r.change().room());
+                    }
+                    Session recorded = held.withRooms(rooms);
+                    put(recorded);
+                    changes.add(new Change.RoomsRecorded(recorded, r.change()));
                 }
             }
         }

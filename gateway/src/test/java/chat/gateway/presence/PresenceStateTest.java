@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.gateway.presence.PresenceState.Change;
 import chat.gateway.presence.PresenceState.Verdict;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -127,6 +128,51 @@ class PresenceStateTest {
         assertEquals(List.of(new Change.RoomsRecorded(state.session("alice"), cause)), recorded);
         assertEquals(List.of(), next(new PresenceRecord.Rooms("Alice", "stale", List.of("x"), cause)),
             "a record of a holding since replaced changes nothing");
+    }
+
+    private static PresenceRecord.Room room(String nick, String claimId, String room, boolean member, long seq) {
+        return new PresenceRecord.Room(nick, claimId, new PresenceRecord.RoomChange(room, seq), member);
+    }
+
+    @Test
+    void aRoomRecordJoinsOrLeavesThatOneRoomAndSaysWhichEventItFollows() {
+        next(start("a"));
+        next(claim("alice", "c1", "s1", null, "a"));
+        next(room("alice", "c1", "lobby", true, 10));
+        List<Change> joined = next(room("Alice", "c1", "dev", true, 11));
+        assertEquals(Set.of("lobby", "dev"), state.session("alice").rooms());
+        assertEquals(List.of(new Change.RoomsRecorded(state.session("alice"), new PresenceRecord.RoomChange("dev", 11))),
+            joined);
+
+        List<Change> left = next(room("alice", "c1", "lobby", false, 12));
+        assertEquals(Set.of("dev"), state.session("alice").rooms());
+        Change.RoomsRecorded recorded = only(Change.RoomsRecorded.class, left).getFirst();
+        assertEquals(new PresenceRecord.RoomChange("lobby", 12), recorded.cause());
+        assertTrue(!recorded.session().rooms().contains("lobby"), "the change says the session is no longer a member");
+
+        next(room("alice", "c1", "dev", true, 13));
+        next(room("alice", "c1", "gone", false, 14));
+        assertEquals(Set.of("dev"), state.session("alice").rooms(), "joining twice or leaving a room not joined is no change");
+        assertEquals(List.of(), next(room("alice", "stale", "x", true, 15)), "a record of a holding since replaced changes nothing");
+        assertEquals(Set.of("dev"), state.session("alice").rooms());
+    }
+
+    @Test
+    void roomRecordsChangeWhatAnOldFullListLeftAndAFullListStillReplacesAll() {
+        next(start("a"));
+        next(start("b"));
+        next(claim("alice", "c1", "s1", null, "a"));
+        next(new PresenceRecord.Rooms("alice", "c1", List.of("lobby", "dev"), new PresenceRecord.RoomChange("dev", 3)));
+        next(room("alice", "c1", "ops", true, 4));
+        next(room("alice", "c1", "lobby", false, 5));
+        assertEquals(Set.of("dev", "ops"), state.session("alice").rooms());
+        next(new PresenceRecord.Rooms("alice", "c1", List.of("x"), new PresenceRecord.RoomChange("x", 6)));
+        assertEquals(Set.of("x"), state.session("alice").rooms());
+
+        Change.ClaimDecided resumed = decided(next(claim("alice", "c2", "s2", "s1", "b")));
+        assertEquals(Set.of("x"), resumed.session().rooms(), "a resumed session gets the rooms its records add up to");
+        next(room("alice", "c2", "y", true, 7));
+        assertEquals(Set.of("x", "y"), state.session("alice").rooms());
     }
 
     @Test
@@ -307,7 +353,9 @@ class PresenceStateTest {
                 case 0 -> beat(i);
                 case 1 -> claim(nick, "c" + n, "s" + n, random.nextBoolean() ? "s" + random.nextInt(n + 1) : null, i);
                 case 2 -> new PresenceRecord.Release(nick, "c" + random.nextInt(n + 1));
-                case 3 -> new PresenceRecord.Rooms(nick, "c" + random.nextInt(n + 1), List.of("r" + random.nextInt(4)));
+                case 3 -> random.nextBoolean()
+                    ? new PresenceRecord.Rooms(nick, "c" + random.nextInt(n + 1), List.of("r" + random.nextInt(4)))
+                    : room(nick, "c" + random.nextInt(n + 1), "r" + random.nextInt(4), random.nextBoolean(), n);
                 case 4 -> random.nextBoolean()
                     ? new PresenceRecord.Register(nick, "a" + n, "hash", random.nextBoolean() ? null : "c" + random.nextInt(n + 1))
                     : claim(nick, "c" + n, "s" + n, null, i, "a" + random.nextInt(n + 1));
@@ -335,6 +383,7 @@ class PresenceStateTest {
             claim("Alice", "c1", "s1", null, "a"), claim("Alice", "c2", "s2", "s1", "a"),
             new PresenceRecord.Release("Alice", "c1"), new PresenceRecord.Rooms("Alice", "c2", List.of("x", "y")),
             new PresenceRecord.Rooms("Alice", "c2", List.of("x"), new PresenceRecord.RoomChange("y", 7)),
+            room("Alice", "c2", "y", true, 8), room("Alice", "c2", "y", false, 9),
             claim("Alice", "c3", "s3", null, "a", "acct"), new PresenceRecord.Register("Alice", "acct", "$argon2id$x", "c3"),
             new PresenceRecord.Register("Alice", "acct", null, null), new PresenceRecord.Passwd("Alice", "acct", "$argon2id$y"),
             new PresenceRecord.Unregister("Alice", "acct"));
@@ -342,5 +391,15 @@ class PresenceStateTest {
             assertEquals(Optional.of(r), PresenceCodec.decode(PresenceCodec.encode(r)));
         }
         assertEquals(Optional.empty(), PresenceCodec.decode("{\"v\":2,\"type\":\"future\"}".getBytes()));
+    }
+
+    @Test
+    void aRoomRecordIsTheJoinOrLeaveOfOneRoomOnTheWire() {
+        assertEquals("{\"v\":1,\"type\":\"room\",\"nick\":\"Alice\",\"claim\":\"c2\",\"room\":\"lobby\",\"member\":true,"
+                + "\"seq\":41}",
+            new String(PresenceCodec.encode(room("Alice", "c2", "lobby", true, 41)), StandardCharsets.UTF_8));
+        assertEquals(Optional.of(room("bob", "c3", "dev", false, 7)), PresenceCodec.decode(
+            "{\"v\":1,\"type\":\"room\",\"nick\":\"bob\",\"claim\":\"c3\",\"room\":\"dev\",\"member\":false,\"seq\":7}"
+                .getBytes(StandardCharsets.UTF_8)));
     }
 }
