@@ -126,11 +126,11 @@ public final class PresenceCodec {
         return Limits.foldNick(nick);
     }
 
-    private static String optionalText(JsonNode o, String field) {
+    static String optionalText(JsonNode o, String field) {
         return o.hasNonNull(field) ? text(o, field) : null;
     }
 
-    private static String text(JsonNode o, String field) {
+    static String text(JsonNode o, String field) {
         JsonNode value = o.get(field);
         if (value == null || !value.isTextual()) {
             throw new IllegalArgumentException("presence field " + field + " is missing or not a string");
@@ -138,7 +138,7 @@ public final class PresenceCodec {
         return value.textValue();
     }
 
-    private static long integer(JsonNode o, String field) {
+    static long integer(JsonNode o, String field) {
         JsonNode value = o.get(field);
         if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
             throw new IllegalArgumentException("presence field " + field + " is missing or not an integer");
@@ -165,7 +165,7 @@ public final class PresenceCodec {
         return new PresenceRecord.RoomChange(text(cause, "room"), integer(cause, "seq"));
     }
 
-    private static List<String> strings(JsonNode o, String field) {
+    static List<String> strings(JsonNode o, String field) {
         JsonNode value = o.get(field);
         if (value == null || !value.isArray()) {
             throw new IllegalArgumentException("presence field " + field + " is missing or not an array");

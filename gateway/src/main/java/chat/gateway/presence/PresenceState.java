@@ -2,12 +2,14 @@ package chat.gateway.presence;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The cluster's presence as the presence topic's records decide it, applied one by one in the topic's order. It is a
@@ -23,6 +25,12 @@ import java.util.Set;
  * <p>Accounts are decided here too, in the same order as the claims: the first registration of a nick in the log owns
  * it, and a claim of a registered nick holds it only when its gateway signed the client in to that very account, so
  * every gateway agrees on who may hold a nick, whatever raced with what.
+ *
+ * <p>Its whole state can be taken as a {@link Snapshot} and restored into a fresh state: restored, and given the records
+ * that followed, it holds what applying every record from the first would, and reports the same changes in the same
+ * order. So the order of the changes one record makes depends on what the state holds only, never on the order in
+ * which it came to hold it: leases expire in the order of their incarnations, and a gateway's sessions are listed in
+ * the order of their nicks.
  *
  * <p>Thread-safe: one thread applies records while any thread may query; every method holds this object's lock.
  */
@@ -113,12 +121,33 @@ public final class PresenceState {
         record Revoked(Session session) implements Change {}
     }
 
-    private record Lease(String gateway, long renewedAt) {}
+    /**
+     * The lease of a gateway's incarnation: renewed by its heartbeats at {@code renewedAt}, registered by its start
+     * heartbeat at {@code registeredAt}, both in log time.
+     */
+    public record Lease(String incarnation, String gateway, long renewedAt, long registeredAt) {}
+
+    /**
+     * The whole state after some records: everything that decides what the next record does. Sessions, accounts and
+     * leases are listed in a fixed order (nicks folded, incarnations), so two states alike give equal snapshots.
+     * Accounts carry their credentials' hashes, as the records did; no secret is in it.
+     */
+    public record Snapshot(boolean started, long lastAppendTime, long logTime, List<Lease> leases,
+                           List<Session> sessions, List<Account> accounts) {
+        public Snapshot {
+            leases = List.copyOf(leases);
+            sessions = List.copyOf(sessions);
+            accounts = List.copyOf(accounts);
+        }
+    }
 
     private boolean started;
     private long lastAppendTime;
     private long logTime;
-    private final Map<String, Lease> leases = new HashMap<>();
+    /** By incarnation, in order: leases that lapse together expire in that order on every gateway. */
+    private final Map<String, Lease> leases = new TreeMap<>();
+    private static final Comparator<Session> BY_NICK = Comparator.comparing(s -> PresenceCodec.fold(s.nick()));
+
     private final Map<String, Session> sessions = new HashMap<>();
     /** Registered nicks, by folded nick. */
     private final Map<String, Account> accounts = new HashMap<>();
@@ -193,19 +222,22 @@ public final class PresenceState {
         }
         started = true;
         lastAppendTime = Math.max(lastAppendTime, appendTimeMs);
-        for (Iterator<Map.Entry<String, Lease>> it = leases.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Lease> lease = it.next();
-            if (logTime - lease.getValue().renewedAt() > LEASE.toMillis()) {
+        for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
+            Lease lease = it.next();
+            if (logTime - lease.renewedAt() > LEASE.toMillis()) {
                 it.remove();
-                changes.add(new Change.GatewayGone(lease.getValue().gateway(), lease.getKey(), true,
-                    dropSessionsOf(lease.getKey())));
+                changes.add(new Change.GatewayGone(lease.gateway(), lease.incarnation(), true,
+                    dropSessionsOf(lease.incarnation())));
             }
         }
     }
 
     private void heartbeat(PresenceRecord.Heartbeat h) {
-        if (leases.containsKey(h.incarnation()) || h.start()) {
-            leases.put(h.incarnation(), new Lease(h.gateway(), logTime));
+        Lease held = leases.get(h.incarnation());
+        if (held != null) {
+            leases.put(h.incarnation(), new Lease(h.incarnation(), h.gateway(), logTime, held.registeredAt()));
+        } else if (h.start()) {
+            leases.put(h.incarnation(), new Lease(h.incarnation(), h.gateway(), logTime, logTime));
         }
     }
 
@@ -276,12 +308,13 @@ public final class PresenceState {
 
     private List<Session> dropSessionsOf(String incarnation) {
         List<Session> dropped = new ArrayList<>();
-        for (Session s : List.copyOf(sessions.values())) {
+        for (Session s : sessions.values()) {
             if (s.incarnation().equals(incarnation)) {
-                remove(s);
                 dropped.add(s);
             }
         }
+        dropped.sort(BY_NICK);
+        dropped.forEach(this::remove);
         return dropped;
     }
 
@@ -316,5 +349,48 @@ public final class PresenceState {
      */
     public synchronized List<Session> sessions() {
         return List.copyOf(sessions.values());
+    }
+
+    /** Log time now: see {@link PresenceState}. */
+    public synchronized long logTime() {
+        return logTime;
+    }
+
+    /**
+     * The live incarnation registered first (the lower incarnation when two registered at one log time), or null when
+     * none is live: one gateway that every gateway names alike, from the records alone.
+     */
+    public synchronized String eldestLiveIncarnation() {
+        return leases.values().stream()
+            .min(Comparator.comparingLong(Lease::registeredAt).thenComparing(Lease::incarnation))
+            .map(Lease::incarnation).orElse(null);
+    }
+
+    // ---- snapshots ----
+
+    /** The whole state as it is now. */
+    public synchronized Snapshot snapshot() {
+        List<Session> allSessions = new ArrayList<>(sessions.values());
+        allSessions.sort(BY_NICK);
+        List<Account> allAccounts = new ArrayList<>(accounts.values());
+        allAccounts.sort(Comparator.comparing(a -> PresenceCodec.fold(a.nick())));
+        return new Snapshot(started, lastAppendTime, logTime, List.copyOf(leases.values()), allSessions, allAccounts);
+    }
+
+    /**
+     * Makes this state the one {@code snapshot} was taken of.
+     *
+     * @throws IllegalStateException when this state has applied a record or been restored already
+     */
+    public synchronized void restore(Snapshot snapshot) {
+        if (started || !leases.isEmpty() || !sessions.isEmpty() || !accounts.isEmpty()) {
+            throw new IllegalStateException("a snapshot is restored into a fresh state only");
+        }
+        started = snapshot.started();
+        lastAppendTime = snapshot.lastAppendTime();
+        logTime = snapshot.logTime();
+        snapshot.leases().forEach(lease -> leases.put(lease.incarnation(), lease));
+        snapshot.sessions().forEach(this::put);
+        snapshot.accounts().forEach(account -> accounts.put(PresenceCodec.fold(account.nick()), account));
     }
 }
