@@ -319,7 +319,10 @@ class JoinReplayIT {
         try (ChatTestClient alice = ChatTestClient.login(gw1.port(), "alice");
              ChatTestClient bob = ChatTestClient.login(gw2.port(), "bob")) {
             assertTrue(alice.joinAndReplay("lobby", null).unavailable());
-            ChatTestClient.Replay replay = bob.joinAndReplay("lobby", 5L);
+            alice.say("lobby", "before bob", "s0");
+            alice.nextMatching(ServerFrame.Message.class, m -> m.id().equals("s0"));
+            // Something was said that only the history holds for bob: the gateway must ask, and cannot.
+            ChatTestClient.Replay replay = bob.joinAndReplay("lobby", -1L);
             assertTrue(replay.unavailable());
             assertEquals(List.of(), replay.messages());
             alice.say("lobby", "still here", "s1");
