@@ -227,6 +227,9 @@ final class Commands {
     /** Writes a message of a stream (a room or a conversation) to Kafka, acking it once Kafka has it. */
     private void send(Connection c, String stream, String id, String ref, ChatEvent event, String ts) {
         RecentIds.Seen earlier = recentIds.find(stream, c.nick(), id);
+        if (earlier == null) {
+            earlier = c.ackedAhead(stream, id);
+        }
         if (earlier != null) {
             // A resend of a message Kafka already holds: ack it as it was, deliver nothing new.
             c.send(new ServerFrame.Ack(id, earlier.seq(), earlier.ts(), ref));
@@ -236,7 +239,7 @@ final class Commands {
         c.expectAck(stream, id, ref);
         events.publish(event, (offset, failure) -> {
             if (failure == null) {
-                c.ackIfPending(stream, id, offset, ts);
+                c.ackFromKafka(stream, id, offset, ts);
             } else {
                 c.failIfPending(stream, id, unavailable(failure));
             }

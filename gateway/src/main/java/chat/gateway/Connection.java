@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +72,11 @@ final class Connection {
     final Map<String, Pending> pendingParts = new ConcurrentHashMap<>();
     /** Messages said and not yet acked, by {@link #messageKey}. Guarded by itself for ack-before-message order. */
     private final Map<String, Pending> pendingAcks = new ConcurrentHashMap<>();
+    /**
+     * Messages that Kafka acked and the fan-out has not read back yet, by {@link #messageKey}; null while there are
+     * none, as nearly always. Guarded by {@link #pendingAcks}.
+     */
+    private Map<String, RecentIds.Seen> ackedAhead;
 
     Connection(long id, Socket socket, GatewayConfig limits, Commands commands, GatewayMetrics metrics, Runnable onEnd) {
         this.id = id;
@@ -299,6 +305,9 @@ final class Connection {
     // ---- acks: a sender always gets its ack before its own message ----
     // A stream is a room, or a direct-message conversation (which cannot clash with a room: it starts with '@').
 
+    /** Most messages remembered as acked ahead of the fan-out; older ones are forgotten first. */
+    static final int ACKED_AHEAD = 256;
+
     static String messageKey(String stream, String id) {
         return stream + '\u0000' + id;
     }
@@ -307,12 +316,54 @@ final class Connection {
         pendingAcks.put(messageKey(stream, messageId), new Pending(ref));
     }
 
-    /** Called when Kafka has the message (or an earlier copy of it): acks it unless the ack went out already. */
-    void ackIfPending(String stream, String messageId, long seq, String ts) {
+    /** Acks the message unless the ack went out already; whether it did now. */
+    private boolean ackIfPending(String stream, String messageId, long seq, String ts) {
         synchronized (pendingAcks) {
             Pending pending = pendingAcks.remove(messageKey(stream, messageId));
             if (pending != null) {
                 send(new ServerFrame.Ack(messageId, seq, ts, pending.ref()));
+            }
+            return pending != null;
+        }
+    }
+
+    /**
+     * Kafka took the message at {@code seq}: acks it, unless the fan-out read it back first and acked it then. Until
+     * the fan-out reads it back, a resend of it is acked as this copy ({@link #ackedAhead}): {@code RecentIds} knows it
+     * only from then on.
+     */
+    void ackFromKafka(String stream, String messageId, long seq, String ts) {
+        synchronized (pendingAcks) {
+            if (ackIfPending(stream, messageId, seq, ts)) {
+                if (ackedAhead == null) {
+                    ackedAhead = new LinkedHashMap<>() {
+                        @Override
+                        protected boolean removeEldestEntry(Map.Entry<String, RecentIds.Seen> eldest) {
+                            return size() > ACKED_AHEAD;
+                        }
+                    };
+                }
+                ackedAhead.putIfAbsent(messageKey(stream, messageId), new RecentIds.Seen(seq, ts));
+            }
+        }
+    }
+
+    /** A copy of the message that Kafka acked and the fan-out has not read back yet, or null. */
+    RecentIds.Seen ackedAhead(String stream, String messageId) {
+        synchronized (pendingAcks) {
+            return ackedAhead == null ? null : ackedAhead.get(messageKey(stream, messageId));
+        }
+    }
+
+    /**
+     * The fan-out read this connection's message back, at {@code seq} or as a duplicate of the copy at {@code seq}:
+     * acks it if Kafka's answer has not come yet, and forgets it as acked ahead.
+     */
+    void readBack(String stream, String messageId, long seq, String ts) {
+        synchronized (pendingAcks) {
+            ackIfPending(stream, messageId, seq, ts);
+            if (ackedAhead != null && ackedAhead.remove(messageKey(stream, messageId)) != null && ackedAhead.isEmpty()) {
+                ackedAhead = null;
             }
         }
     }
@@ -330,7 +381,7 @@ final class Connection {
     /** Delivers this connection's own message, acking it first if Kafka's answer has not arrived yet. */
     void deliverOwn(String stream, String messageId, long seq, String ts, byte[] line, boolean wakeNow) {
         synchronized (pendingAcks) {
-            ackIfPending(stream, messageId, seq, ts);
+            readBack(stream, messageId, seq, ts);
             deliver(stream, seq, line, wakeNow);
         }
     }

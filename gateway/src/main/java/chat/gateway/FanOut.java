@@ -267,7 +267,7 @@ final class FanOut implements AutoCloseable {
         if (earlier != null) {
             metrics.duplicateDropped();
             if (sender != null) {
-                sender.ackIfPending(m.room(), m.id(), earlier.seq(), earlier.ts());
+                sender.readBack(m.room(), m.id(), earlier.seq(), earlier.ts());
             }
             return;
         }
@@ -312,7 +312,7 @@ final class FanOut implements AutoCloseable {
         if (earlier != null) {
             metrics.duplicateDropped();
             if (sender != null) {
-                sender.ackIfPending(conversation, d.id(), earlier.seq(), earlier.ts());
+                sender.readBack(conversation, d.id(), earlier.seq(), earlier.ts());
             }
             return;
         }
