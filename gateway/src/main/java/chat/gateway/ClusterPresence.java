@@ -4,11 +4,11 @@ import chat.gateway.presence.PresenceCodec;
 import chat.gateway.presence.PresenceRecord;
 import chat.gateway.presence.PresenceState;
 import chat.gateway.presence.PresenceState.Change;
+import chat.gateway.presence.SnapshotCodec;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,19 +20,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This gateway's part in cluster-wide presence. It writes claims, releases, memberships and heartbeats to the
- * presence topic, replays the whole topic at start-up, and then follows it on one thread that applies each record to
- * the {@link PresenceState} and acts on what changed for this gateway: it answers {@code hello} once the claim is
+ * presence topic, restores the newest snapshot of the presence state at start-up and replays the records after it
+ * ({@link PresenceReplay}), and then follows the topic on one thread that applies each record to the
+ * {@link PresenceState} and acts on what changed for this gateway: it answers {@code hello} once the claim is
  * decided, closes a connection whose session was resumed elsewhere, hands the sessions that ended to the fan-out
  * (which shows them leaving their rooms), and closes its own sessions if its lease lapsed. Registrations of accounts
- * travel the same way and are decided in the same order as the claims. That thread only queues frames; it never
- * touches a socket. Thread-safe.
+ * travel the same way and are decided in the same order as the claims. While this gateway is the cluster's eldest, that
+ * thread also takes a snapshot of the state every so many records and hands it to the {@link SnapshotWriter}. That
+ * thread only queues frames; it never touches a socket. Thread-safe.
  */
 final class ClusterPresence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterPresence.class);
@@ -52,7 +53,14 @@ final class ClusterPresence implements AutoCloseable {
     private final PresenceState state = new PresenceState();
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final TopicPartition partition;
+    private final SnapshotWriter snapshots;
+    private final int snapshotEvery;
+    /** When the next snapshot is due; set at start, then the follower thread's. */
+    private SnapshotSchedule snapshotSchedule;
+    /** Every record below this offset is applied to the state; the follower thread's. */
+    private long applied;
+    /** How this gateway's state was brought up to the topic's end at start-up. */
+    private volatile PresenceReplay.Replayed replayed;
     private final Map<String, PendingClaim> pendingClaims = new ConcurrentHashMap<>();
     private final RoomRecords roomRecords = new RoomRecords();
     /** Registrations written and not yet read back, by the new account's id: what to do with the decision. */
@@ -75,39 +83,35 @@ final class ClusterPresence implements AutoCloseable {
         this.localRooms = localRooms;
         this.tokens = tokens;
         this.incarnation = tokens.newToken();
-        this.partition = new TopicPartition(topic, 0);
 
         // Presence records are small and few: compressing them would cost more than it saves.
         this.producer = KafkaClients.producer(config, "presence", "none");
-
-        this.consumer = KafkaClients.consumer(config, "presence", 5_000);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
+        this.consumer = PresenceReplay.consumer(config.kafkaBootstrapServers(), KafkaClients.clientId(config, "presence"));
+        this.snapshots = new SnapshotWriter(config);
+        this.snapshotEvery = config.presenceSnapshotEvery();
 
         this.follower = Thread.ofPlatform().name("presence-" + gatewayId).daemon(true).unstarted(this::follow);
         this.heartbeat = Thread.ofVirtual().name("heartbeat-" + gatewayId).unstarted(this::beat);
     }
 
     /**
-     * Replays the topic, then registers this gateway and returns once its lease is live. From then on {@code news}
-     * hears of every session that ends (released, or lost with its gateway) and of every recorded change of a
-     * session's rooms, and {@code inboxes} of every connection that signed in to an account here with a new session,
-     * whose waiting direct messages are then to be delivered.
+     * Restores the newest snapshot and replays the topic from it, then registers this gateway and returns once its
+     * lease is live. From then on {@code news} hears of every session that ends (released, or lost with its gateway)
+     * and of every recorded change of a session's rooms, and {@code inboxes} of every connection that signed in to an
+     * account here with a new session, whose waiting direct messages are then to be delivered.
      */
     void start(Duration patience, Consumer<RoomMembers.News> news, Consumer<Connection> inboxes)
         throws InterruptedException {
         this.news = news;
         this.inboxes = inboxes;
-        long end = consumer.endOffsets(List.of(partition), patience).get(partition);
-        long replayed = 0;
-        while (consumer.position(partition, patience) < end) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                // Nothing of this run is in the log yet, so what changed concerns no connection of ours.
-                decode(record).ifPresent(r -> state.apply(record.timestamp(), r));
-                replayed++;
-            }
-        }
-        log.info("gateway {} replayed {} presence records", gatewayId, replayed);
+        long started = System.nanoTime();
+        // Nothing of this run is in the log yet, so what the replay changes concerns no connection of ours.
+        replayed = PresenceReplay.replay(consumer, topic, state, patience);
+        log.info("gateway {} {} and replayed {} presence records, to offset {}, in {} ms", gatewayId,
+            replayed.fromSnapshot() ? "restored the presence snapshot at offset " + replayed.from() : "had no snapshot",
+            replayed.records(), replayed.to(), (System.nanoTime() - started) / 1_000_000);
+        applied = replayed.to();
+        snapshotSchedule = new SnapshotSchedule(snapshotEvery, replayed.from(), state.logTime());
         follower.start();
         heartbeat.start();
         if (!registered.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -127,6 +131,11 @@ final class ClusterPresence implements AutoCloseable {
 
     PresenceState state() {
         return state;
+    }
+
+    /** How the state was brought up to the topic's end at start-up; null before. */
+    PresenceReplay.Replayed replayed() {
+        return replayed;
     }
 
     // ---- written by connections ----
@@ -256,11 +265,13 @@ final class ClusterPresence implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    Optional<PresenceRecord> decoded = decode(record);
+                    Optional<PresenceRecord> decoded = PresenceReplay.decode(record);
                     if (decoded.isPresent()) {
                         state.apply(record.timestamp(), decoded.get()).forEach(this::act);
                     }
+                    applied = record.offset() + 1;
                 }
+                snapshotIfDue();
                 if (registered.getCount() > 0 && state.isLive(incarnation)) {
                     registered.countDown();
                 }
@@ -275,12 +286,17 @@ final class ClusterPresence implements AutoCloseable {
         }
     }
 
-    private Optional<PresenceRecord> decode(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            return PresenceCodec.decode(record.value());
-        } catch (IllegalArgumentException e) {
-            log.warn("skipping a malformed presence record at offset {}: {}", record.offset(), e.getMessage());
-            return Optional.empty();
+    /**
+     * Hands a snapshot of the state to the writer when one is due and this gateway is the cluster's eldest: the one
+     * gateway every gateway names alike from the records, so one writes and the others need not. The state is taken
+     * between two polls on the only thread that applies records, so it is exactly the state after every record below
+     * {@code applied}, and none from it on.
+     */
+    private void snapshotIfDue() {
+        long logTime = state.logTime();
+        if (incarnation.equals(state.eldestLiveIncarnation()) && snapshotSchedule.due(applied, logTime)) {
+            snapshotSchedule.taken(applied, logTime);
+            snapshots.offer(new SnapshotCodec.AtOffset(applied, state.snapshot()));
         }
     }
 
@@ -410,6 +426,7 @@ final class ClusterPresence implements AutoCloseable {
         heartbeat.interrupt();
         publish(new PresenceRecord.Stopped(gatewayId, incarnation), failure -> { });
         producer.close(Duration.ofSeconds(2));
+        snapshots.close();
         consumer.wakeup();
         try {
             stopped.await(5, TimeUnit.SECONDS);

@@ -121,6 +121,11 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** This gateway's part in cluster-wide presence, for tests that compare gateways' states. */
+    ClusterPresence presence() {
+        return presence;
+    }
+
     /** The port of {@code GET /health} and {@code GET /metrics}. */
     public int adminPort() {
         return admin.port();

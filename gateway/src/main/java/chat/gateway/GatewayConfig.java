@@ -34,6 +34,7 @@ public record GatewayConfig(
     int recentIdRooms,
     int announceLimit,
     String presenceTopic,
+    int presenceSnapshotEvery,
     int framesPerSecond,
     int frameBurst,
     Duration floodCutoff,
@@ -76,6 +77,9 @@ public record GatewayConfig(
                 + " back to half of this; at most " + Limits.MEMBERS_PAGE),
         PRESENCE_TOPIC("--presence-topic", "CHAT_PRESENCE_TOPIC", "chat.presence",
             "the presence topic (nick claims, memberships, gateway heartbeats); one partition"),
+        PRESENCE_SNAPSHOT_EVERY("--presence-snapshot-every", "CHAT_PRESENCE_SNAPSHOT_EVERY", "10000",
+            "presence records between two snapshots of the presence state, which a starting gateway restores and"
+                + " replays only what follows (written by the cluster's eldest gateway)"),
         RATE("--rate", "GATEWAY_RATE", "20", "frames per second one connection may send, on average"),
         BURST("--burst", "GATEWAY_BURST", "40", "frames one connection may send at once above its rate"),
         FLOOD_CUTOFF("--flood-cutoff-ms", "GATEWAY_FLOOD_CUTOFF_MS", "10000",
@@ -189,8 +193,11 @@ public record GatewayConfig(
         if (tlsPort < 0 || tlsPort > 65_535 || (tlsPort != 0 && (tlsPort == port || tlsPort == adminPort))) {
             throw new IllegalArgumentException("the TLS port must be 0 to 65535 and neither the gateway's nor the admin port");
         }
-        if (presenceTopic.equals(topic)) {
-            throw new IllegalArgumentException("the presence topic must not be the chat topic");
+        if (presenceTopic.equals(topic) || PresenceSnapshots.topicOf(presenceTopic).equals(topic)) {
+            throw new IllegalArgumentException("the presence topic and its snapshots' must not be the chat topic");
+        }
+        if (presenceSnapshotEvery < 1) {
+            throw new IllegalArgumentException("presence snapshots are written every 1 record or more");
         }
     }
 
@@ -212,6 +219,7 @@ public record GatewayConfig(
                 values.integer(Setting.RECENT_ID_ROOMS),
                 values.integer(Setting.ANNOUNCE_LIMIT),
                 values.text(Setting.PRESENCE_TOPIC),
+                values.integer(Setting.PRESENCE_SNAPSHOT_EVERY),
                 values.integer(Setting.RATE),
                 values.integer(Setting.BURST),
                 values.millis(Setting.FLOOD_CUTOFF),
@@ -262,6 +270,11 @@ public record GatewayConfig(
 
     private static Path path(SettingValues<Setting> values, Setting setting) {
         return values.isGiven(setting) ? Path.of(values.text(setting)) : null;
+    }
+
+    /** Where the snapshots of the presence state are written: beside the presence topic, named after it. */
+    public String presenceSnapshotTopic() {
+        return PresenceSnapshots.topicOf(presenceTopic);
     }
 
     /** Whether the gateway listens with TLS as well. */

@@ -17,9 +17,24 @@ final class KafkaClients {
      * while requests are in flight), giving up on a record after the send timeout.
      */
     static KafkaProducer<byte[], byte[]> producer(GatewayConfig config, String role, String compression) {
+        return new KafkaProducer<>(producerProperties(config, role, compression));
+    }
+
+    /**
+     * The producer of presence snapshots: as {@link #producer}, uncompressed (a snapshot is compressed already), and
+     * taking a record as large as the snapshot topic does. Its buffer holds two, so one being sent never stops the next.
+     */
+    static KafkaProducer<byte[], byte[]> snapshotProducer(GatewayConfig config) {
+        Properties p = producerProperties(config, "snapshots", "none");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PresenceSnapshots.MAX_RECORD_BYTES);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * PresenceSnapshots.MAX_RECORD_BYTES);
+        return new KafkaProducer<>(p);
+    }
+
+    private static Properties producerProperties(GatewayConfig config, String role, String compression) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + config.gatewayId() + "-" + role);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId(config, role));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -30,19 +45,43 @@ final class KafkaClients {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(p);
+        return p;
     }
 
     /** A consumer without a group (the caller assigns partitions: every gateway reads everything) that never commits. */
     static KafkaConsumer<byte[], byte[]> consumer(GatewayConfig config, String role, int maxPollRecords) {
+        return new KafkaConsumer<>(consumerProperties(config.kafkaBootstrapServers(), clientId(config, role),
+            maxPollRecords));
+    }
+
+    /** How the gateway's client of {@code role} names itself to Kafka. */
+    static String clientId(GatewayConfig config, String role) {
+        return "gateway-" + config.gatewayId() + "-" + role;
+    }
+
+    /**
+     * A consumer of the presence topic and its snapshots. It reads from where the caller seeks, every record: when
+     * that position is no longer in the log, polling throws rather than jump to its start or end. It fetches a record
+     * as large as the snapshot topic takes (and as many small ones), and creates no topic.
+     */
+    static KafkaConsumer<byte[], byte[]> presenceConsumer(String kafka, String clientId) {
+        Properties p = consumerProperties(kafka, clientId, 5_000);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PresenceSnapshots.MAX_RECORD_BYTES);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, PresenceSnapshots.MAX_RECORD_BYTES);
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return new KafkaConsumer<>(p);
+    }
+
+    private static Properties consumerProperties(String kafka, String clientId, int maxPollRecords) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-" + config.gatewayId() + "-" + role);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(p);
+        return p;
     }
 }

@@ -77,6 +77,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void presenceSnapshotsGoBesideThePresenceTopicEveryTenThousandRecordsUnlessSet() throws Exception {
+        GatewayConfig defaults = GatewayConfig.parse(new String[0], Map.of());
+        assertEquals("chat.presence.snapshots", defaults.presenceSnapshotTopic());
+        assertEquals(10_000, defaults.presenceSnapshotEvery());
+        GatewayConfig set = GatewayConfig.parse(new String[] {"--presence-topic", "east.presence"},
+            Map.of("CHAT_PRESENCE_SNAPSHOT_EVERY", "500"));
+        assertEquals("east.presence.snapshots", set.presenceSnapshotTopic());
+        assertEquals(500, set.presenceSnapshotEvery());
+        assertThrows(UsageException.class,
+            () -> GatewayConfig.parse(new String[] {"--presence-snapshot-every", "0"}, Map.of()));
+        assertThrows(UsageException.class, () -> GatewayConfig.parse(
+            new String[] {"--topic", "p.snapshots", "--presence-topic", "p"}, Map.of()), "the chat topic is not the snapshots'");
+    }
+
+    @Test
     void tokensAreOffUnlessOneKeySourceIsGiven() throws Exception {
         assertEquals(GatewayConfig.Tokens.NONE, GatewayConfig.parse(new String[0], Map.of()).tokens());
         assertFalse(GatewayConfig.parse(new String[0], Map.of()).tokens().accepted());

@@ -1,5 +1,6 @@
 package chat.gateway.accounts;
 
+import chat.gateway.PresenceReplay;
 import chat.gateway.SessionTokens;
 import chat.gateway.auth.PasswordHasher;
 import chat.gateway.presence.PresenceCodec;
@@ -20,22 +21,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The operator's account tool: {@code add}, {@code passwd} and {@code remove} a nick's account on the presence topic,
- * where every gateway reads accounts. It replays the topic to learn the accounts, writes one record, and follows the
- * topic until that record is decided, exactly as a gateway would decide it, so what it reports is what every gateway
- * holds. The password is read from the terminal without echo, or as one line of standard input, and only its
- * Argon2id hash is written.
+ * where every gateway reads accounts. It replays the topic to learn the accounts (from the newest snapshot, as a
+ * gateway does), writes one record, and follows the topic until that record is decided, exactly as a gateway would
+ * decide it, so what it reports is what every gateway holds. The password is read from the terminal without echo, or
+ * as one line of standard input, and only its Argon2id hash is written.
  */
 public final class AccountsMain {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -167,26 +165,19 @@ public final class AccountsMain {
         return Optional.of(password);
     }
 
-    /** The presence topic, read from its start and written to, as a gateway does. */
+    /** The presence topic, read from its newest snapshot on and written to, as a gateway does. */
     private static final class Topic implements AutoCloseable {
+        private static final String CLIENT_ID = "account-tool";
         private final String name;
-        private final TopicPartition partition;
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final KafkaProducer<byte[], byte[]> producer;
 
         Topic(String kafka, String name) {
             this.name = name;
-            this.partition = new TopicPartition(name, 0);
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-            c.put(ConsumerConfig.CLIENT_ID_CONFIG, "account-tool");
-            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            this.consumer = new KafkaConsumer<>(c);
+            this.consumer = PresenceReplay.consumer(kafka, CLIENT_ID);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-            p.put(ProducerConfig.CLIENT_ID_CONFIG, "account-tool");
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -194,18 +185,13 @@ public final class AccountsMain {
             this.producer = new KafkaProducer<>(p);
         }
 
-        /** Every record so far applied to a fresh state: the accounts as every gateway holds them now. */
+        /** The state every record so far leads to: the accounts as every gateway holds them now. */
         PresenceState replay() {
             if (consumer.partitionsFor(name, PATIENCE).isEmpty()) {
                 throw new IllegalStateException("no presence topic " + name + ": start a gateway first");
             }
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
             PresenceState state = new PresenceState();
-            long end = consumer.endOffsets(List.of(partition), PATIENCE).get(partition);
-            while (consumer.position(partition, PATIENCE) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> apply(state, record));
-            }
+            PresenceReplay.replay(consumer, name, state, PATIENCE);
             return state;
         }
 
@@ -231,11 +217,8 @@ public final class AccountsMain {
         }
 
         private static void apply(PresenceState state, ConsumerRecord<byte[], byte[]> record) {
-            try {
-                PresenceCodec.decode(record.value()).ifPresent(r -> state.apply(record.timestamp(), r));
-            } catch (IllegalArgumentException e) {
-                // A malformed record decides nothing, as on the gateways.
-            }
+            // A malformed record decides nothing, as on the gateways.
+            PresenceReplay.decode(record).ifPresent(r -> state.apply(record.timestamp(), r));
         }
 
         @Override

@@ -12,6 +12,7 @@ import chat.client.config.ClientConfig;
 import chat.client.config.RememberedState;
 import chat.client.failover.Failover.Gateway;
 import chat.gateway.GatewayConfig;
+import chat.gateway.Topics;
 import chat.history.HistoryConfig;
 import chat.settings.Setting;
 import chat.settings.UsageException;
@@ -356,7 +357,7 @@ class DeploymentFilesTest {
         Map<String, CreatedTopic> created = createdTopics();
 
         Set<String> used = new TreeSet<>();
-        gateways.values().forEach(g -> used.addAll(List.of(g.topic(), g.presenceTopic())));
+        gateways.values().forEach(g -> used.addAll(List.of(g.topic(), g.presenceTopic(), g.presenceSnapshotTopic())));
         histories.values().forEach(h -> used.add(h.topic()));
         assertEquals(used, created.keySet(), "the topics the job creates are the ones the services use");
 
@@ -374,13 +375,18 @@ class DeploymentFilesTest {
                 name + " would give " + events.name + " other partitions");
             assertEquals(config.topicReplication(), events.replication,
                 name + " would replicate " + events.name + " otherwise");
+            assertEquals(Topics.chatTopicConfigs(config), events.configs, name + " would set " + events.name + " otherwise");
             CreatedTopic presence = created.get(config.presenceTopic());
-            assertEquals(1, presence.partitions, "the presence topic is read in one order by every gateway");
-            assertEquals(config.topicReplication(), presence.replication,
-                name + " would replicate " + presence.name + " otherwise");
-            assertEquals("LogAppendTime", presence.configs.get("message.timestamp.type"),
-                "leases run on the broker's clock");
-            assertEquals("-1", presence.configs.get("retention.ms"), "every gateway replays the whole presence topic");
+            CreatedTopic snapshots = created.get(config.presenceSnapshotTopic());
+            for (CreatedTopic oneOrder : List.of(presence, snapshots)) {
+                assertEquals(1, oneOrder.partitions, oneOrder.name + " is read in one order by every gateway");
+                assertEquals(config.topicReplication(), oneOrder.replication,
+                    name + " would replicate " + oneOrder.name + " otherwise");
+            }
+            assertEquals(Topics.presenceTopicConfigs(config), presence.configs,
+                name + " would set " + presence.name + " otherwise");
+            assertEquals(Topics.presenceSnapshotTopicConfigs(config), snapshots.configs,
+                name + " would set " + snapshots.name + " otherwise");
         }
 
         Map<String, Integer> brokers = brokers();

@@ -1,0 +1,101 @@
+package chat.gateway;
+
+import chat.gateway.presence.SnapshotCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where snapshots of the presence state live: the snapshot topic beside the presence topic, one partition, compacted
+ * under one key, so it keeps the newest snapshot for ever and lets the older ones go. Each record is one snapshot,
+ * {@link SnapshotCodec}'s bytes, at most {@link #MAX_SNAPSHOT_BYTES}. Thread-safe (it holds nothing).
+ */
+public final class PresenceSnapshots {
+    private static final Logger log = LoggerFactory.getLogger(PresenceSnapshots.class);
+
+    /**
+     * The largest snapshot written, compressed. The topic, the producer and the consumers take a record this large and
+     * the little a record adds around it ({@link #MAX_RECORD_BYTES}).
+     */
+    public static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+    static final int MAX_RECORD_BYTES = MAX_SNAPSHOT_BYTES + 64 * 1024;
+    /** The key of every snapshot: compaction keeps the newest record of it. */
+    static final byte[] KEY = "presence".getBytes(StandardCharsets.UTF_8);
+    /** How many of the last records are read at a time, newest first, to find the newest snapshot that reads. */
+    private static final int LOOK_BACK = 8;
+
+    private PresenceSnapshots() {}
+
+    /** The snapshot topic of {@code presenceTopic}. */
+    public static String topicOf(String presenceTopic) {
+        return presenceTopic + ".snapshots";
+    }
+
+    /**
+     * The snapshot covering the most records of the presence topic, or empty when there is none (no snapshot topic, or
+     * none in it that this gateway can read). Reads with a consumer of its own.
+     *
+     * @throws IllegalStateException when Kafka does not answer within {@code patience}
+     */
+    public static Optional<SnapshotCodec.AtOffset> newest(String kafka, String clientId, String presenceTopic,
+                                                         Duration patience) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.presenceConsumer(kafka, clientId)) {
+            return newest(consumer, presenceTopic, patience);
+        }
+    }
+
+    /**
+     * As {@link #newest(String, String, String, Duration)}, with {@code consumer} (from
+     * {@link PresenceReplay#consumer}), which is left assigned to the snapshot topic.
+     */
+    static Optional<SnapshotCodec.AtOffset> newest(KafkaConsumer<byte[], byte[]> consumer, String presenceTopic,
+                                                  Duration patience) {
+        String topic = topicOf(presenceTopic);
+        if (consumer.partitionsFor(topic, patience).isEmpty()) {
+            return Optional.empty();
+        }
+        TopicPartition partition = new TopicPartition(topic, 0);
+        consumer.assign(List.of(partition));
+        long begin = consumer.beginningOffsets(List.of(partition), patience).get(partition);
+        long deadline = System.nanoTime() + patience.toNanos();
+        SnapshotCodec.AtOffset newest = null;
+        // Newest first: a window of the last records, and before it another, until one holds a snapshot that reads
+        // (one of a newer format than this gateway's is passed over).
+        for (long to = consumer.endOffsets(List.of(partition), patience).get(partition); newest == null && to > begin;
+             to = Math.max(begin, to - LOOK_BACK)) {
+            long from = Math.max(begin, to - LOOK_BACK);
+            consumer.seek(partition, from);
+            while (consumer.position(partition, patience) < to) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the snapshot topic " + topic + " was not read within " + patience);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    SnapshotCodec.AtOffset read = record.offset() < to ? decode(record) : null;
+                    if (read != null && (newest == null || read.offset() > newest.offset())) {
+                        newest = read;
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    private static SnapshotCodec.AtOffset decode(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            return SnapshotCodec.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            log.warn("passing over the presence snapshot at offset {} of {}: {}", record.offset(), record.topic(),
+                e.getMessage());
+            return null;
+        }
+    }
+}
