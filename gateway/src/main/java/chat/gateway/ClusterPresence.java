@@ -52,6 +52,8 @@ final class ClusterPresence implements AutoCloseable {
     private final SessionTokens tokens;
     private final PresenceState state = new PresenceState();
     private final KafkaProducer<byte[], byte[]> producer;
+    private final String kafka;
+    private final String snapshotReaderId;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final SnapshotWriter snapshots;
     private final int snapshotEvery;
@@ -86,7 +88,9 @@ final class ClusterPresence implements AutoCloseable {
 
         // Presence records are small and few: compressing them would cost more than it saves.
         this.producer = KafkaClients.producer(config, "presence", "none");
-        this.consumer = PresenceReplay.consumer(config.kafkaBootstrapServers(), KafkaClients.clientId(config, "presence"));
+        this.kafka = config.kafkaBootstrapServers();
+        this.snapshotReaderId = KafkaClients.clientId(config, "snapshot-reader");
+        this.consumer = PresenceReplay.consumer(kafka, KafkaClients.clientId(config, "presence"));
         this.snapshots = new SnapshotWriter(config);
         this.snapshotEvery = config.presenceSnapshotEvery();
 
@@ -106,7 +110,7 @@ final class ClusterPresence implements AutoCloseable {
         this.inboxes = inboxes;
         long started = System.nanoTime();
         // Nothing of this run is in the log yet, so what the replay changes concerns no connection of ours.
-        replayed = PresenceReplay.replay(consumer, topic, state, patience);
+        replayed = PresenceReplay.replay(kafka, snapshotReaderId, consumer, topic, state, patience);
         log.info("gateway {} {} and replayed {} presence records, to offset {}, in {} ms", gatewayId,
             replayed.fromSnapshot() ? "restored the presence snapshot at offset " + replayed.from() : "had no snapshot",
             replayed.records(), replayed.to(), (System.nanoTime() - started) / 1_000_000);

@@ -30,24 +30,21 @@ public final class PresenceReplay {
 
     private PresenceReplay() {}
 
-    /**
-     * A consumer of the presence topic for {@link #replay}: one that never skips a record it cannot read, and reads
-     * the snapshots too.
-     */
+    /** A consumer of the presence topic for {@link #replay}: one that never skips a record it cannot read. */
     public static KafkaConsumer<byte[], byte[]> consumer(String kafka, String clientId) {
         return KafkaClients.presenceConsumer(kafka, clientId);
     }
 
     /**
-     * Restores into {@code state} (fresh) the newest snapshot of {@code presenceTopic} and applies the records that
-     * follow it up to the topic's end, reading both with {@code consumer} (from {@link #consumer}); it is left assigned
-     * to the topic's partition, positioned after the last record applied, to follow the topic on.
+     * Restores into {@code state} (fresh) the newest snapshot of {@code presenceTopic} (read as {@code clientId}) and
+     * applies the records that follow it up to the topic's end, read with {@code consumer} (from {@link #consumer});
+     * it is left assigned to the topic's partition, positioned after the last record applied, to follow the topic on.
      *
      * @throws IllegalStateException when the topic has lost records no snapshot covers, or Kafka does not answer
      */
-    public static Replayed replay(KafkaConsumer<byte[], byte[]> consumer, String presenceTopic, PresenceState state,
-                                  Duration patience) {
-        Optional<SnapshotCodec.AtOffset> snapshot = PresenceSnapshots.newest(consumer, presenceTopic, patience);
+    public static Replayed replay(String kafka, String clientId, KafkaConsumer<byte[], byte[]> consumer,
+                                  String presenceTopic, PresenceState state, Duration patience) {
+        Optional<SnapshotCodec.AtOffset> snapshot = PresenceSnapshots.newest(kafka, clientId, presenceTopic, patience);
         TopicPartition partition = new TopicPartition(presenceTopic, 0);
         consumer.assign(List.of(partition));
         long begin = consumer.beginningOffsets(List.of(partition), patience).get(partition);

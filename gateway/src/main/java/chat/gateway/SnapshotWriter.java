@@ -6,7 +6,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +58,7 @@ final class SnapshotWriter implements AutoCloseable {
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(topic, 0, PresenceSnapshots.KEY, value)).get();
+            producer.send(PresenceSnapshots.record(topic, snapshot.offset(), value)).get();
             log.info("wrote the presence snapshot at offset {}: {} sessions, {} accounts, {} bytes, in {} ms",
                 snapshot.offset(), sessions, accounts, value.length, (System.nanoTime() - started) / 1_000_000);
         } catch (ExecutionException e) {

@@ -172,6 +172,33 @@ class PresenceSnapshotsIT {
         assertTrue(why.contains("begins at offset " + end) && why.contains("has no snapshot"), why);
     }
 
+    @Test
+    void theSnapshotReadIsTheOneCoveringTheMostRecordsAndOneThatDoesNotReadIsPassedOver() throws Exception {
+        String topic = TestGateways.freshTopic();
+        GatewayConfig config = GatewayConfig.parse(new String[] {"--kafka", TestKafka.bootstrapServers(), "--topic",
+            topic, "--presence-topic", TestGateways.presenceTopicOf(topic)}, Map.of());
+        Topics.ensure(config);
+        PresenceState state = new PresenceState();
+        state.apply(1_000, new PresenceRecord.Heartbeat("gw", "i", true));
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            // Two writers while the eldest changed: the later record covers fewer records.
+            for (long covers : List.of(40L, 30L)) {
+                producer.send(PresenceSnapshots.record(config.presenceSnapshotTopic(), covers,
+                    SnapshotCodec.encode(new SnapshotCodec.AtOffset(covers, state.snapshot())))).get();
+            }
+            assertEquals(40, newestOffset(topic));
+            // A snapshot this gateway cannot read (of a newer format, say), covering the most records.
+            producer.send(PresenceSnapshots.record(config.presenceSnapshotTopic(), 50,
+                "{\"v\":2}".getBytes(StandardCharsets.UTF_8))).get();
+            assertEquals(40, newestOffset(topic));
+        }
+    }
+
+    private static long newestOffset(String topic) {
+        return PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test", TestGateways.presenceTopicOf(topic),
+            PATIENCE).orElseThrow().offset();
+    }
+
     private static void register(ChatTestClient client) {
         client.send(new ClientFrame.Register(PASSWORD, "reg"));
         client.nextMatching(ServerFrame.Registered.class, r -> "reg".equals(r.ref()));
@@ -242,12 +269,15 @@ class PresenceSnapshotsIT {
     /** A record that changes nothing: a heartbeat of an incarnation that never started. */
     private static void writeHeartbeatOfNoGateway(String topic) throws Exception {
         PresenceRecord beat = new PresenceRecord.Heartbeat("nobody", "never-started", false);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-            new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(TestGateways.presenceTopicOf(topic), 0, PresenceCodec.key(beat),
                 PresenceCodec.encode(beat))).get();
         }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Runs the account tool, which must succeed. */

@@ -168,11 +168,13 @@ public final class AccountsMain {
     /** The presence topic, read from its newest snapshot on and written to, as a gateway does. */
     private static final class Topic implements AutoCloseable {
         private static final String CLIENT_ID = "account-tool";
+        private final String kafka;
         private final String name;
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final KafkaProducer<byte[], byte[]> producer;
 
         Topic(String kafka, String name) {
+            this.kafka = kafka;
             this.name = name;
             this.consumer = PresenceReplay.consumer(kafka, CLIENT_ID);
             Properties p = new Properties();
@@ -191,7 +193,7 @@ public final class AccountsMain {
                 throw new IllegalStateException("no presence topic " + name + ": start a gateway first");
             }
             PresenceState state = new PresenceState();
-            PresenceReplay.replay(consumer, name, state, PATIENCE);
+            PresenceReplay.replay(kafka, CLIENT_ID, consumer, name, state, PATIENCE);
             return state;
         }
 
