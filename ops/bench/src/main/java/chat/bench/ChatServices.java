@@ -49,10 +49,10 @@ final class ChatServices {
 
         int historyPort = LocalServices.freePort();
         int historyAdmin = LocalServices.freePort();
-        Process history = startJava(started, dir, "history", HISTORY_HEAP, HistoryMain.class.getName(), List.of(
-            "--kafka", kafka, "--topic", topic, "--group", topic + "-history",
-            "--db-url", "jdbc:sqlite:" + dir.resolve("history.db"), "--port", Integer.toString(historyPort),
-            "--admin-port", Integer.toString(historyAdmin), "--api-secret-file", secret.toString()));
+        Process history = LocalServices.startJava(started, dir, "history", HISTORY_HEAP, HistoryMain.class.getName(),
+            List.of("--kafka", kafka, "--topic", topic, "--group", topic + "-history",
+                "--db-url", "jdbc:sqlite:" + dir.resolve("history.db"), "--port", Integer.toString(historyPort),
+                "--admin-port", Integer.toString(historyAdmin), "--api-secret-file", secret.toString()));
         List<Gateway> gateways = new ArrayList<>();
         List<Integer> gatewayAdmins = new ArrayList<>();
         for (int g = 1; g <= count; g++) {
@@ -65,7 +65,7 @@ final class ChatServices {
                 "--history-url", "http://127.0.0.1:" + historyPort, "--history-secret-file", secret.toString(),
                 "--idle-timeout-ms", "3600000"));
             args.addAll(gatewayArgs);
-            gateways.add(new Gateway(id, startJava(started, dir, "gateway-" + g, GATEWAY_HEAP,
+            gateways.add(new Gateway(id, LocalServices.startJava(started, dir, "gateway-" + g, GATEWAY_HEAP,
                 GatewayMain.class.getName(), args), port));
             gatewayAdmins.add(admin);
         }
@@ -95,18 +95,6 @@ final class ChatServices {
 
     String description() {
         return gateways.size() + " gateways (" + GATEWAY_HEAP + "), the history service on SQLite, each a process of its own";
-    }
-
-    /** A service of ours in a JVM of its own on this bench's class path, its output in {@code dir/NAME.log}. */
-    private static Process startJava(StartedProcesses started, Path dir, String name, String heap, String mainClass,
-                                     List<String> args) throws IOException {
-        String java = ProcessHandle.current().info().command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, heap, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", System.getProperty("java.class.path"),
-            mainClass));
-        command.addAll(args);
-        return started.start(command, dir.resolve(name + ".log"));
     }
 
     private static void awaitStarted(String name, Process process, int adminPort, Path dir)

@@ -4,10 +4,8 @@ import chat.bench.FanoutSettings.Target;
 import chat.ops.kafka.LocalKafkaCluster;
 import chat.testkit.TestKafka;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,28 +65,7 @@ public final class FanoutBench {
             System.exit(1);
             return;
         }
-        StartedProcesses started = new StartedProcesses();
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "fanout-bench-stop"));
-        Path dir = null;
-        int status;
-        try {
-            dir = Files.createTempDirectory("chat-bench-fanout");
-            status = new FanoutBench(settings, started, dir).run();
-        } catch (Exception e) {
-            System.err.println("bench fanout failed: " + e);
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            started.close();
-        }
-        if (dir != null) {
-            if (status == 0) {
-                deleteRecursively(dir);
-            } else {
-                System.err.println("logs kept in " + dir);
-            }
-        }
-        System.exit(status);
+        ScratchRun.runAndExit("fanout", (started, dir) -> new FanoutBench(settings, started, dir).run());
     }
 
     private int run() throws Exception {
@@ -219,7 +196,6 @@ public final class FanoutBench {
         }
     }
 
-
     private void printIncidents(Map<Target, FanoutPeer> peers) {
         for (FanoutPeer peer : peers.values()) {
             Incidents incidents = peer.incidents();
@@ -233,13 +209,5 @@ public final class FanoutBench {
 
     private void progress(String what) {
         System.out.printf("[%4d s] %s%n", (System.nanoTime() - startNanos) / 1_000_000_000L, what);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // A temporary directory left behind is harmless.
-        }
     }
 }

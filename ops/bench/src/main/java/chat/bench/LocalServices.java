@@ -8,14 +8,21 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The services a bench starts on this machine: a free port for each, and the wait until one says it is up. */
+/**
+ * The services a bench starts on this machine: a free port for each, a JVM of its own for each, and the wait until
+ * one says it is up.
+ */
 final class LocalServices {
-    private LocalServices() {}
+    /** How often a starting service is asked whether it is up: often enough to time a start by. */
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
 
     /** Connections a bench opens from each loopback address, below the gateway's default limit of 256 an address. */
     static final int CLIENTS_PER_ADDRESS = 200;
+
+    private LocalServices() {}
 
     /**
      * The local address of a bench's client {@code n}: 127.0.0.2 and up, {@value #CLIENTS_PER_ADDRESS} clients an
@@ -24,6 +31,18 @@ final class LocalServices {
     static InetSocketAddress clientAddress(int n) throws IOException {
         return new InetSocketAddress(InetAddress.getByAddress(new byte[] {
             127, 0, (byte) (n / CLIENTS_PER_ADDRESS / 254), (byte) (2 + n / CLIENTS_PER_ADDRESS % 254)}), 0);
+    }
+
+    /** A service of ours in a JVM of its own on this bench's class path, its output in {@code dir/NAME.log}. */
+    static Process startJava(StartedProcesses started, Path dir, String name, String heap, String mainClass,
+                             List<String> args) throws IOException {
+        String java = ProcessHandle.current().info().command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, heap, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", System.getProperty("java.class.path"),
+            mainClass));
+        command.addAll(args);
+        return started.start(command, dir.resolve(name + ".log"));
     }
 
     /** A loopback port nothing listens on now. */
@@ -54,7 +73,7 @@ final class LocalServices {
             if (System.nanoTime() > deadline) {
                 throw new IOException(name + " was not healthy within " + patience.toSeconds() + " s; see " + log);
             }
-            Thread.sleep(200);
+            Thread.sleep(PROBE_INTERVAL);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything the fan-out bench starts (server processes, the Kafka cluster), stopped when the bench ends, however it
+ * Everything a bench starts (server processes, the Kafka cluster), stopped when the bench ends, however it
  * ends: {@link #close} runs from the bench's {@code finally} and from a shutdown hook (Ctrl-C), and only once. Parts
  * stop newest first, each with SIGTERM and, after 10 s, SIGKILL; then any process still running below this JVM (they
  * are all the bench's own) gets SIGKILL. Thread-safe.

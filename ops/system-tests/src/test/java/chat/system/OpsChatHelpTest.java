@@ -28,7 +28,7 @@ class OpsChatHelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice", "tls", "tls /tmp/x",
-        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin"})
+        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin", "bench boot"})
     void helpPrintsTheCommandsOwnHelpAndBuildsNothing(String commandLine) throws Exception {
         Path mvnCalls = bin.resolve("mvn-calls");
         Path mvn = bin.resolve("mvn");
