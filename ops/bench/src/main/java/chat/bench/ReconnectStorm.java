@@ -30,14 +30,16 @@ import java.util.concurrent.TimeUnit;
  * client resumes its session on one of the two others and joins its room again from the last message it showed. The
  * storm measures, per client, the time from the kill to its welcome and to the end of its replay, and at the end
  * compares what every client showed with what the senders had acked: lost, doubled (dropped by seq) and out of order.
+ * The senders also count the joins and leaves they are told of: a session that kept its rooms through the resume is
+ * never seen leaving or joining them.
  */
 final class ReconnectStorm {
     /** {@code rate}: messages a second in each room. */
     record Settings(int sessions, int rooms, double rate, Duration before, Duration after) {}
 
     /** Nanoseconds from the kill, per client, sorted. */
-    record Report(int sessions, int rooms, long sent, long lost, long doubled, long outOfOrder, long[] welcomedNanos,
-                  long[] backNanos, String description) {
+    record Report(int sessions, int rooms, long sent, long lost, long doubled, long outOfOrder, long joinsAndLeavesSeen,
+                  long[] welcomedNanos, long[] backNanos, String description) {
         double millis(long[] sorted, double q) {
             return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1))] / 1e6;
         }
@@ -105,12 +107,13 @@ final class ReconnectStorm {
         } while (lost > 0 && System.nanoTime() < settle && pause());
         long doubled = clients.stream().mapToLong(StormClient::doubled).sum();
         long outOfOrder = clients.stream().mapToLong(StormClient::outOfOrder).sum();
+        long joinsAndLeavesSeen = senders.stream().mapToLong(s -> s.joinsAndLeavesSeen).sum();
         clients.forEach(StormClient::stop);
         senders.forEach(Sender::close);
         Arrays.sort(welcomed);
         Arrays.sort(back);
-        return new Report(settings.sessions(), settings.rooms(), sent, lost, doubled, outOfOrder, welcomed, back,
-            services.description());
+        return new Report(settings.sessions(), settings.rooms(), sent, lost, doubled, outOfOrder, joinsAndLeavesSeen, welcomed,
+            back, services.description());
     }
 
     private static boolean pause() {
@@ -136,6 +139,8 @@ final class ReconnectStorm {
         private volatile boolean stopped;
         private int sent;
         private volatile int acks;
+        /** Joins and leaves of others this sender was told of, from its own join on. */
+        private volatile long joinsAndLeavesSeen;
         private Thread pacer;
 
         Sender(String nick, String room, int port, double rate) throws IOException {
@@ -176,6 +181,7 @@ final class ReconnectStorm {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     switch (FrameCodec.decodeServer(line)) {
                         case ServerFrame.Joined j -> joined.complete(null);
+                        case ServerFrame.Presence p -> joinsAndLeavesSeen += p.nicks().size();
                         case ServerFrame.Ack a -> {
                             acked.add(a.seq());
                             acks++;

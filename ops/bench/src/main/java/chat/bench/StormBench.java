@@ -33,6 +33,8 @@ public final class StormBench {
                 r.millis(r.backNanos(), 0.5), r.millis(r.backNanos(), 0.99), r.millis(r.backNanos(), 1));
             System.out.printf("  %d messages acked while it happened: lost %d, doubled (dropped by seq) %d, out of order %d%n",
                 r.sent(), r.lost(), r.doubled(), r.outOfOrder());
+            System.out.printf("  joins and leaves the rooms' senders were told of: %d (a session that kept its rooms shows"
+                + " neither)%n", r.joinsAndLeavesSeen());
         } catch (Exception e) {
             System.err.println("bench storm failed: " + e);
             status = 1;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The storm of {@code ops/chat bench storm}, small enough for every build: the 300 sessions of a gateway process that
  * gets SIGKILL all resume on the two others, each back with its room within 10 s, having missed no message acked
- * meanwhile and shown none out of order.
+ * meanwhile and shown none out of order; the rooms' other members never see them leave or come back.
  */
 class ReconnectStormIT {
     @Test
@@ -24,6 +24,7 @@ class ReconnectStormIT {
             assertTrue(storm.sent() > 0, "the senders talked through the storm");
             assertEquals(0, storm.lost(), "acked messages some session never showed");
             assertEquals(0, storm.outOfOrder(), "messages shown out of order");
+            assertEquals(0, storm.joinsAndLeavesSeen(), "the rooms' other members saw sessions leave or join: rooms were not kept");
             double p99 = storm.millis(storm.backNanos(), 0.99);
             assertTrue(p99 < 10_000, "p99 of the time back was " + p99 + " ms");
         }
