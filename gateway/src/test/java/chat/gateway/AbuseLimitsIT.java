@@ -157,9 +157,11 @@ class AbuseLimitsIT {
              Socket loris = new Socket()) {
             talker.join("loris");
             listener.join("loris");
+            // Taken before connecting: the gateway's deadline starts when it accepts, which may come before connect
+            // returns here.
+            Instant connected = Instant.now();
             loris.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
             loris.setSoTimeout((int) ChatTestClient.TIMEOUT.toMillis());
-            Instant connected = Instant.now();
             OutputStream out = loris.getOutputStream();
             out.write("{\"type\":\"hel".getBytes(StandardCharsets.UTF_8));
             out.flush();
