@@ -222,8 +222,13 @@ final class ClusterPresence implements AutoCloseable {
 
     /** Ends the connection's session cluster-wide. */
     void release(String nick, String claimId) {
+        release(nick, claimId, () -> { });
+    }
+
+    /** Ends the session cluster-wide; {@code then} runs once Kafka took the release, or did not. */
+    private void release(String nick, String claimId, Runnable then) {
         roomRecords.ended(claimId);
-        publish(new PresenceRecord.Release(nick, claimId), failure -> { });
+        publish(new PresenceRecord.Release(nick, claimId), then, failure -> then.run());
     }
 
     private void publish(PresenceRecord record, Consumer<Exception> onFailure) {
@@ -357,14 +362,19 @@ final class ClusterPresence implements AutoCloseable {
         switch (d.verdict()) {
             case WON -> {
                 if (d.session().account() == null && !pending.guestAllowed()) {
-                    release(d.session().nick(), d.session().claim());
-                    c.send(new ServerFrame.Error(ErrorCode.AUTH_REQUIRED,
-                        "this gateway admits accounts only: sign in with a password or a token", pending.ref()));
-                } else {
-                    hold(c, d.session(), pending.newToken(), pending.ref());
-                    if (d.session().account() != null) {
-                        inboxes.accept(c);
-                    }
+                    // The nick is given back before the client hears why, so that a hello it says elsewhere right
+                    // after finds the nick free: that claim comes after the release in the log.
+                    ServerFrame refusal = new ServerFrame.Error(ErrorCode.AUTH_REQUIRED,
+                        "this gateway admits accounts only: sign in with a password or a token", pending.ref());
+                    release(d.session().nick(), d.session().claim(), () -> {
+                        c.send(refusal);
+                        c.clusterAnswered();
+                    });
+                    return;
+                }
+                hold(c, d.session(), pending.newToken(), pending.ref());
+                if (d.session().account() != null) {
+                    inboxes.accept(c);
                 }
             }
             case RESUMED -> hold(c, d.session(), pending.presentedToken(), pending.ref());
