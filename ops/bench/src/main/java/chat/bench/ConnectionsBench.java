@@ -102,11 +102,10 @@ public final class ConnectionsBench {
                         handshakeNanos));
                     Memory withTls = memoryOf(gateway.pid());
                     report("TLS", plain, withTls, connections);
-                    List<Long> sorted = new ArrayList<>(handshakeNanos);
-                    Collections.sort(sorted);
+                    long[] sorted = handshakeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
                     System.out.printf("%nTLS handshake (full, EC P-256, %d at once), as the client sees it: median %.2f ms,"
-                        + " p99 %.2f ms, max %.2f ms over %d%n", HANDSHAKING_AT_ONCE, quantile(sorted, 0.5),
-                        quantile(sorted, 0.99), sorted.getLast() / 1e6, sorted.size());
+                        + " p99 %.2f ms, max %.2f ms over %d%n", HANDSHAKING_AT_ONCE, Percentiles.millis(sorted, 50),
+                        Percentiles.millis(sorted, 99), Percentiles.millis(sorted, 100), sorted.length);
                 }
                 System.out.printf("%ngateway health: %s%n", LocalHttp.get(adminPort, "/health").body());
                 for (Socket client : clients) {
@@ -151,11 +150,6 @@ public final class ConnectionsBench {
             bytesByClass.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
         }
         return bytesByClass;
-    }
-
-    /** The value at {@code q} of sorted nanoseconds, in milliseconds. */
-    private static double quantile(List<Long> sortedNanos, double q) {
-        return sortedNanos.get(Math.min(sortedNanos.size() - 1, (int) Math.ceil(q * sortedNanos.size()) - 1)) / 1e6;
     }
 
     /** The gateway on this bench's own classpath, in a JVM of its own so that its heap is its alone. */

@@ -174,10 +174,12 @@ public final class JoinsBench {
         System.out.printf("%d clients join one room over %s%n", n, services.description());
         System.out.printf("  all joined        %8.2f s after the first join was sent%n", (allJoined - joinStart) / 1e9);
         System.out.printf("  all replays done  %8.2f s%n", (allReplayed - joinStart) / 1e9);
+        long[] toJoined = sortedSpans(sent, joinedAt);
+        long[] toReplayed = sortedSpans(sent, replayedAt);
         System.out.printf("  join -> joined    p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms%n",
-            quantile(sent, joinedAt, 0.5), quantile(sent, joinedAt, 0.99), quantile(sent, joinedAt, 1.0));
+            Percentiles.millis(toJoined, 50), Percentiles.millis(toJoined, 99), Percentiles.millis(toJoined, 100));
         System.out.printf("  join -> replayed  p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms%n",
-            quantile(sent, replayedAt, 0.5), quantile(sent, replayedAt, 0.99), quantile(sent, replayedAt, 1.0));
+            Percentiles.millis(toReplayed, 50), Percentiles.millis(toReplayed, 99), Percentiles.millis(toReplayed, 100));
         double ticksPerSecond = ProcFs.ticksPerSecond();
         ticksAfter.forEach((name, t) -> System.out.printf("  CPU %-10s %8.2f s%n", name,
             (t - ticksBefore.get(name)) / ticksPerSecond));
@@ -244,13 +246,13 @@ public final class JoinsBench {
         return max;
     }
 
-    /** The {@code q} quantile of {@code to[i] - from[i]}, in milliseconds. */
-    private static double quantile(long[] from, long[] to, double q) {
+    /** Each {@code to[i] - from[i]}, sorted. */
+    private static long[] sortedSpans(long[] from, long[] to) {
         long[] spans = new long[from.length];
         for (int i = 0; i < spans.length; i++) {
             spans[i] = to[i] - from[i];
         }
         Arrays.sort(spans);
-        return spans[Math.min(spans.length - 1, Math.max(0, (int) Math.ceil(q * spans.length) - 1))] / 1e6;
+        return spans;
     }
 }

@@ -2,7 +2,7 @@ package chat.bench;
 
 import java.util.Arrays;
 
-/** Prints a row of percentiles of durations, in milliseconds, of the samples after a warm-up. */
+/** Percentiles of durations, in milliseconds, and a row of them printed for the samples after a warm-up. */
 final class Percentiles {
     private Percentiles() {}
 
@@ -17,11 +17,12 @@ final class Percentiles {
     static void report(String name, long[] nanos, int warmup) {
         long[] measured = Arrays.copyOfRange(nanos, warmup, nanos.length);
         Arrays.sort(measured);
-        System.out.printf("%-44s %8.2f %8.2f %8.2f %8.2f %8.2f%n", name, pct(measured, 50), pct(measured, 90),
-            pct(measured, 99), pct(measured, 99.9), measured[measured.length - 1] / 1e6);
+        System.out.printf("%-44s %8.2f %8.2f %8.2f %8.2f %8.2f%n", name, millis(measured, 50), millis(measured, 90),
+            millis(measured, 99), millis(measured, 99.9), measured[measured.length - 1] / 1e6);
     }
 
-    private static double pct(long[] sorted, double p) {
+    /** The {@code p}th percentile (0 to 100) of sorted nanoseconds, in milliseconds. */
+    static double millis(long[] sorted, double p) {
         int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
     }

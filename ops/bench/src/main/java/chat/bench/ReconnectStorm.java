@@ -37,13 +37,9 @@ final class ReconnectStorm {
     /** {@code rate}: messages a second in each room. */
     record Settings(int sessions, int rooms, double rate, Duration before, Duration after) {}
 
-    /** Nanoseconds from the kill, per client, sorted. */
+    /** {@code welcomedNanos} and {@code backNanos}: nanoseconds from the kill, per client, sorted. */
     record Report(int sessions, int rooms, long sent, long lost, long doubled, long outOfOrder, long joinsAndLeavesSeen,
-                  long[] welcomedNanos, long[] backNanos, String description) {
-        double millis(long[] sorted, double q) {
-            return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1))] / 1e6;
-        }
-    }
+                  long[] welcomedNanos, long[] backNanos, String description) {}
 
     private static final String TOPIC = "storm";
     private static final int CONNECTING_AT_ONCE = 64;

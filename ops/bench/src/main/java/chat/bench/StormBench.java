@@ -28,9 +28,11 @@ public final class StormBench {
             System.out.printf("%d sessions in %d rooms on the first of %s; it gets SIGKILL, they resume on the other two%n",
                 r.sessions(), r.rooms(), r.description());
             System.out.printf("  kill -> welcomed back   p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms%n",
-                r.millis(r.welcomedNanos(), 0.5), r.millis(r.welcomedNanos(), 0.99), r.millis(r.welcomedNanos(), 1));
+                Percentiles.millis(r.welcomedNanos(), 50), Percentiles.millis(r.welcomedNanos(), 99),
+                Percentiles.millis(r.welcomedNanos(), 100));
             System.out.printf("  kill -> replay done     p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms%n",
-                r.millis(r.backNanos(), 0.5), r.millis(r.backNanos(), 0.99), r.millis(r.backNanos(), 1));
+                Percentiles.millis(r.backNanos(), 50), Percentiles.millis(r.backNanos(), 99),
+                Percentiles.millis(r.backNanos(), 100));
             System.out.printf("  %d messages acked while it happened: lost %d, doubled (dropped by seq) %d, out of order %d%n",
                 r.sent(), r.lost(), r.doubled(), r.outOfOrder());
             System.out.printf("  joins and leaves the rooms' senders were told of: %d (a session that kept its rooms shows"

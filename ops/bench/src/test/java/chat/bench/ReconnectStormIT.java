@@ -25,7 +25,7 @@ class ReconnectStormIT {
             assertEquals(0, storm.lost(), "acked messages some session never showed");
             assertEquals(0, storm.outOfOrder(), "messages shown out of order");
             assertEquals(0, storm.joinsAndLeavesSeen(), "the rooms' other members saw sessions leave or join: rooms were not kept");
-            double p99 = storm.millis(storm.backNanos(), 0.99);
+            double p99 = Percentiles.millis(storm.backNanos(), 99);
             assertTrue(p99 < 10_000, "p99 of the time back was " + p99 + " ms");
         }
     }
