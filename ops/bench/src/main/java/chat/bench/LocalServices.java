@@ -15,12 +15,12 @@ import java.util.List;
  * The services a bench starts on this machine: a free port for each, a JVM of its own for each, and the wait until
  * one says it is up.
  */
-final class LocalServices {
+public final class LocalServices {
     /** How often a starting service is asked whether it is up: often enough to time a start by. */
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
 
     /** Connections a bench opens from each loopback address, below the gateway's default limit of 256 an address. */
-    static final int CLIENTS_PER_ADDRESS = 200;
+    public static final int CLIENTS_PER_ADDRESS = 200;
 
     private LocalServices() {}
 
@@ -28,13 +28,13 @@ final class LocalServices {
      * The local address of a bench's client {@code n}: 127.0.0.2 and up, {@value #CLIENTS_PER_ADDRESS} clients an
      * address, so the gateway's per-address limit holds as it would in a deployment.
      */
-    static InetSocketAddress clientAddress(int n) throws IOException {
+    public static InetSocketAddress clientAddress(int n) throws IOException {
         return new InetSocketAddress(InetAddress.getByAddress(new byte[] {
             127, 0, (byte) (n / CLIENTS_PER_ADDRESS / 254), (byte) (2 + n / CLIENTS_PER_ADDRESS % 254)}), 0);
     }
 
     /** A service of ours in a JVM of its own on this bench's class path, its output in {@code dir/NAME.log}. */
-    static Process startJava(StartedProcesses started, Path dir, String name, String heap, String mainClass,
+    public static Process startJava(StartedProcesses started, Path dir, String name, String heap, String mainClass,
                              List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -46,7 +46,7 @@ final class LocalServices {
     }
 
     /** A loopback port nothing listens on now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
@@ -56,7 +56,7 @@ final class LocalServices {
      * Waits until the service {@code name}, started as {@code process} with its output in {@code log}, answers 200 on
      * its admin port's {@code /health}; throws, with its log, if it exits first, or if {@code patience} runs out.
      */
-    static void awaitHealthy(String name, Process process, int adminPort, Path log, Duration patience)
+    public static void awaitHealthy(String name, Process process, int adminPort, Path log, Duration patience)
         throws IOException, InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
@@ -78,7 +78,7 @@ final class LocalServices {
     }
 
     /** The broker of the bench's Kafka cluster: a child process of this JVM, {@code kafka.Kafka}. */
-    static long brokerPid() throws IOException {
+    public static long brokerPid() throws IOException {
         List<Long> brokers = ProcessHandle.current().children()
             .filter(p -> (" " + ProcFs.commandLine(p.pid()) + " ").contains(" kafka.Kafka "))
             .map(ProcessHandle::pid).toList();

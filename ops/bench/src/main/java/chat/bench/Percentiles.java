@@ -3,18 +3,18 @@ package chat.bench;
 import java.util.Arrays;
 
 /** Percentiles of durations, in milliseconds, and a row of them printed for the samples after a warm-up. */
-final class Percentiles {
+public final class Percentiles {
     private Percentiles() {}
 
-    static void header() {
+    public static void header() {
         header("path (ms)");
     }
 
-    static void header(String firstColumn) {
+    public static void header(String firstColumn) {
         System.out.printf("%-44s %8s %8s %8s %8s %8s%n", firstColumn, "p50", "p90", "p99", "p99.9", "max");
     }
 
-    static void report(String name, long[] nanos, int warmup) {
+    public static void report(String name, long[] nanos, int warmup) {
         long[] measured = Arrays.copyOfRange(nanos, warmup, nanos.length);
         Arrays.sort(measured);
         System.out.printf("%-44s %8.2f %8.2f %8.2f %8.2f %8.2f%n", name, millis(measured, 50), millis(measured, 90),
@@ -22,7 +22,7 @@ final class Percentiles {
     }
 
     /** The {@code p}th percentile (0 to 100) of sorted nanoseconds, in milliseconds. */
-    static double millis(long[] sorted, double p) {
+    public static double millis(long[] sorted, double p) {
         int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
     }

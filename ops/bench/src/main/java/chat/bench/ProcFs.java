@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * a port, the load average. Reading another user's process (a nats-server started by the system) needs root, or the
  * same user. Thread-safe: it holds nothing.
  */
-final class ProcFs {
+public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
     /** What Linux has used on every common architecture; {@code getconf CLK_TCK} says so or otherwise. */
     private static final long USUAL_TICKS_PER_SECOND = 100;
@@ -23,7 +23,7 @@ final class ProcFs {
     private ProcFs() {}
 
     /** How many files this process may hold open (the soft limit), or {@link Long#MAX_VALUE} when unlimited. */
-    static long openFilesLimit() throws IOException {
+    public static long openFilesLimit() throws IOException {
         for (String line : Files.readAllLines(PROC.resolve("self").resolve("limits"))) {
             if (line.startsWith("Max open files")) {
                 String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
@@ -34,7 +34,7 @@ final class ProcFs {
     }
 
     /** The clock ticks a second in which /proc counts CPU time: {@code getconf CLK_TCK}, or 100 when it cannot tell. */
-    static long ticksPerSecond() {
+    public static long ticksPerSecond() {
         try {
             Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
             String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
@@ -53,7 +53,7 @@ final class ProcFs {
      * The CPU time the process has spent, user and system, all its threads, in clock ticks: fields 14 and 15 of
      * {@code /proc/PID/stat}; -1 when the process is gone or cannot be read.
      */
-    static long cpuTicks(long pid) {
+    public static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII);
             // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
@@ -65,7 +65,7 @@ final class ProcFs {
     }
 
     /** The 1-minute load average. */
-    static double loadAverage() {
+    public static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(PROC.resolve("loadavg")).split(" ")[0]);
         } catch (IOException | RuntimeException e) {
@@ -74,7 +74,7 @@ final class ProcFs {
     }
 
     /** The command line of a process, its words joined by spaces; empty when it cannot be read. */
-    static String commandLine(long pid) {
+    public static String commandLine(long pid) {
         try {
             byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
             return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
@@ -88,7 +88,7 @@ final class ProcFs {
      * then the process that holds a descriptor of that socket. Empty when none is found or the processes of other
      * users cannot be read.
      */
-    static OptionalLong listeningPid(int port) {
+    public static OptionalLong listeningPid(int port) {
         String inode = null;
         for (String table : List.of("tcp", "tcp6")) {
             inode = listeningInode(PROC.resolve("net").resolve(table), port);

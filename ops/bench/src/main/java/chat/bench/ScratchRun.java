@@ -11,15 +11,15 @@ import java.util.stream.Stream;
  * however it ends (Ctrl-C included); the directory is deleted when the bench succeeds and kept, with the processes'
  * logs, when it fails. The JVM then exits with the bench's status.
  */
-final class ScratchRun {
+public final class ScratchRun {
     /** The bench itself: 0 when it measured what it set out to. */
-    interface Bench {
+    public interface Bench {
         int run(StartedProcesses started, Path dir) throws Exception;
     }
 
     private ScratchRun() {}
 
-    static void runAndExit(String name, Bench bench) {
+    public static void runAndExit(String name, Bench bench) {
         StartedProcesses started = new StartedProcesses();
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, name + "-bench-stop"));
         Path dir = null;

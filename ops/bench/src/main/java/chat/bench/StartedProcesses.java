@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * stop newest first, each with SIGTERM and, after 10 s, SIGKILL; then any process still running below this JVM (they
  * are all the bench's own) gets SIGKILL. Thread-safe.
  */
-final class StartedProcesses implements AutoCloseable {
+public final class StartedProcesses implements AutoCloseable {
     private static final long STOP_SECONDS = 10;
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private boolean closed;
 
     /** Starts {@code command}, its output and errors into {@code log}, its input empty. */
-    synchronized Process start(List<String> command, Path log) throws IOException {
+    public synchronized Process start(List<String> command, Path log) throws IOException {
         if (closed) {
             throw new IllegalStateException("the bench is stopping");
         }
@@ -32,7 +32,7 @@ final class StartedProcesses implements AutoCloseable {
     }
 
     /** A part started otherwise (the Kafka cluster), closed with the rest. */
-    synchronized <T extends AutoCloseable> T add(T part) {
+    public synchronized <T extends AutoCloseable> T add(T part) {
         if (closed) {
             throw new IllegalStateException("the bench is stopping");
         }
