@@ -84,13 +84,15 @@ public final class Timeline {
         }
     }
 
-    /** An own message was acked with its place in the log. */
-    public void acked(String id, long seq, String ts) {
+    /** An own message was acked with its place in the log: returns it as now shown, or null if it was already. */
+    public Entry acked(String id, long seq, String ts) {
         Entry pending = unacked.remove(id);
         sentAt.remove(id);
-        if (pending != null) {
-            add(new Entry(seq, me, pending.text(), id, ts, State.CONFIRMED));
+        if (pending == null) {
+            return null;
         }
+        Entry confirmed = new Entry(seq, me, pending.text(), id, ts, State.CONFIRMED);
+        return add(confirmed) ? confirmed : null;
     }
 
     /** An own message was refused or its ack never came: marked, kept for a resend under the same id. */

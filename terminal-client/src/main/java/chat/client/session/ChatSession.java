@@ -39,7 +39,10 @@ import java.util.random.RandomGenerator;
  * for 5 s, moves to another by itself: it resumes the session there, joins its rooms again with {@code after} set to
  * the last seq shown in each, asks each direct conversation's recent history again, and resends every message not
  * acked yet under its original id. What each room or conversation shows is a {@link Timeline}: every message once, in
- * seq order. What is said while no gateway is reached is queued, and sent once one is.
+ * seq order. The live messages that come while a rejoin's replay (or a conversation's history) is on its way are held
+ * back and shown after it, so nothing new appears above what was shown already. A replay the history service cannot
+ * give is asked again later, from where it was owed, until it comes. What is said while no gateway is reached is
+ * queued, and sent once one is.
  *
  * <p>Signing in: a resume needs no password, the session token being its proof; the {@link Credentials} (given at
  * start or typed when asked) go in a hello only where no resume is possible, and are kept in memory for as long as
@@ -69,6 +72,14 @@ public final class ChatSession implements AutoCloseable {
     private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
     private static final String OLDER_REF = "older";
     private static final String WHO_REF = "who";
+    /**
+     * The ref of a join the session sends, {@code join:} and the room: its replay's frames and its refusal carry it,
+     * which tells them from others.
+     */
+    private static final String JOIN_REF = "join:";
+    /** The first wait before asking again for a replay the history service could not give; doubled up to the cap. */
+    private static final Duration REPLAY_RETRY_FIRST = Duration.ofSeconds(1);
+    private static final Duration REPLAY_RETRY_CAP = Duration.ofSeconds(15);
     /** The reason of the {@code bye} that a connection gets when another takes its session over. */
     private static final String RESUMED_ELSEWHERE = "resumed elsewhere";
 
@@ -82,6 +93,16 @@ public final class ChatSession implements AutoCloseable {
 
         /** A message from someone else arrived live: it counts as unread where the user is not looking. */
         default void arrived(String stream, Timeline.Entry message) {}
+
+        /**
+         * A message takes its place in the log for the first time, whoever said it and however it came (live, in a
+         * replay, from history; an own message with its ack or its copy, whichever is first); never twice for one
+         * message.
+         */
+        default void shown(String stream, Timeline.Entry message) {}
+
+        /** A gateway confirmed a join of {@code room}: its messages from seq {@code live} on come live. */
+        default void joined(String room, long live) {}
 
         /** A room was joined, or a direct conversation began. */
         default void opened(String stream) {}
@@ -143,6 +164,19 @@ public final class ChatSession implements AutoCloseable {
     private final Set<String> joinedHere = new HashSet<>();
     /** Where each room's live stream began on the last join: what a rejoin asks for when nothing was seen. */
     private final Map<String, Long> liveFrom = new HashMap<>();
+    /**
+     * Rooms and conversations whose replay is on its way, with the live messages that came meanwhile: they are shown
+     * once the replay is, so that nothing appears above what was shown already.
+     */
+    private final Map<String, List<ServerFrame>> heldBack = new HashMap<>();
+    /**
+     * Rooms whose rejoin replay the history service could not give, by the {@code after} it asked from: later joins
+     * ask from there again, whatever came live meanwhile, until a replay comes whole.
+     */
+    private final Map<String, Long> replayOwedFrom = new HashMap<>();
+    /** When each owed replay is asked for again on this connection, and how long the wait before that one was. */
+    private final Map<String, Instant> replayRetryAt = new HashMap<>();
+    private final Map<String, Duration> replayRetryWait = new HashMap<>();
     private final String idPrefix;
     private final Transport transport;
     private final Thread thread;
@@ -272,6 +306,10 @@ public final class ChatSession implements AutoCloseable {
                 members.remove(room);
                 liveFrom.remove(room);
                 joinedHere.remove(room);
+                heldBack.remove(room);
+                replayOwedFrom.remove(room);
+                replayRetryAt.remove(room);
+                replayRetryWait.remove(room);
                 if (welcomed && !isConversation(room)) {
                     send(new ClientFrame.Part(room, null));
                 }
@@ -446,6 +484,7 @@ public final class ChatSession implements AutoCloseable {
                         send(new ClientFrame.Ping(null));
                     }
                     giveUpOnLateAcks(now);
+                    askOwedReplays(now);
                 }
                 if (failover.state() != before) {
                     listener.state(failover.state());
@@ -554,12 +593,16 @@ public final class ChatSession implements AutoCloseable {
     private void frame(ServerFrame frame) {
         switch (frame) {
             case ServerFrame.Welcome w -> welcome(w);
-            case ServerFrame.Message m -> received(m.room(), m, m.from());
+            case ServerFrame.Message m -> {
+                if (!holdBack(m.room(), m)) {
+                    received(m.room(), m, m.from());
+                }
+            }
             case ServerFrame.Dm d -> {
                 String other = d.from().equalsIgnoreCase(nick) ? d.to() : d.from();
                 String stream = conversationWith(other);
                 showConversation(stream);
-                if (received(stream, d, d.from()) && d.waiting()) {
+                if (!holdBack(stream, d) && received(stream, d, d.from()) && d.waiting()) {
                     waited(d.from());
                 }
             }
@@ -582,14 +625,37 @@ public final class ChatSession implements AutoCloseable {
         }
     }
 
+    /** Keeps a live message back while its stream's replay is on its way; returns whether it was kept. */
+    private boolean holdBack(String stream, ServerFrame message) {
+        List<ServerFrame> held = heldBack.get(stream);
+        if (held == null) {
+            return false;
+        }
+        held.add(message);
+        return true;
+    }
+
+    /** The replay of a stream is in (or will not come): the live messages held back meanwhile are shown after it. */
+    private void releaseHeldBack(String stream) {
+        List<ServerFrame> held = heldBack.remove(stream);
+        if (held != null) {
+            for (ServerFrame message : held) {
+                String from = message instanceof ServerFrame.Dm d ? d.from() : ((ServerFrame.Message) message).from();
+                received(stream, message, from);
+            }
+        }
+    }
+
     /** Shows a message unless the stream shows it already; returns whether it was new. */
     private boolean received(String stream, ServerFrame message, String from) {
         Timeline timeline = timelines.get(stream);
         if (timeline == null || !timeline.receive(message)) {
             return false;
         }
+        Timeline.Entry entry = Timeline.entryOf(message);
+        listener.shown(stream, entry);
         if (!from.equalsIgnoreCase(nick)) {
-            listener.arrived(stream, Timeline.entryOf(message));
+            listener.arrived(stream, entry);
         }
         listener.changed(stream);
         return true;
@@ -635,24 +701,65 @@ public final class ChatSession implements AutoCloseable {
         if (timeline == null) {
             return;
         }
+        boolean rejoinReplay = joinRef(stream).equals(h.ref());
         if (h.unavailable()) {
-            note(stream, "history is unavailable for now: live messages go on");
-            return;
+            if (rejoinReplay && replayOwedFrom.containsKey(stream)) {
+                rejoinLater(stream);
+            } else {
+                note(stream, "history is unavailable for now: live messages go on");
+            }
         }
         for (ServerFrame m : h.messages()) {
-            timeline.receive(m);
+            if (timeline.receive(m)) {
+                listener.shown(stream, Timeline.entryOf(m));
+            }
         }
         if (OLDER_REF.equals(h.ref()) && !h.more()) {
             timeline.reachedOldest();
         }
+        boolean replayEnded = isConversation(stream) ? h.ref() == null : rejoinReplay;
+        if (replayEnded && !h.more()) {
+            if (!h.unavailable()) {
+                replayOwedFrom.remove(stream);
+                replayRetryAt.remove(stream);
+                replayRetryWait.remove(stream);
+            }
+            releaseHeldBack(stream);
+        }
         listener.changed(stream);
+    }
+
+    /**
+     * The history service could not give a join's replay, or Kafka did not take the join: the join is sent again after
+     * a wait, doubled each time, asking from where the replay was owed (and the next connection asks from there too).
+     */
+    private void rejoinLater(String room) {
+        Duration wait = replayRetryWait.merge(room, REPLAY_RETRY_FIRST,
+            (last, first) -> last.multipliedBy(2).compareTo(REPLAY_RETRY_CAP) > 0 ? REPLAY_RETRY_CAP : last.multipliedBy(2));
+        replayRetryAt.put(room, clock.instant().plus(wait));
+    }
+
+    private void askOwedReplays(Instant now) {
+        List<String> due = replayRetryAt.entrySet().stream().filter(e -> !now.isBefore(e.getValue()))
+            .map(Map.Entry::getKey).toList();
+        for (String room : due) {
+            replayRetryAt.remove(room);
+            Timeline timeline = timelines.get(room);
+            if (timeline != null) {
+                // Not held back this time: the live messages go on while the history service is away.
+                sendJoin(room, timeline.lastSeq());
+            }
+        }
     }
 
     /** An ack, also one that comes after the client gave up waiting for it: the message made it after all. */
     private void acked(ServerFrame.Ack a) {
         String stream = awaiting(a.id());
         if (stream != null) {
-            timelines.get(stream).acked(a.id(), a.seq(), a.ts());
+            Timeline.Entry confirmed = timelines.get(stream).acked(a.id(), a.seq(), a.ts());
+            if (confirmed != null) {
+                listener.shown(stream, confirmed);
+            }
             listener.changed(stream);
         }
     }
@@ -752,6 +859,9 @@ public final class ChatSession implements AutoCloseable {
             String stream = t.getKey();
             if (isConversation(stream)) {
                 // Direct messages have no join: the history brings what came while no gateway was in use.
+                if (account) {
+                    heldBack.putIfAbsent(stream, new ArrayList<>());
+                }
                 askHistory(stream, null, null);
                 t.getValue().unacked().forEach(e -> sendOwn(stream, e.id(), e.text()));
                 listener.changed(stream);
@@ -762,19 +872,38 @@ public final class ChatSession implements AutoCloseable {
     }
 
     /**
-     * Joins a room again on a new connection, from the last message seen. When none was (the gateway died before its
-     * replay came), from where the last join's live stream began, with the history below it that the replay held.
+     * Joins a room (again, on a new connection), holding its live messages back until the replay is shown, so that
+     * they come after it.
      */
     private void rejoin(String room, long lastSeen) {
+        heldBack.putIfAbsent(room, new ArrayList<>());
+        sendJoin(room, lastSeen);
+    }
+
+    /**
+     * Joins from the last message seen, or from where a replay was owed. When none was seen (the gateway died before
+     * its replay came), from where the last join's live stream began, with the history below it that the replay held.
+     */
+    private void sendJoin(String room, long lastSeen) {
         Long live = liveFrom.get(room);
-        if (lastSeen >= 0) {
-            send(new ClientFrame.Join(room, lastSeen, null));
+        Long owed = replayOwedFrom.get(room);
+        replayRetryAt.remove(room);
+        String ref = joinRef(room);
+        if (lastSeen >= 0 || owed != null) {
+            // What was owed lies below everything shown since, which came live.
+            long after = owed != null ? owed : lastSeen;
+            replayOwedFrom.put(room, after);
+            send(new ClientFrame.Join(room, after, ref));
         } else if (live != null) {
-            send(new ClientFrame.Join(room, live - 1, null));
+            send(new ClientFrame.Join(room, live - 1, ref));
             send(historyOf(room, live, null));
         } else {
-            send(new ClientFrame.Join(room, null, null));
+            send(new ClientFrame.Join(room, null, ref));
         }
+    }
+
+    private static String joinRef(String room) {
+        return JOIN_REF + room;
     }
 
     /** In the room on this connection: what was said there and not acked goes (again) under its original id. */
@@ -786,6 +915,7 @@ public final class ChatSession implements AutoCloseable {
         members.put(room, new HashSet<>(j.members()));
         // The first join's start is the one to keep: until a message is seen, nothing above it has been shown.
         liveFrom.putIfAbsent(room, j.live());
+        listener.joined(room, j.live());
         listener.members(room, j.members().stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
         Timeline timeline = timeline(room);
         for (Timeline.Entry e : timeline.unacked()) {
@@ -795,6 +925,10 @@ public final class ChatSession implements AutoCloseable {
     }
 
     private void error(ServerFrame.Error e) {
+        if (e.ref() != null && e.ref().startsWith(JOIN_REF) && timelines.containsKey(e.ref().substring(JOIN_REF.length()))) {
+            joinRefused(e.ref().substring(JOIN_REF.length()), e);
+            return;
+        }
         // An own message goes with its id as its ref.
         String refused = e.ref() == null ? null : awaiting(e.ref());
         if (refused != null) {
@@ -823,6 +957,18 @@ public final class ChatSession implements AutoCloseable {
             return;
         }
         listener.notice(e.code().wireName() + ": " + e.message());
+    }
+
+    /**
+     * A join was refused: what it held back is shown, and one that Kafka did not take ({@code unavailable}) is tried
+     * again later, since the room's unsent messages wait for it.
+     */
+    private void joinRefused(String room, ServerFrame.Error e) {
+        if (e.code() == ErrorCode.UNAVAILABLE) {
+            rejoinLater(room);
+        }
+        releaseHeldBack(room);
+        note(room, "not joined: " + e.message());
     }
 
     /**
@@ -903,6 +1049,9 @@ public final class ChatSession implements AutoCloseable {
         welcomed = false;
         connectingSince = null;
         joinedHere.clear();
+        // What was held back was not shown, and the next rejoin asks for it again.
+        heldBack.clear();
+        replayRetryAt.clear();
         // Unacked messages are queued again: they are resent under their ids once a gateway is reached.
         timelines.forEach((stream, timeline) -> {
             if (timeline.requeue()) {

@@ -13,6 +13,7 @@ import chat.client.config.StateStore;
 import chat.client.failover.Failover;
 import chat.client.session.ChatSession;
 import chat.client.session.ScriptedGateway;
+import chat.client.session.SteppedClock;
 import chat.client.text.TerminalText;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
@@ -37,9 +38,6 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -345,30 +343,6 @@ class ChatAppTest {
         client.type("\n");
         client.awaitScreen("the message sent by Enter", s -> s.contains("alice pasted")
             && s.split("\n")[23].strip().equals("#lobby>"));
-    }
-
-    /** A clock that moves only when told. */
-    private static final class SteppedClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-        void step(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     @Test

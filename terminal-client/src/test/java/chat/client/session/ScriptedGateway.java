@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,6 +107,12 @@ public final class ScriptedGateway implements AutoCloseable {
                 return r;
             }
         }
+    }
+
+    /** The next frame the client sends within {@code patience}, pings aside; null when none comes. */
+    public ClientFrame nextWithin(Duration patience) throws InterruptedException {
+        Received r = received.poll(patience.toNanos(), TimeUnit.NANOSECONDS);
+        return r == null ? null : r.frame();
     }
 
     /** Waits until connection {@code number} (the first is 1) is closed, by either side; fails after 10 s. */
