@@ -74,6 +74,7 @@ final class ClusterPresence implements AutoCloseable {
     private volatile String incarnation;
     private volatile Consumer<RoomMembers.News> news = n -> { };
     private volatile Consumer<Connection> inboxes = c -> { };
+    private volatile Consumer<Connection> resumedAccounts = c -> { };
     private volatile boolean running = true;
     /** When Kafka last acknowledged a heartbeat of this gateway's, in {@link System#nanoTime()}. */
     private volatile long lastHeartbeatWritten = System.nanoTime();
@@ -102,12 +103,14 @@ final class ClusterPresence implements AutoCloseable {
      * Restores the newest snapshot and replays the topic from it, then registers this gateway and returns once its
      * lease is live. From then on {@code news} hears of every session that ends (released, or lost with its gateway)
      * and of every recorded change of a session's rooms, and {@code inboxes} of every connection that signed in to an
-     * account here with a new session, whose waiting direct messages are then to be delivered.
+     * account here with a new session, whose waiting direct messages are then to be delivered, and
+     * {@code resumedAccounts} of every connection that resumed an account's session here.
      */
-    void start(Duration patience, Consumer<RoomMembers.News> news, Consumer<Connection> inboxes)
-        throws InterruptedException {
+    void start(Duration patience, Consumer<RoomMembers.News> news, Consumer<Connection> inboxes,
+               Consumer<Connection> resumedAccounts) throws InterruptedException {
         this.news = news;
         this.inboxes = inboxes;
+        this.resumedAccounts = resumedAccounts;
         long started = System.nanoTime();
         // Nothing of this run is in the log yet, so what the replay changes concerns no connection of ours.
         replayed = PresenceReplay.replay(kafka, snapshotReaderId, consumer, topic, state, patience);
@@ -377,8 +380,13 @@ final class ClusterPresence implements AutoCloseable {
                     inboxes.accept(c);
                 }
             }
-            case RESUMED -> hold(c, d.session(), pending.presentedToken(), pending.ref());
-            case REGAINED -> hold(c, d.session(), pending.newToken(), pending.ref());
+            case RESUMED, REGAINED -> {
+                hold(c, d.session(), d.verdict() == PresenceState.Verdict.RESUMED ? pending.presentedToken()
+                    : pending.newToken(), pending.ref());
+                if (d.session().account() != null) {
+                    resumedAccounts.accept(c);
+                }
+            }
             case TAKEN -> c.send(new ServerFrame.Error(ErrorCode.NICK_TAKEN, d.claim().nick() + " is taken", pending.ref()));
             case REFUSED -> c.send(new ServerFrame.Error(ErrorCode.UNAVAILABLE,
                 "this gateway lost its registration with the cluster; say hello again", pending.ref()));

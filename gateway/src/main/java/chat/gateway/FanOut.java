@@ -8,6 +8,7 @@ import chat.protocol.FrameCodec;
 import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every partition of the chat topic, from its end at start-up, and delivers each event to this gateway's
- * members of the event's room, or to the two ends of a direct message. It has no consumer group: every gateway needs
+ * members of the event's room, or to the two ends of a direct message. It keeps the direct messages to accounts of the
+ * last minute ({@link RecentDirectMessages}), read from a minute before its start on, and sends an account welcomed
+ * here those it was not sent here already: the ones accepted while its session was held by a gateway that had died. It has no consumer group: every gateway needs
  * every event. Its one thread owns the consumer, applies this gateway's joins and parts in log order (recording each
  * session's rooms on the presence topic), is the one writer of the cluster's {@link RoomMembers} (every join and leave
  * in log order, and the ended sessions the presence thread hands it), and only queues frames: it never touches a
@@ -64,6 +67,10 @@ final class FanOut implements AutoCloseable {
     private final BlockingQueue<RoomMembers.News> news = new ArrayBlockingQueue<>(NEWS_QUEUE);
     /** Connections that signed in to an account with a new session, whose inbox this thread opens. */
     private final BlockingQueue<Connection> inboxesToOpen = new ArrayBlockingQueue<>(NEWS_QUEUE);
+    /** Connections that resumed an account's session, which this thread sends the direct messages they missed. */
+    private final BlockingQueue<Connection> resumedAccounts = new ArrayBlockingQueue<>(NEWS_QUEUE);
+    private static final int RECENT_DIRECT_CAPACITY = 50_000;
+    private final RecentDirectMessages<Connection> recentDirect;
     private final Inbox inbox;
     private final RecentIds recentIds;
     private final GatewayMetrics metrics;
@@ -89,8 +96,10 @@ final class FanOut implements AutoCloseable {
     private volatile boolean running = true;
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
-           RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer, Inbox inbox) {
+           RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer, Inbox inbox,
+           Clock clock) {
         this.inbox = inbox;
+        this.recentDirect = new RecentDirectMessages<>(clock, RECENT_DIRECT_CAPACITY);
         this.gatewayId = config.gatewayId();
         this.sessions = sessions;
         this.localRooms = localRooms;
@@ -108,6 +117,15 @@ final class FanOut implements AutoCloseable {
         partitions.forEach(tp -> nextOffsets.set(tp.partition(), consumer.position(tp)));
         this.startOffsets = new long[partitions.size()];
         partitions.forEach(tp -> startOffsets[tp.partition()] = nextOffsets.get(tp.partition()));
+        // The last minute below the start is read first, for its direct messages only (handle).
+        long windowStart = clock.instant().minus(RecentDirectMessages.WINDOW).toEpochMilli();
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(tp -> times.put(tp, windowStart));
+        consumer.offsetsForTimes(times).forEach((tp, found) -> {
+            if (found != null && found.offset() < startOffsets[tp.partition()]) {
+                consumer.seek(tp, found.offset());
+            }
+        });
         this.thread = Thread.ofPlatform().name("fanout-" + gatewayId).daemon(true).unstarted(this::run);
     }
 
@@ -144,6 +162,30 @@ final class FanOut implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Hands the fan-out a connection that resumed a session signed in to an account: the fan-out sends it the recent
+     * direct messages it was not sent here. Called by the presence thread; blocks while the fan-out is
+     * {@value #NEWS_QUEUE} behind.
+     */
+    void resumedAccount(Connection c) {
+        try {
+            resumedAccounts.put(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The recent direct messages to the connection's account that it was not sent here. */
+    private void sendMissed(Connection c) {
+        String account = c.account();
+        if (account == null) {
+            return;
+        }
+        List<byte[]> missed = recentDirect.missedBy(account, c);
+        missed.forEach(c::sendLine);
+        metrics.messagesOut(missed.size());
     }
 
     private List<TopicPartition> partitionsOf(String topic, Duration patience) {
@@ -190,6 +232,10 @@ final class FanOut implements AutoCloseable {
                     Arrays.setAll(positions, nextOffsets::get);
                     c.openInbox(positions);
                     inbox.deliver(c, positions);
+                    sendMissed(c);
+                }
+                for (Connection c = resumedAccounts.poll(); c != null; c = resumedAccounts.poll()) {
+                    sendMissed(c);
                 }
                 if (startWindowOpen && System.nanoTime() - startWindowEnds > 0) {
                     roomMembers.closeStartWindow();
@@ -237,6 +283,10 @@ final class FanOut implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
+        if (record.offset() < startOffsets[record.partition()]) {
+            keepIfDirect(record);
+            return;
+        }
         // Published before the record is delivered, so a reader of nextOffsetOf never misses a record sent live.
         nextOffsets.set(record.partition(), record.offset() + 1);
         Optional<ChatEvent> event;
@@ -252,7 +302,8 @@ final class FanOut implements AutoCloseable {
                 case ChatEvent.MessagePosted m -> message(m, record.offset());
                 case ChatEvent.MemberJoined j -> joined(j, record.offset());
                 case ChatEvent.MemberLeft l -> left(l, record.offset());
-                case ChatEvent.DirectMessage d -> directMessage(d, record.partition(), record.offset());
+                case ChatEvent.DirectMessage d -> directMessage(d, record.partition(), record.offset(),
+                    Instant.ofEpochMilli(record.timestamp()));
                 case ChatEvent.WaitingDelivered w -> { }
             }
         });
@@ -304,7 +355,21 @@ final class FanOut implements AutoCloseable {
         toWake.clear();
     }
 
-    private void directMessage(ChatEvent.DirectMessage d, int partition, long seq) {
+    /** A record read from before the start: only a direct message to an account matters, kept for a welcome. */
+    private void keepIfDirect(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            EventCodec.decode(record.value()).ifPresent(e -> {
+                if (e instanceof ChatEvent.DirectMessage d && !d.waiting() && d.toAccount() != null) {
+                    recentDirect.keep(d.toAccount(), Instant.ofEpochMilli(record.timestamp()), FrameCodec.encodeLine(
+                        new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), record.offset(), d.ts())), null);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            // Reported when it was read live; here it is only not kept.
+        }
+    }
+
+    private void directMessage(ChatEvent.DirectMessage d, int partition, long seq, Instant read) {
         String conversation = d.conversation();
         boolean mine = gatewayId.equals(d.gateway());
         Connection sender = mine ? sessions.byNick(d.from()) : null;
@@ -323,6 +388,10 @@ final class FanOut implements AutoCloseable {
             metrics.messagesOut(1);
         }
         Connection addressee = sessions.byNick(d.to());
+        if (!d.waiting() && d.toAccount() != null) {
+            boolean sentLive = addressee != null && addressee != sender && d.toAccount().equals(addressee.account());
+            recentDirect.keep(d.toAccount(), read, line, sentLive ? addressee : null);
+        }
         if (addressee == null || addressee == sender) {
             return;
         }

@@ -72,9 +72,9 @@ public final class Gateway implements AutoCloseable {
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
         this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, replayer,
-            new Inbox(history, events, config.gatewayId(), metrics));
+            new Inbox(history, events, config.gatewayId(), metrics), clock);
         replayer.follow(fanOut::nextOffsetOf);
-        presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox);
+        presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox, fanOut::resumedAccount);
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
         // the fan-out, and holds at most that many hashes' memory.
         int cores = Runtime.getRuntime().availableProcessors();

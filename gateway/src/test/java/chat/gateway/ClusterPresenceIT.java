@@ -188,6 +188,31 @@ class ClusterPresenceIT {
     }
 
     @Test
+    void aDirectMessageSentWhileAnAccountsGatewayIsDeadReachesItWhenItResumesElsewhere() throws Exception {
+        try (JavaProcess doomed = GatewayProcess.start("doomed3", topic, logs);
+             ChatTestClient nora = ChatTestClient.connect(doomed.port());
+             ChatTestClient otto = ChatTestClient.login(gw1.port(), "otto")) {
+            nora.send(new ClientFrame.Hello("nora", 1, null, null));
+            String token = nora.next(ServerFrame.Welcome.class).session();
+            nora.send(new ClientFrame.Register("correct horse", "r"));
+            nora.next(ServerFrame.Registered.class);
+
+            doomed.kill();
+            // Nora's session is still held by the dead gateway: nobody delivers this, and her account is not offline.
+            otto.send(new ClientFrame.Dm("nora", "are you there?", "o1", "o1"));
+            long seq = otto.next(ServerFrame.Ack.class).seq();
+
+            try (ChatTestClient back = ChatTestClient.connect(gw2.port())) {
+                back.send(new ClientFrame.Hello("nora", 1, token, null));
+                assertEquals(token, back.next(ServerFrame.Welcome.class).session());
+                ServerFrame.Dm missed = back.next(ServerFrame.Dm.class);
+                assertEquals(List.of("otto", "are you there?", "o1", seq),
+                    List.of(missed.from(), missed.text(), missed.id(), missed.seq()));
+            }
+        }
+    }
+
+    @Test
     void aClientOfAKilledGatewayResumesOnAnotherAtOnceAndNobodySeesItLeave() throws Exception {
         try (JavaProcess doomed = GatewayProcess.start("doomed2", topic, logs);
              ChatTestClient kim = ChatTestClient.connect(doomed.port());
