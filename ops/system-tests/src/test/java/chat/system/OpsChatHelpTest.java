@@ -21,14 +21,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a {@code mvn} that records its calls comes first on the PATH.
  */
 class OpsChatHelpTest {
-    private static final List<String> COMMANDS = List.of("up", "status", "client", "account", "tls", "down", "reset", "test", "bench");
+    private static final List<String> COMMANDS = List.of("up", "status", "client", "account", "tls", "down", "reset", "test", "bench",
+        "chaos");
 
     @TempDir
     Path bin;
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice", "tls", "tls /tmp/x",
-        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin", "bench boot"})
+        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin", "bench boot", "chaos", "chaos --short"})
     void helpPrintsTheCommandsOwnHelpAndBuildsNothing(String commandLine) throws Exception {
         Path mvnCalls = bin.resolve("mvn-calls");
         Path mvn = bin.resolve("mvn");

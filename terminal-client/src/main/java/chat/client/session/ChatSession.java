@@ -97,9 +97,16 @@ public final class ChatSession implements AutoCloseable {
         /**
          * A message takes its place in the log for the first time, whoever said it and however it came (live, in a
          * replay, from history; an own message with its ack or its copy, whichever is first); never twice for one
-         * message.
+         * message. One that fills a gap a replay left, once the history service could give it, is told by
+         * {@link #filledIn} instead.
          */
         default void shown(String stream, Timeline.Entry message) {}
+
+        /**
+         * A message that a rejoin's replay could not give at first (the history service was away) is shown now, in
+         * its place, above live messages shown meanwhile.
+         */
+        default void filledIn(String stream, Timeline.Entry message) {}
 
         /** A gateway confirmed a join of {@code room}: its messages from seq {@code live} on come live. */
         default void joined(String room, long live) {}
@@ -702,8 +709,14 @@ public final class ChatSession implements AutoCloseable {
             return;
         }
         boolean rejoinReplay = joinRef(stream).equals(h.ref());
+        // A replay asked again, after one the history service could not give: what it brings fills a gap.
+        boolean fillsGap = rejoinReplay && replayRetryWait.containsKey(stream);
         if (h.unavailable()) {
             if (rejoinReplay && replayOwedFrom.containsKey(stream)) {
+                if (!fillsGap) {
+                    note(stream, "history is unavailable for now: live messages go on, and what is missing comes"
+                        + " when it can");
+                }
                 rejoinLater(stream);
             } else {
                 note(stream, "history is unavailable for now: live messages go on");
@@ -711,7 +724,11 @@ public final class ChatSession implements AutoCloseable {
         }
         for (ServerFrame m : h.messages()) {
             if (timeline.receive(m)) {
-                listener.shown(stream, Timeline.entryOf(m));
+                if (fillsGap) {
+                    listener.filledIn(stream, Timeline.entryOf(m));
+                } else {
+                    listener.shown(stream, Timeline.entryOf(m));
+                }
             }
         }
         if (OLDER_REF.equals(h.ref()) && !h.more()) {

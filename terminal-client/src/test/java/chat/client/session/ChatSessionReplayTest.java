@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 class ChatSessionReplayTest {
     private final ScriptedGateway gateway = new ScriptedGateway();
     private final SteppedClock clock = new SteppedClock();
-    /** The seq of every message the session showed in the lobby, in the order it showed them. */
+    /**
+     * The seq of every message the session showed in the lobby, in the order it showed them; negated for one that
+     * filled a gap.
+     */
     private final BlockingQueue<Long> shown = new LinkedBlockingQueue<>();
     private final BlockingQueue<Failover.State> states = new LinkedBlockingQueue<>();
     private final ChatSession session = new ChatSession("alice", List.of(gateway.address()), clock,
@@ -40,6 +43,13 @@ class ChatSessionReplayTest {
             public void shown(String stream, Timeline.Entry message) {
                 if (stream.equals("lobby")) {
                     shown.add(message.seq());
+                }
+            }
+
+            @Override
+            public void filledIn(String stream, Timeline.Entry message) {
+                if (stream.equals("lobby")) {
+                    shown.add(-message.seq());
                 }
             }
         });
@@ -89,7 +99,7 @@ class ChatSessionReplayTest {
         assertEquals(4L, again.after());
         gateway.send(new ServerFrame.Joined("lobby", List.of("alice"), 13, again.ref()),
             history(List.of(message(6), message(8), message(9), message(12), message(13)), false, again.ref()));
-        assertEquals(List.of(6L, 8L), next(2), "the owed messages, once each");
+        assertEquals(List.of(-6L, -8L), next(2), "the owed messages, once each, told as filling the gap");
 
         failOver();
         assertEquals(13L, gateway.expect(ClientFrame.Join.class).after(), "nothing is owed once a replay came whole");
