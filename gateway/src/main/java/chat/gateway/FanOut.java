@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every partition of the chat topic, from its end at start-up, and delivers each event to this gateway's
- * members of the event's room, or to the two ends of a direct message. It keeps the direct messages to accounts of the
- * last minute ({@link RecentDirectMessages}), read from a minute before its start on, and sends an account welcomed
- * here those it was not sent here already: the ones accepted while its session was held by a gateway that had died. It has no consumer group: every gateway needs
+ * members of the event's room, or to the two ends of a direct message. Before it starts delivering it reads the last
+ * five minutes below its start, delivering nothing: a resend of a message written before a restart is then acked as
+ * its first copy, and the direct messages to accounts of the last minute are kept ({@link RecentDirectMessages}),
+ * so that an account welcomed here gets those it was not sent here already: the ones accepted while its session was
+ * held by a gateway that had died. It has no consumer group: every gateway needs
  * every event. Its one thread owns the consumer, applies this gateway's joins and parts in log order (recording each
  * session's rooms on the presence topic), is the one writer of the cluster's {@link RoomMembers} (every join and leave
  * in log order, and the ended sessions the presence thread hands it), and only queues frames: it never touches a
@@ -54,6 +56,13 @@ final class FanOut implements AutoCloseable {
      * a record later; its member then shows here from its next join or leave.
      */
     static final Duration START_WINDOW = Duration.ofSeconds(30);
+    /**
+     * How far before its start the fan-out reads, delivering nothing: the ids it finds let a resend of a message
+     * written before a restart be acked as the first copy, and the direct messages to accounts go to
+     * {@link RecentDirectMessages}. Longer than a restart of everything takes.
+     */
+    static final Duration LOOK_BACK = Duration.ofMinutes(5);
+    private static final Duration LOOK_BACK_PATIENCE = Duration.ofSeconds(30);
     private static final String JOIN = "join";
     private static final String LEAVE = "leave";
 
@@ -117,15 +126,7 @@ final class FanOut implements AutoCloseable {
         partitions.forEach(tp -> nextOffsets.set(tp.partition(), consumer.position(tp)));
         this.startOffsets = new long[partitions.size()];
         partitions.forEach(tp -> startOffsets[tp.partition()] = nextOffsets.get(tp.partition()));
-        // The last minute below the start is read first, for its direct messages only (handle).
-        long windowStart = clock.instant().minus(RecentDirectMessages.WINDOW).toEpochMilli();
-        Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.forEach(tp -> times.put(tp, windowStart));
-        consumer.offsetsForTimes(times).forEach((tp, found) -> {
-            if (found != null && found.offset() < startOffsets[tp.partition()]) {
-                consumer.seek(tp, found.offset());
-            }
-        });
+        lookBack(partitions, clock);
         this.thread = Thread.ofPlatform().name("fanout-" + gatewayId).daemon(true).unstarted(this::run);
     }
 
@@ -283,10 +284,6 @@ final class FanOut implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        if (record.offset() < startOffsets[record.partition()]) {
-            keepIfDirect(record);
-            return;
-        }
         // Published before the record is delivered, so a reader of nextOffsetOf never misses a record sent live.
         nextOffsets.set(record.partition(), record.offset() + 1);
         Optional<ChatEvent> event;
@@ -355,17 +352,61 @@ final class FanOut implements AutoCloseable {
         toWake.clear();
     }
 
-    /** A record read from before the start: only a direct message to an account matters, kept for a welcome. */
-    private void keepIfDirect(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Reads the last {@link #LOOK_BACK} below the start positions (see {@link #lookBack(ConsumerRecord)}), then seeks back
+     * to the start. Done before the gateway takes any client, so a resend finds its first copy from the first frame.
+     */
+    private void lookBack(List<TopicPartition> partitions, Clock clock) {
+        long since = clock.instant().minus(LOOK_BACK).toEpochMilli();
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(tp -> times.put(tp, since));
+        List<TopicPartition> behind = new ArrayList<>();
+        consumer.offsetsForTimes(times).forEach((tp, found) -> {
+            if (found != null && found.offset() < startOffsets[tp.partition()]) {
+                consumer.seek(tp, found.offset());
+                behind.add(tp);
+            }
+        });
+        long deadline = System.nanoTime() + LOOK_BACK_PATIENCE.toNanos();
+        while (!behind.isEmpty() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                if (record.offset() < startOffsets[record.partition()]) {
+                    lookBack(record);
+                }
+            }
+            behind.removeIf(tp -> consumer.position(tp) >= startOffsets[tp.partition()]);
+        }
+        if (!behind.isEmpty()) {
+            log.warn("read only part of the {} before the start in {}: a resend of an older message may be written"
+                + " again", LOOK_BACK, LOOK_BACK_PATIENCE);
+        }
+        partitions.forEach(tp -> consumer.seek(tp, startOffsets[tp.partition()]));
+    }
+
+    /**
+     * A record from before the start: a message's id is remembered, so that a resend is acked as the first copy; a
+     * direct message to an account is kept for a welcome. Nothing is delivered.
+     */
+    private void lookBack(ConsumerRecord<byte[], byte[]> record) {
+        Optional<ChatEvent> event;
         try {
-            EventCodec.decode(record.value()).ifPresent(e -> {
-                if (e instanceof ChatEvent.DirectMessage d && !d.waiting() && d.toAccount() != null) {
+            event = EventCodec.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            // Reported when it was read live; here it is passed over.
+            return;
+        }
+        switch (event.orElse(null)) {
+            case ChatEvent.MessagePosted m ->
+                recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(record.offset(), m.ts()));
+            case ChatEvent.DirectMessage d -> {
+                RecentIds.Seen first = new RecentIds.Seen(record.offset(), d.ts());
+                if (recentIds.recordIfFirst(d.conversation(), d.from(), d.id(), first) == null && !d.waiting()
+                    && d.toAccount() != null) {
                     recentDirect.keep(d.toAccount(), Instant.ofEpochMilli(record.timestamp()), FrameCodec.encodeLine(
                         new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), record.offset(), d.ts())), null);
                 }
-            });
-        } catch (IllegalArgumentException e) {
-            // Reported when it was read live; here it is only not kept.
+            }
+            case null, default -> { }
         }
     }
 

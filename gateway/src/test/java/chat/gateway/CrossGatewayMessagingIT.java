@@ -118,6 +118,29 @@ class CrossGatewayMessagingIT {
     }
 
     @Test
+    void aResendToAGatewayStartedAfterTheFirstCopyIsAckedAsTheFirstCopy() {
+        String topic = TestGateways.freshTopic();
+        ServerFrame.Ack first;
+        try (Gateway before = TestGateways.start("before", topic);
+             ChatTestClient ivan = ChatTestClient.login(before.port(), "ivan")) {
+            ivan.join("restarted");
+            ivan.say("restarted", "said before the restart", "r-1");
+            first = ivan.nextMatching(ServerFrame.Ack.class, a -> a.id().equals("r-1"));
+        }
+        // The ack was lost with the gateway, as far as the client knows: it resends to one started since.
+        try (Gateway after = TestGateways.start("after", topic);
+             ChatTestClient ivan = ChatTestClient.login(after.port(), "ivan")) {
+            ivan.join("restarted");
+            ivan.say("restarted", "said before the restart", "r-1");
+            ServerFrame.Ack again = ivan.nextMatching(ServerFrame.Ack.class, a -> a.id().equals("r-1"));
+            assertEquals(first.seq(), again.seq(), "acked as the copy written before the restart");
+            ivan.say("restarted", "said after it", "r-2");
+            assertEquals("r-2", ivan.nextMatching(ServerFrame.Message.class, m -> m.seq() > first.seq()).id(),
+                "the resend was not delivered again");
+        }
+    }
+
+    @Test
     void theSameIdFromTwoSendersIsTwoMessages() {
         try (ChatTestClient gina = ChatTestClient.login(gw1.port(), "gina");
              ChatTestClient hank = ChatTestClient.login(gw2.port(), "hank")) {

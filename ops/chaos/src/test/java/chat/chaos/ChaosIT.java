@@ -7,6 +7,7 @@ import chat.bench.StartedProcesses;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChaosIT {
     @Test
-    void nothingIsLostDoubledOrShownOutOfOrderThroughEveryFault(@TempDir Path dir) throws Exception {
+    void nothingIsLostDoubledOrShownOutOfOrderThroughEveryFault(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir)
+        throws Exception {
         ChaosReport report;
         try (StartedProcesses started = new StartedProcesses()) {
             report = ChaosRun.run(ChaosSettings.quick(1), dir, started, System.out);
