@@ -37,8 +37,8 @@ public final class FrameCodec {
                 if (!Limits.isValidNick(nick)) {
                     throw new ProtocolException(ErrorCode.BAD_NICK, "nick must match ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
                 }
-                JsonNode version = object.get("version");
-                if (version == null || !version.isIntegralNumber() || version.asLong() != Limits.PROTOCOL_VERSION) {
+                Long version = integer(object.get("version"));
+                if (version == null || version != Limits.PROTOCOL_VERSION) {
                     throw new ProtocolException(ErrorCode.BAD_FRAME, "version must be " + Limits.PROTOCOL_VERSION, ref);
                 }
                 String session = optionalString(object, "session", Limits.MAX_SESSION_LENGTH, ref);
@@ -62,10 +62,10 @@ public final class FrameCodec {
                 JsonNode after = object.get("after");
                 Long afterSeq = null;
                 if (after != null && !after.isNull()) {
-                    if (!after.isIntegralNumber() || !after.canConvertToLong() || after.asLong() < -1) {
+                    afterSeq = integer(after);
+                    if (afterSeq == null || afterSeq < -1) {
                         throw new ProtocolException(ErrorCode.BAD_FRAME, "after must be an integer seq of -1 or more", ref);
                     }
-                    afterSeq = after.asLong();
                 }
                 yield new ClientFrame.Join(room, afterSeq, ref);
             }
@@ -284,10 +284,10 @@ public final class FrameCodec {
         Long before = null;
         JsonNode beforeNode = o.get("before");
         if (beforeNode != null && !beforeNode.isNull()) {
-            if (!beforeNode.isIntegralNumber() || !beforeNode.canConvertToLong() || beforeNode.asLong() < 0) {
+            before = integer(beforeNode);
+            if (before == null || before < 0) {
                 throw new ProtocolException(ErrorCode.BAD_FRAME, "before must be a seq of 0 or more", ref);
             }
-            before = beforeNode.asLong();
         }
         return new ClientFrame.History(room, with, before,
             limit(o, Limits.DEFAULT_HISTORY_PAGE, Limits.MAX_HISTORY_PAGE, ref), ref);
@@ -311,10 +311,19 @@ public final class FrameCodec {
         if (limit == null || limit.isNull()) {
             return absent;
         }
-        if (!limit.isIntegralNumber() || limit.asLong() < 1 || limit.asLong() > max) {
+        Long value = integer(limit);
+        if (value == null || value < 1 || value > max) {
             throw new ProtocolException(ErrorCode.BAD_FRAME, "limit must be 1 to " + max, ref);
         }
-        return limit.asInt();
+        return value.intValue();
+    }
+
+    /**
+     * The value of an integer that fits in 64 bits, or null for anything else. Not {@code asLong()}, which cuts a larger
+     * integer to its low 64 bits: 18446744073709551617 would read as 1.
+     */
+    private static Long integer(JsonNode value) {
+        return value != null && value.isIntegralNumber() && value.canConvertToLong() ? value.longValue() : null;
     }
 
     private static void putMembers(ObjectNode o, List<String> page, int count, boolean quiet) {
