@@ -502,10 +502,37 @@ public final class FrameCodec {
 
     private static String write(ObjectNode o) {
         try {
-            return JSON.writeValueAsString(o);
+            return escapeLoneSurrogates(JSON.writeValueAsString(o));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
         }
+    }
+
+    /**
+     * The JSON text with every lone surrogate written as its escape (a backslash, u and four hex digits). A client's ref
+     * may hold one (escaped in its JSON: any string is a valid ref), and Jackson writes it into the text as it is,
+     * where UTF-8 has no form for it: the line would carry '?' instead, and the answer would not echo the ref the
+     * client sent. A surrogate can only stand inside a JSON string, where its escape means the same.
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean lone = Character.isHighSurrogate(c)
+                ? i + 1 == json.length() || !Character.isLowSurrogate(json.charAt(i + 1))
+                : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(json.charAt(i - 1)));
+            if (lone && out == null) {
+                out = new StringBuilder(json.length() + 16).append(json, 0, i);
+            }
+            if (out != null) {
+                if (lone) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? json : out.toString();
     }
 
     private static String truncate(String s) {

@@ -3,6 +3,7 @@ package chat.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +51,16 @@ class FrameCodecTest {
         for (ClientFrame frame : frames) {
             assertEquals(frame, FrameCodec.decodeClient(FrameCodec.encode(frame)));
         }
+    }
+
+    @Test
+    void aRefHoldingLoneSurrogatesIsEchoedAsSent() throws Exception {
+        String ref = ((ClientFrame.Ping) FrameCodec.decodeClient("{\"type\":\"ping\",\"ref\":\"a\\ud800b\\udc00\\ud83d\\ude00\"}")).ref();
+        assertEquals("a\ud800b\udc00\ud83d\ude00", ref);
+        String line = new String(FrameCodec.encodeLine(new ServerFrame.Pong(ref)), StandardCharsets.UTF_8);
+        assertEquals(new ServerFrame.Pong(ref), FrameCodec.decodeServer(line.strip()));
+        assertEquals("{\"type\":\"pong\",\"ref\":\"a\\ud800b\\udc00\ud83d\ude00\"}", line.strip(),
+            "only the lone surrogates are escaped; the pair is written as it is");
     }
 
     @Test
