@@ -430,8 +430,9 @@ public final class FrameCodec {
 
     private static String messageId(ObjectNode o, String ref) throws ProtocolException {
         String id = requiredString(o, "id", ref);
-        if (id.isEmpty() || id.length() > Limits.MAX_ID_LENGTH) {
-            throw new ProtocolException(ErrorCode.BAD_FRAME, "id must be 1 to " + Limits.MAX_ID_LENGTH + " characters", ref);
+        String problem = Limits.idProblem(id);
+        if (problem != null) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, problem, ref);
         }
         return id;
     }

@@ -75,6 +75,30 @@ public final class Limits {
     }
 
     /**
+     * Why the message id is refused, or null when it is acceptable: 1 to {@value #MAX_ID_LENGTH} characters, none a
+     * control character or half of a surrogate pair. An id is stored with its message, and a store of text holds
+     * neither (PostgreSQL refuses U+0000 and has no form for a lone surrogate): the one message would stop the history
+     * service's ingest, or come back with another id.
+     */
+    public static String idProblem(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            return "id must be 1 to " + MAX_ID_LENGTH + " characters";
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (isControl(c)) {
+                return String.format("id holds the control character U+%04X", (int) c);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "id holds a lone surrogate";
+            }
+        }
+        return null;
+    }
+
+    /**
      * Why the password cannot be registered, or null when it can: {@value #MIN_PASSWORD_CODE_POINTS} to
      * {@value #MAX_PASSWORD_CODE_POINTS} code points, no control characters.
      */

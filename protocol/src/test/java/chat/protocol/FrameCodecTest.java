@@ -45,6 +45,7 @@ class FrameCodecTest {
             new ClientFrame.Hello("alice", 1, "s", null, "a.b.c", "r"), new ClientFrame.Register("correct horse", "g"),
             new ClientFrame.Join("a-b_c", 7L, "r2"),
             new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
+            new ClientFrame.Say("x", "an id of any script", "ид-😀-1", null),
             new ClientFrame.Who("x", "w"), new ClientFrame.Who("x", "amy", 3, null), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
             new ClientFrame.History("x", null, 5L, 20, "h"), new ClientFrame.History(null, "bob", null, 50, null),
             new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
@@ -129,6 +130,10 @@ class FrameCodecTest {
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\\u009b\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\"}           | bad_frame",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"\"} | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"m\\u0000\"} | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"m\\u009b\"} | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"m\\ud800\"} | bad_frame",
+        "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"a\",\"id\":\"\\udc00m\"} | bad_frame",
         "{\"type\":\"who\"}                                        | bad_frame",
         "{\"type\":\"who\",\"room\":\"A\"}                     | bad_room",
         "{\"type\":\"who\",\"room\":\"a\",\"after\":\"9x\"}   | bad_nick",
