@@ -12,6 +12,12 @@ public final class Limits {
      * {@link #MAX_HISTORY_PAGE} messages, which can be long. Clients read lines of this size.
      */
     public static final int MAX_SERVER_LINE_BYTES = 1_048_576;
+    /** Deepest JSON a line may nest, the frame's own object counted as the first level. */
+    public static final int MAX_JSON_DEPTH = 1_000;
+    /** Most digits a number in a line may have, those of its fraction and exponent counted. */
+    public static final int MAX_NUMBER_DIGITS = 1_000;
+    /** Longest name a field may have, in characters, whether the frame knows the field or not. */
+    public static final int MAX_FIELD_NAME_LENGTH = 50_000;
     public static final int MAX_TEXT_CODE_POINTS = 4_000;
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_REF_LENGTH = 128;

@@ -1,10 +1,13 @@
 package chat.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,6 +55,40 @@ class FrameCodecTest {
         for (ClientFrame frame : frames) {
             assertEquals(frame, FrameCodec.decodeClient(FrameCodec.encode(frame)));
         }
+    }
+
+    @Test
+    void jsonIsReadWithinTheLimitsOfDepthDigitsAndNames() throws Exception {
+        // The frame's object is the first level.
+        assertEquals(new ClientFrame.Ping("d"), FrameCodec.decodeClient(ping(nested(Limits.MAX_JSON_DEPTH - 1))));
+        assertEquals(new ClientFrame.Ping("n"), FrameCodec.decodeClient(ping("9".repeat(Limits.MAX_NUMBER_DIGITS))));
+        assertEquals(new ClientFrame.Ping("n"), FrameCodec.decodeClient(ping("-1." + "5".repeat(Limits.MAX_NUMBER_DIGITS - 1))));
+        String longestName = "{\"type\":\"ping\",\"" + "n".repeat(Limits.MAX_FIELD_NAME_LENGTH) + "\":1}";
+        assertEquals(new ClientFrame.Ping(null), FrameCodec.decodeClient(longestName));
+        for (String line : List.of(ping(nested(Limits.MAX_JSON_DEPTH)), ping("9".repeat(Limits.MAX_NUMBER_DIGITS + 1)),
+            ping("1." + "5".repeat(Limits.MAX_NUMBER_DIGITS - 1) + "e1"),
+            "{\"type\":\"ping\",\"" + "n".repeat(Limits.MAX_FIELD_NAME_LENGTH + 1) + "\":1}")) {
+            assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line)).code());
+        }
+    }
+
+    /** A ping whose unknown field x holds {@code value}; its ref says which limit it is near. */
+    private static String ping(String value) {
+        return "{\"type\":\"ping\",\"ref\":\"" + (value.startsWith("[") ? "d" : "n") + "\",\"x\":" + value + "}";
+    }
+
+    private static String nested(int depth) {
+        return "[".repeat(depth) + "]".repeat(depth);
+    }
+
+    @Test
+    void theFieldNamesOfADecodedFrameAreNotKept() throws Exception {
+        // Kept names are interned: a name nobody interned before is its own canonical copy only if nobody kept it.
+        String name = "n" + UUID.randomUUID() + "x".repeat(10_000);
+        FrameCodec.decodeClient("{\"type\":\"ping\",\"" + name + "\":1}");
+        EventCodec.decode(("{\"v\":1,\"type\":\"join\",\"room\":\"r\",\"nick\":\"a\",\"gateway\":\"g\",\"" + name + "\":1}")
+            .getBytes(StandardCharsets.UTF_8));
+        assertTrue(name.intern() == name, "the codecs kept the name of an unknown field");
     }
 
     @Test
