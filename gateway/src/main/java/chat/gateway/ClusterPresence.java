@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.admin.MalformedRecords;
 import chat.gateway.presence.PresenceCodec;
 import chat.gateway.presence.PresenceRecord;
 import chat.gateway.presence.PresenceState;
@@ -50,6 +51,8 @@ final class ClusterPresence implements AutoCloseable {
     private final Sessions sessions;
     private final LocalRooms localRooms;
     private final SessionTokens tokens;
+    /** Tells of the records of the presence topic that are not records as a gateway writes them, which change nothing. */
+    private final MalformedRecords malformed;
     private final PresenceState state = new PresenceState();
     private final KafkaProducer<byte[], byte[]> producer;
     private final String kafka;
@@ -79,7 +82,9 @@ final class ClusterPresence implements AutoCloseable {
     /** When Kafka last acknowledged a heartbeat of this gateway's, in {@link System#nanoTime()}. */
     private volatile long lastHeartbeatWritten = System.nanoTime();
 
-    ClusterPresence(GatewayConfig config, Sessions sessions, LocalRooms localRooms, SessionTokens tokens) {
+    ClusterPresence(GatewayConfig config, Sessions sessions, LocalRooms localRooms, SessionTokens tokens,
+                    MalformedRecords malformed) {
+        this.malformed = malformed;
         this.gatewayId = config.gatewayId();
         this.topic = config.presenceTopic();
         this.sessions = sessions;
@@ -113,7 +118,7 @@ final class ClusterPresence implements AutoCloseable {
         this.resumedAccounts = resumedAccounts;
         long started = System.nanoTime();
         // Nothing of this run is in the log yet, so what the replay changes concerns no connection of ours.
-        replayed = PresenceReplay.replay(kafka, snapshotReaderId, consumer, topic, state, patience);
+        replayed = PresenceReplay.replay(kafka, snapshotReaderId, consumer, topic, state, patience, malformed);
         log.info("gateway {} {} and replayed {} presence records, to offset {}, in {} ms", gatewayId,
             replayed.fromSnapshot() ? "restored the presence snapshot at offset " + replayed.from() : "had no snapshot",
             replayed.records(), replayed.to(), (System.nanoTime() - started) / 1_000_000);
@@ -277,7 +282,7 @@ final class ClusterPresence implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    Optional<PresenceRecord> decoded = PresenceReplay.decode(record);
+                    Optional<PresenceRecord> decoded = PresenceReplay.decode(record, malformed);
                     if (decoded.isPresent()) {
                         state.apply(record.timestamp(), decoded.get()).forEach(this::act);
                     }

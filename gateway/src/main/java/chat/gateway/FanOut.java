@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.admin.MalformedRecords;
 import chat.gateway.presence.PresenceState;
 import chat.protocol.ChatEvent;
 import chat.protocol.ClientFrame;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -83,6 +83,8 @@ final class FanOut implements AutoCloseable {
     private final Inbox inbox;
     private final RecentIds recentIds;
     private final GatewayMetrics metrics;
+    /** Tells of the records that are not events as a gateway writes them, which are skipped. */
+    private final MalformedRecords malformed;
     private final HistoryReplayer replayer;
     /** Per partition, the offset of the record being handled or the next one: every record below it is delivered. */
     private final AtomicLongArray nextOffsets;
@@ -105,8 +107,9 @@ final class FanOut implements AutoCloseable {
     private volatile boolean running = true;
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
-           RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, HistoryReplayer replayer, Inbox inbox,
-           Clock clock) {
+           RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, MalformedRecords malformed,
+           HistoryReplayer replayer, Inbox inbox, Clock clock) {
+        this.malformed = malformed;
         this.inbox = inbox;
         this.recentDirect = new RecentDirectMessages<>(clock, RECENT_DIRECT_CAPACITY);
         this.gatewayId = config.gatewayId();
@@ -286,24 +289,21 @@ final class FanOut implements AutoCloseable {
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         // Published before the record is delivered, so a reader of nextOffsetOf never misses a record sent live.
         nextOffsets.set(record.partition(), record.offset() + 1);
-        Optional<ChatEvent> event;
+        ChatEvent event;
         try {
-            event = EventCodec.decode(record.value());
+            event = EventCodec.decodeRecord(record.key(), record.value());
         } catch (IllegalArgumentException e) {
-            log.warn("skipping a malformed event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                e.getMessage());
+            malformed.skipped(record.topic(), record.partition(), record.offset(), e.getMessage());
             return;
         }
-        event.ifPresent(e -> {
-            switch (e) {
-                case ChatEvent.MessagePosted m -> message(m, record.offset());
-                case ChatEvent.MemberJoined j -> joined(j, record.offset());
-                case ChatEvent.MemberLeft l -> left(l, record.offset());
-                case ChatEvent.DirectMessage d -> directMessage(d, record.partition(), record.offset(),
-                    Instant.ofEpochMilli(record.timestamp()));
-                case ChatEvent.WaitingDelivered w -> { }
-            }
-        });
+        switch (event) {
+            case ChatEvent.MessagePosted m -> message(m, record.offset());
+            case ChatEvent.MemberJoined j -> joined(j, record.offset());
+            case ChatEvent.MemberLeft l -> left(l, record.offset());
+            case ChatEvent.DirectMessage d -> directMessage(d, record.partition(), record.offset(),
+                Instant.ofEpochMilli(record.timestamp()));
+            case ChatEvent.WaitingDelivered w -> { }
+        }
     }
 
     private void message(ChatEvent.MessagePosted m, long seq) {
@@ -388,14 +388,14 @@ final class FanOut implements AutoCloseable {
      * direct message to an account is kept for a welcome. Nothing is delivered.
      */
     private void lookBack(ConsumerRecord<byte[], byte[]> record) {
-        Optional<ChatEvent> event;
+        ChatEvent event;
         try {
-            event = EventCodec.decode(record.value());
+            event = EventCodec.decodeRecord(record.key(), record.value());
         } catch (IllegalArgumentException e) {
             // Reported when it was read live; here it is passed over.
             return;
         }
-        switch (event.orElse(null)) {
+        switch (event) {
             case ChatEvent.MessagePosted m ->
                 recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(record.offset(), m.ts()));
             case ChatEvent.DirectMessage d -> {
@@ -406,7 +406,7 @@ final class FanOut implements AutoCloseable {
                         new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), record.offset(), d.ts())), null);
                 }
             }
-            case null, default -> { }
+            default -> { }
         }
     }
 

@@ -2,6 +2,7 @@ package chat.gateway;
 
 import chat.admin.AdminServer;
 import chat.admin.Health;
+import chat.admin.MalformedRecords;
 import chat.admin.ServiceMetrics;
 import chat.gateway.auth.PasswordHasher;
 import chat.gateway.auth.SignInThrottle;
@@ -66,13 +67,15 @@ public final class Gateway implements AutoCloseable {
         RoomMembers roomMembers = new RoomMembers(config.announceLimit());
         SecureRandom random = new SecureRandom();
         SessionTokens tokens = new SessionTokens(random);
-        this.presence = new ClusterPresence(config, sessions, localRooms, tokens);
+        MalformedRecords malformed = new MalformedRecords(serviceMetrics.registry(), config.topic(),
+            config.presenceTopic());
+        this.presence = new ClusterPresence(config, sessions, localRooms, tokens, malformed);
         HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout(), config.historySecret());
         HistoryReplayer replayer = new HistoryReplayer(history, roomMembers, metrics);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
-        this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, replayer,
-            new Inbox(history, events, config.gatewayId(), metrics), clock);
+        this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, malformed,
+            replayer, new Inbox(history, events, config.gatewayId(), metrics), clock);
         replayer.follow(fanOut::nextOffsetOf);
         presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox, fanOut::resumedAccount);
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving

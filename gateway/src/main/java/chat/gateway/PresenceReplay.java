@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.admin.MalformedRecords;
 import chat.gateway.presence.PresenceCodec;
 import chat.gateway.presence.PresenceRecord;
 import chat.gateway.presence.PresenceState;
@@ -10,8 +11,6 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Brings a fresh {@link PresenceState} up to the presence topic's end as every gateway holds it: the newest snapshot
@@ -20,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * Thread-safe (it holds nothing; the consumer it is given is the caller's).
  */
 public final class PresenceReplay {
-    private static final Logger log = LoggerFactory.getLogger(PresenceReplay.class);
-
     /**
      * What a replay did: it restored the snapshot covering the records below {@code from} (none when {@code from} is 0
      * and {@code fromSnapshot} false), then applied {@code records} records, up to {@code to}.
@@ -37,13 +34,15 @@ public final class PresenceReplay {
 
     /**
      * Restores into {@code state} (fresh) the newest snapshot of {@code presenceTopic} (read as {@code clientId}) and
-     * applies the records that follow it up to the topic's end, read with {@code consumer} (from {@link #consumer});
-     * it is left assigned to the topic's partition, positioned after the last record applied, to follow the topic on.
+     * applies the records that follow it up to the topic's end, read with {@code consumer} (from {@link #consumer}),
+     * skipping those {@link #decode} finds malformed; it is left assigned to the topic's partition, positioned after the
+     * last record applied, to follow the topic on.
      *
      * @throws IllegalStateException when the topic has lost records no snapshot covers, or Kafka does not answer
      */
     public static Replayed replay(String kafka, String clientId, KafkaConsumer<byte[], byte[]> consumer,
-                                  String presenceTopic, PresenceState state, Duration patience) {
+                                  String presenceTopic, PresenceState state, Duration patience,
+                                  MalformedRecords malformed) {
         Optional<SnapshotCodec.AtOffset> snapshot = PresenceSnapshots.newest(kafka, clientId, presenceTopic, patience);
         TopicPartition partition = new TopicPartition(presenceTopic, 0);
         consumer.assign(List.of(partition));
@@ -70,19 +69,22 @@ public final class PresenceReplay {
         long records = 0;
         while (consumer.position(partition, patience) < end) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                decode(record).ifPresent(r -> state.apply(record.timestamp(), r));
+                decode(record, malformed).ifPresent(r -> state.apply(record.timestamp(), r));
                 records++;
             }
         }
         return new Replayed(snapshot.isPresent(), from, records, consumer.position(partition, patience));
     }
 
-    /** The presence record {@code record} holds, or empty for one of a type unknown here or malformed (logged). */
-    public static Optional<PresenceRecord> decode(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * The presence record {@code record} holds, or empty for one that is not a record as a gateway writes it, which
+     * {@code malformed} tells of and which changes nothing.
+     */
+    public static Optional<PresenceRecord> decode(ConsumerRecord<byte[], byte[]> record, MalformedRecords malformed) {
         try {
-            return PresenceCodec.decode(record.value());
+            return Optional.of(PresenceCodec.decodeRecord(record.key(), record.value()));
         } catch (IllegalArgumentException e) {
-            log.warn("skipping a malformed presence record at offset {}: {}", record.offset(), e.getMessage());
+            malformed.skipped(record.topic(), record.partition(), record.offset(), e.getMessage());
             return Optional.empty();
         }
     }

@@ -37,8 +37,8 @@ public final class FrameCodec {
                 if (!Limits.isValidNick(nick)) {
                     throw new ProtocolException(ErrorCode.BAD_NICK, "nick must match ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
                 }
-                JsonNode version = object.get("version");
-                if (version == null || !version.isIntegralNumber() || version.asLong() != Limits.PROTOCOL_VERSION) {
+                Long version = integer(object.get("version"));
+                if (version == null || version != Limits.PROTOCOL_VERSION) {
                     throw new ProtocolException(ErrorCode.BAD_FRAME, "version must be " + Limits.PROTOCOL_VERSION, ref);
                 }
                 String session = optionalString(object, "session", Limits.MAX_SESSION_LENGTH, ref);
@@ -62,10 +62,10 @@ public final class FrameCodec {
                 JsonNode after = object.get("after");
                 Long afterSeq = null;
                 if (after != null && !after.isNull()) {
-                    if (!after.isIntegralNumber() || !after.canConvertToLong() || after.asLong() < -1) {
+                    afterSeq = integer(after);
+                    if (afterSeq == null || afterSeq < -1) {
                         throw new ProtocolException(ErrorCode.BAD_FRAME, "after must be an integer seq of -1 or more", ref);
                     }
-                    afterSeq = after.asLong();
                 }
                 yield new ClientFrame.Join(room, afterSeq, ref);
             }
@@ -284,10 +284,10 @@ public final class FrameCodec {
         Long before = null;
         JsonNode beforeNode = o.get("before");
         if (beforeNode != null && !beforeNode.isNull()) {
-            if (!beforeNode.isIntegralNumber() || !beforeNode.canConvertToLong() || beforeNode.asLong() < 0) {
+            before = integer(beforeNode);
+            if (before == null || before < 0) {
                 throw new ProtocolException(ErrorCode.BAD_FRAME, "before must be a seq of 0 or more", ref);
             }
-            before = beforeNode.asLong();
         }
         return new ClientFrame.History(room, with, before,
             limit(o, Limits.DEFAULT_HISTORY_PAGE, Limits.MAX_HISTORY_PAGE, ref), ref);
@@ -311,10 +311,19 @@ public final class FrameCodec {
         if (limit == null || limit.isNull()) {
             return absent;
         }
-        if (!limit.isIntegralNumber() || limit.asLong() < 1 || limit.asLong() > max) {
+        Long value = integer(limit);
+        if (value == null || value < 1 || value > max) {
             throw new ProtocolException(ErrorCode.BAD_FRAME, "limit must be 1 to " + max, ref);
         }
-        return limit.asInt();
+        return value.intValue();
+    }
+
+    /**
+     * The value of an integer that fits in 64 bits, or null for anything else. Not {@code asLong()}, which cuts a larger
+     * integer to its low 64 bits: 18446744073709551617 would read as 1.
+     */
+    private static Long integer(JsonNode value) {
+        return value != null && value.isIntegralNumber() && value.canConvertToLong() ? value.longValue() : null;
     }
 
     private static void putMembers(ObjectNode o, List<String> page, int count, boolean quiet) {
@@ -421,8 +430,9 @@ public final class FrameCodec {
 
     private static String messageId(ObjectNode o, String ref) throws ProtocolException {
         String id = requiredString(o, "id", ref);
-        if (id.isEmpty() || id.length() > Limits.MAX_ID_LENGTH) {
-            throw new ProtocolException(ErrorCode.BAD_FRAME, "id must be 1 to " + Limits.MAX_ID_LENGTH + " characters", ref);
+        String problem = Limits.idProblem(id);
+        if (problem != null) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, problem, ref);
         }
         return id;
     }
@@ -493,10 +503,37 @@ public final class FrameCodec {
 
     private static String write(ObjectNode o) {
         try {
-            return JSON.writeValueAsString(o);
+            return escapeLoneSurrogates(JSON.writeValueAsString(o));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
         }
+    }
+
+    /**
+     * The JSON text with every lone surrogate written as its escape (a backslash, u and four hex digits). A client's ref
+     * may hold one (escaped in its JSON: any string is a valid ref), and Jackson writes it into the text as it is,
+     * where UTF-8 has no form for it: the line would carry '?' instead, and the answer would not echo the ref the
+     * client sent. A surrogate can only stand inside a JSON string, where its escape means the same.
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean lone = Character.isHighSurrogate(c)
+                ? i + 1 == json.length() || !Character.isLowSurrogate(json.charAt(i + 1))
+                : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(json.charAt(i - 1)));
+            if (lone && out == null) {
+                out = new StringBuilder(json.length() + 16).append(json, 0, i);
+            }
+            if (out != null) {
+                if (lone) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? json : out.toString();
     }
 
     private static String truncate(String s) {

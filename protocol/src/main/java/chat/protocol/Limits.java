@@ -12,6 +12,12 @@ public final class Limits {
      * {@link #MAX_HISTORY_PAGE} messages, which can be long. Clients read lines of this size.
      */
     public static final int MAX_SERVER_LINE_BYTES = 1_048_576;
+    /** Deepest JSON a line may nest, the frame's own object counted as the first level. */
+    public static final int MAX_JSON_DEPTH = 1_000;
+    /** Most digits a number in a line may have, those of its fraction and exponent counted. */
+    public static final int MAX_NUMBER_DIGITS = 1_000;
+    /** Longest name a field may have, in characters, whether the frame knows the field or not. */
+    public static final int MAX_FIELD_NAME_LENGTH = 50_000;
     public static final int MAX_TEXT_CODE_POINTS = 4_000;
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_REF_LENGTH = 128;
@@ -69,6 +75,30 @@ public final class Limits {
             }
             if (Character.getType(cp) == Character.SURROGATE) {
                 return "text holds a lone surrogate";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why the message id is refused, or null when it is acceptable: 1 to {@value #MAX_ID_LENGTH} characters, none a
+     * control character or half of a surrogate pair. An id is stored with its message, and a store of text holds
+     * neither (PostgreSQL refuses U+0000 and has no form for a lone surrogate): the one message would stop the history
+     * service's ingest, or come back with another id.
+     */
+    public static String idProblem(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            return "id must be 1 to " + MAX_ID_LENGTH + " characters";
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (isControl(c)) {
+                return String.format("id holds the control character U+%04X", (int) c);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "id holds a lone surrogate";
             }
         }
         return null;

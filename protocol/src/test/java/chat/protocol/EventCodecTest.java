@@ -65,4 +65,49 @@ class EventCodecTest {
         assertThrows(IllegalArgumentException.class,
             () -> EventCodec.decode("{\"type\":\"message\",\"room\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void aRecordAsAGatewayWritesItIsItsEvent() {
+        List<ChatEvent> events = List.of(
+            new ChatEvent.MessagePosted("lobby", "alice", "hi 😀\n", "m1", "2026-01-01T00:00:00.001Z", "gw1"),
+            new ChatEvent.MemberJoined("lobby", "bob", "c1", "gw2"), new ChatEvent.MemberLeft("lobby", "bob", null, "gw2"),
+            new ChatEvent.DirectMessage("Alice", "bob", "psst", "d1", "2026-01-01T00:00:00.001Z", "gw1", null, "acct", true),
+            new ChatEvent.WaitingDelivered("acct", "@alice:bob", 41, "gw2"));
+        for (ChatEvent event : events) {
+            assertEquals(event, EventCodec.decodeRecord(EventCodec.key(event), EventCodec.encode(event)));
+        }
+    }
+
+    @Test
+    void anyOtherRecordIsMalformedAndSaysWhy() {
+        ChatEvent.MessagePosted message = new ChatEvent.MessagePosted("lobby", "alice", "hi", "m1", "2026-01-01T00:00:00.001Z", "gw1");
+        byte[] lobby = EventCodec.key(message);
+        assertMalformed("no value", lobby, null);
+        assertMalformed("no value", lobby, new byte[0]);
+        assertMalformed("not JSON", lobby, new byte[] {(byte) 0xff, 'x'});
+        assertMalformed("not a JSON object", lobby, utf8("[1,2]"));
+        assertMalformed("field room", lobby, utf8("{\"v\":1,\"type\":\"message\",\"room\":5}"));
+        assertMalformed("does not know: 'poke'", lobby, utf8("{\"v\":1,\"type\":\"poke\",\"room\":\"lobby\"}"));
+        assertMalformed("no key", null, EventCodec.encode(message));
+        assertMalformed("keyed 'hall', not by its room 'lobby'", utf8("hall"), EventCodec.encode(message));
+        assertMalformed("not a room name", utf8("Lobby"),
+            EventCodec.encode(new ChatEvent.MessagePosted("Lobby", "alice", "hi", "m1", message.ts(), "gw1")));
+        assertMalformed("not a nick", lobby,
+            EventCodec.encode(new ChatEvent.MessagePosted("lobby", "a".repeat(21), "hi", "m1", message.ts(), "gw1")));
+        assertMalformed("control character", lobby,
+            EventCodec.encode(new ChatEvent.MessagePosted("lobby", "alice", "\u001b[2J", "m1", message.ts(), "gw1")));
+        assertMalformed("id holds the control character U+0000", lobby,
+            EventCodec.encode(new ChatEvent.MessagePosted("lobby", "alice", "hi", "m\u0000", message.ts(), "gw1")));
+        assertMalformed("not an ISO-8601 UTC time", lobby,
+            EventCodec.encode(new ChatEvent.MessagePosted("lobby", "alice", "hi", "m1", "+1000000000-12-31T23:59:59Z", "gw1")));
+    }
+
+    private static void assertMalformed(String why, byte[] key, byte[] value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventCodec.decodeRecord(key, value));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -1,9 +1,13 @@
 package chat.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,12 +48,57 @@ class FrameCodecTest {
             new ClientFrame.Hello("alice", 1, "s", null, "a.b.c", "r"), new ClientFrame.Register("correct horse", "g"),
             new ClientFrame.Join("a-b_c", 7L, "r2"),
             new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
+            new ClientFrame.Say("x", "an id of any script", "ид-😀-1", null),
             new ClientFrame.Who("x", "w"), new ClientFrame.Who("x", "amy", 3, null), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
             new ClientFrame.History("x", null, 5L, 20, "h"), new ClientFrame.History(null, "bob", null, 50, null),
             new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
         for (ClientFrame frame : frames) {
             assertEquals(frame, FrameCodec.decodeClient(FrameCodec.encode(frame)));
         }
+    }
+
+    @Test
+    void jsonIsReadWithinTheLimitsOfDepthDigitsAndNames() throws Exception {
+        // The frame's object is the first level.
+        assertEquals(new ClientFrame.Ping("d"), FrameCodec.decodeClient(ping(nested(Limits.MAX_JSON_DEPTH - 1))));
+        assertEquals(new ClientFrame.Ping("n"), FrameCodec.decodeClient(ping("9".repeat(Limits.MAX_NUMBER_DIGITS))));
+        assertEquals(new ClientFrame.Ping("n"), FrameCodec.decodeClient(ping("-1." + "5".repeat(Limits.MAX_NUMBER_DIGITS - 1))));
+        String longestName = "{\"type\":\"ping\",\"" + "n".repeat(Limits.MAX_FIELD_NAME_LENGTH) + "\":1}";
+        assertEquals(new ClientFrame.Ping(null), FrameCodec.decodeClient(longestName));
+        for (String line : List.of(ping(nested(Limits.MAX_JSON_DEPTH)), ping("9".repeat(Limits.MAX_NUMBER_DIGITS + 1)),
+            ping("1." + "5".repeat(Limits.MAX_NUMBER_DIGITS - 1) + "e1"),
+            "{\"type\":\"ping\",\"" + "n".repeat(Limits.MAX_FIELD_NAME_LENGTH + 1) + "\":1}")) {
+            assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line)).code());
+        }
+    }
+
+    /** A ping whose unknown field x holds {@code value}; its ref says which limit it is near. */
+    private static String ping(String value) {
+        return "{\"type\":\"ping\",\"ref\":\"" + (value.startsWith("[") ? "d" : "n") + "\",\"x\":" + value + "}";
+    }
+
+    private static String nested(int depth) {
+        return "[".repeat(depth) + "]".repeat(depth);
+    }
+
+    @Test
+    void theFieldNamesOfADecodedFrameAreNotKept() throws Exception {
+        // Kept names are interned: a name nobody interned before is its own canonical copy only if nobody kept it.
+        String name = "n" + UUID.randomUUID() + "x".repeat(10_000);
+        FrameCodec.decodeClient("{\"type\":\"ping\",\"" + name + "\":1}");
+        EventCodec.decode(("{\"v\":1,\"type\":\"join\",\"room\":\"r\",\"nick\":\"a\",\"gateway\":\"g\",\"" + name + "\":1}")
+            .getBytes(StandardCharsets.UTF_8));
+        assertTrue(name.intern() == name, "the codecs kept the name of an unknown field");
+    }
+
+    @Test
+    void aRefHoldingLoneSurrogatesIsEchoedAsSent() throws Exception {
+        String ref = ((ClientFrame.Ping) FrameCodec.decodeClient("{\"type\":\"ping\",\"ref\":\"a\\ud800b\\udc00\\ud83d\\ude00\"}")).ref();
+        assertEquals("a\ud800b\udc00\ud83d\ude00", ref);
+        String line = new String(FrameCodec.encodeLine(new ServerFrame.Pong(ref)), StandardCharsets.UTF_8);
+        assertEquals(new ServerFrame.Pong(ref), FrameCodec.decodeServer(line.strip()));
+        assertEquals("{\"type\":\"pong\",\"ref\":\"a\\ud800b\\udc00\ud83d\ude00\"}", line.strip(),
+            "only the lone surrogates are escaped; the pair is written as it is");
     }
 
     @Test
@@ -97,6 +146,8 @@ class FrameCodecTest {
         "{\"type\":\"hello\",\"nick\":\"abcdefghijklmnopqrstu\",\"version\":1} | bad_nick",
         "{\"type\":\"hello\",\"nick\":\"alice\",\"version\":2}      | bad_frame",
         "{\"type\":\"hello\",\"nick\":\"alice\"}                    | bad_frame",
+        "{\"type\":\"hello\",\"nick\":\"alice\",\"version\":18446744073709551617} | bad_frame",
+        "{\"type\":\"hello\",\"nick\":\"alice\",\"version\":1.0}  | bad_frame",
         "{\"type\":\"join\",\"room\":\"Lobby\"}                     | bad_room",
         "{\"type\":\"join\",\"room\":\"-x\"}                        | bad_room",
         "{\"type\":\"join\",\"room\":\"x\",\"after\":\"3\"}         | bad_frame",
@@ -107,18 +158,26 @@ class FrameCodecTest {
         "{\"type\":\"history\",\"room\":\"x\",\"before\":-1}      | bad_frame",
         "{\"type\":\"history\",\"room\":\"x\",\"limit\":501}      | bad_frame",
         "{\"type\":\"history\",\"room\":\"x\",\"limit\":0}        | bad_frame",
+        "{\"type\":\"history\",\"room\":\"x\",\"limit\":18446744073709551617} | bad_frame",
+        "{\"type\":\"history\",\"room\":\"x\",\"before\":18446744073709551616} | bad_frame",
+        "{\"type\":\"join\",\"room\":\"x\",\"after\":18446744073709551617} | bad_frame",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"\",\"id\":\"1\"}   | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\\u0007\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"\\u001b[2J\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\\u009b\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\"}           | bad_frame",
         "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"\"} | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"m\\u0000\"} | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"m\\u009b\"} | bad_frame",
+        "{\"type\":\"say\",\"room\":\"x\",\"text\":\"a\",\"id\":\"m\\ud800\"} | bad_frame",
+        "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"a\",\"id\":\"\\udc00m\"} | bad_frame",
         "{\"type\":\"who\"}                                        | bad_frame",
         "{\"type\":\"who\",\"room\":\"A\"}                     | bad_room",
         "{\"type\":\"who\",\"room\":\"a\",\"after\":\"9x\"}   | bad_nick",
         "{\"type\":\"who\",\"room\":\"a\",\"after\":7}       | bad_frame",
         "{\"type\":\"who\",\"room\":\"a\",\"limit\":1001}    | bad_frame",
         "{\"type\":\"who\",\"room\":\"a\",\"limit\":0}       | bad_frame",
+        "{\"type\":\"who\",\"room\":\"a\",\"limit\":18446744073709552616} | bad_frame",
         "{\"type\":\"dm\",\"to\":\"9x\",\"text\":\"a\",\"id\":\"1\"} | bad_nick",
         "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"a\"}    | bad_frame",

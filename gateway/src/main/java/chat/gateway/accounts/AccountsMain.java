@@ -1,5 +1,6 @@
 package chat.gateway.accounts;
 
+import chat.admin.MalformedRecords;
 import chat.gateway.PresenceReplay;
 import chat.gateway.SessionTokens;
 import chat.gateway.auth.PasswordHasher;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -168,6 +170,8 @@ public final class AccountsMain {
     /** The presence topic, read from its newest snapshot on and written to, as a gateway does. */
     private static final class Topic implements AutoCloseable {
         private static final String CLIENT_ID = "account-tool";
+        /** The tool serves no metrics: a malformed record is only logged, and skipped as the gateways skip it. */
+        private static final MalformedRecords MALFORMED = new MalformedRecords(new SimpleMeterRegistry());
         private final String kafka;
         private final String name;
         private final KafkaConsumer<byte[], byte[]> consumer;
@@ -193,7 +197,7 @@ public final class AccountsMain {
                 throw new IllegalStateException("no presence topic " + name + ": start a gateway first");
             }
             PresenceState state = new PresenceState();
-            PresenceReplay.replay(kafka, CLIENT_ID, consumer, name, state, PATIENCE);
+            PresenceReplay.replay(kafka, CLIENT_ID, consumer, name, state, PATIENCE, MALFORMED);
             return state;
         }
 
@@ -220,7 +224,7 @@ public final class AccountsMain {
 
         private static void apply(PresenceState state, ConsumerRecord<byte[], byte[]> record) {
             // A malformed record decides nothing, as on the gateways.
-            PresenceReplay.decode(record).ifPresent(r -> state.apply(record.timestamp(), r));
+            PresenceReplay.decode(record, MALFORMED).ifPresent(r -> state.apply(record.timestamp(), r));
         }
 
         @Override

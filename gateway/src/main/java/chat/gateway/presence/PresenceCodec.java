@@ -121,6 +121,33 @@ public final class PresenceCodec {
         });
     }
 
+    /**
+     * The record a record of the presence topic holds, when it is one as a gateway writes it: keyed, and of a type this
+     * reader knows with fields of the right kinds. Every gateway skips any other, so all of them apply the same
+     * records and hold the same state.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the record
+     */
+    public static PresenceRecord decodeRecord(byte[] key, byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new IllegalArgumentException("the record has no value");
+        }
+        if (key == null) {
+            throw new IllegalArgumentException("the record has no key");
+        }
+        return decode(value).orElseThrow(() -> new IllegalArgumentException(
+            "a presence record of a type this reader does not know: " + typeOf(value)));
+    }
+
+    private static String typeOf(byte[] value) {
+        try {
+            String type = JSON.readTree(value).path("type").asText();
+            return "'" + (type.length() <= 40 ? type : type.substring(0, 40) + "...") + "'";
+        } catch (IOException e) {
+            throw new IllegalArgumentException("presence record is not JSON", e);
+        }
+    }
+
     /** Nicks are compared ignoring case: this is the form they are compared in. */
     public static String fold(String nick) {
         return Limits.foldNick(nick);

@@ -1,5 +1,6 @@
 package chat.history.ingest;
 
+import chat.admin.MalformedRecords;
 import chat.history.HistoryConfig;
 import chat.history.store.AccountId;
 import chat.history.store.DeliveryMark;
@@ -69,6 +70,7 @@ public final class Ingest implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final Counter ingested;
+    private final MalformedRecords malformed;
     private final Timer writes;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -98,6 +100,7 @@ public final class Ingest implements AutoCloseable {
     public Ingest(HistoryConfig config, HistoryStore store, MeterRegistry registry) {
         this.topic = config.topic();
         this.store = store;
+        this.malformed = new MalformedRecords(registry, topic);
         this.ingested = Counter.builder("chat.history.messages.ingested")
             .description("messages and DMs read from the topic and written to the database (a duplicate adds no row)")
             .register(registry);
@@ -325,34 +328,31 @@ public final class Ingest implements AutoCloseable {
 
     /**
      * Adds what the record holds for the store: a message, or a mark that belongs in the same transaction as the
-     * messages it follows in the partition.
+     * messages it follows in the partition. A record that is not an event as a gateway writes it, or that names an
+     * account or a conversation the store cannot hold, is skipped and told of: a value the columns cannot hold would
+     * fail every transaction it is in, and the ingest with it.
      */
-    private static void toStored(ConsumerRecord<byte[], byte[]> record, List<StoredMessage> messages,
-                                 List<DeliveryMark> marks) {
+    private void toStored(ConsumerRecord<byte[], byte[]> record, List<StoredMessage> messages, List<DeliveryMark> marks) {
         try {
-            EventCodec.decode(record.value()).ifPresent(event -> {
-                switch (event) {
-                    case ChatEvent.MessagePosted m -> messages.add(StoredMessage.of(m, record.partition(), record.offset()));
-                    case ChatEvent.DirectMessage d -> {
-                        if (!AccountId.isValidOrAbsent(d.fromAccount()) || !AccountId.isValidOrAbsent(d.toAccount())) {
-                            throw new IllegalArgumentException("a dm names an account that is not a valid id");
-                        }
-                        messages.add(StoredMessage.of(d, record.partition(), record.offset()));
+            switch (EventCodec.decodeRecord(record.key(), record.value())) {
+                case ChatEvent.MessagePosted m -> messages.add(StoredMessage.of(m, record.partition(), record.offset()));
+                case ChatEvent.DirectMessage d -> {
+                    if (!AccountId.isValidOrAbsent(d.fromAccount()) || !AccountId.isValidOrAbsent(d.toAccount())) {
+                        throw new IllegalArgumentException("a dm names an account that is not a valid id");
                     }
-                    case ChatEvent.WaitingDelivered w -> {
-                        if (!AccountId.isValid(w.account()) || !isConversation(w.conversation()) || w.through() < 0) {
-                            throw new IllegalArgumentException("waiting_delivered names no valid account, conversation"
-                                + " and seq");
-                        }
-                        marks.add(DeliveryMark.of(w));
-                    }
-                    case ChatEvent.MemberJoined j -> { }
-                    case ChatEvent.MemberLeft l -> { }
+                    messages.add(StoredMessage.of(d, record.partition(), record.offset()));
                 }
-            });
+                case ChatEvent.WaitingDelivered w -> {
+                    if (!AccountId.isValid(w.account()) || !isConversation(w.conversation())) {
+                        throw new IllegalArgumentException("waiting_delivered names no valid account and conversation");
+                    }
+                    marks.add(DeliveryMark.of(w));
+                }
+                case ChatEvent.MemberJoined j -> { }
+                case ChatEvent.MemberLeft l -> { }
+            }
         } catch (IllegalArgumentException e) {
-            log.warn("skipping a malformed event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                e.getMessage());
+            malformed.skipped(record.topic(), record.partition(), record.offset(), e.getMessage());
         }
     }
 
