@@ -1,14 +1,17 @@
 package chat.chaos;
 
 import chat.bench.ScratchRun;
+import java.util.Arrays;
 
 /**
  * {@code ops/chat chaos [--short] [--clients N] [--seed S]}: a {@link ChaosRun}, its report printed; exits 1 when
- * anything was lost, doubled or shown out of order.
+ * anything was lost, doubled or shown out of order, or a hostile frame was not answered as documented. {@code ops/chat
+ * chaos fuzz ...} is the {@link FuzzMain} alone.
  */
 public final class ChaosMain {
     private static final String USAGE = """
         usage: ops/chat chaos [--short] [--clients N] [--seed S]
+               ops/chat chaos fuzz [--frames N] [--connections N] [--seed S]
           --short      100 clients, each fault once, a few minutes (what CI runs)
           --clients N  this many clients instead (the rate scales with them)
           --seed S     the seed of every random choice (default 1)
@@ -17,6 +20,10 @@ public final class ChaosMain {
     private ChaosMain() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("fuzz")) {
+            FuzzMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         boolean quick = false;

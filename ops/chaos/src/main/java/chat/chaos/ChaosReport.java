@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  */
 record ChaosReport(ChaosSettings settings, String database, int said, int stored, long deliveries, int saidNotStored,
                    int storedNotShown, int doubled, int outOfOrder, int filledIn, double baselineP50, double baselineP99,
-                   List<FaultFigures> faults, List<String> problems, List<String> examples) {
+                   List<FaultFigures> faults, List<String> problems, List<String> examples, FuzzReport fuzz) {
 
     /** A fault and what it did: the stall's and the resumes' percentiles, in milliseconds. */
     record FaultFigures(String name, int deliveries, double stallP50, double stallP99, double stallMax, int resumed,
@@ -54,7 +54,7 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
     }
 
     boolean passed() {
-        return lost() == 0 && doubled == 0 && outOfOrder == 0 && problems.isEmpty();
+        return lost() == 0 && doubled == 0 && outOfOrder == 0 && problems.isEmpty() && (fuzz == null || fuzz.passed());
     }
 
     /** Only the counts of what was lost: cheap enough to ask again and again while the clients catch up. */
@@ -65,7 +65,7 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
 
     static ChaosReport of(ChaosSettings settings, String database, List<ChaosClient> clients,
                           List<ChaosDatabase.Row> rows, long calmStart, long calmEnd, List<Fault> faults,
-                          List<String> runProblems) {
+                          List<String> runProblems, FuzzReport fuzz) {
         Comparison c = new Comparison(clients, rows);
         Latencies latencies = new Latencies(clients);
         long[] baseline = latencies.saidBetween(calmStart, calmEnd);
@@ -101,7 +101,8 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
         }
         int said = clients.stream().mapToInt(ChaosClient::saidCount).sum();
         return new ChaosReport(settings, database, said, rows.size(), latencies.count, c.saidNotStored,
-            c.storedNotShown, c.doubled, c.outOfOrder, c.filledIn, baseP50, baseP99, figures, problems, c.examples);
+            c.storedNotShown, c.doubled, c.outOfOrder, c.filledIn, baseP50, baseP99, figures, problems, c.examples,
+            fuzz);
     }
 
     void print(PrintStream out) {
@@ -129,7 +130,11 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
             out.println("  examples:");
             examples.forEach(e -> out.println("    " + e));
         }
-        out.println(passed() ? "  PASSED: nothing lost, doubled or out of order" : "  FAILED");
+        if (fuzz != null) {
+            fuzz.print(out);
+        }
+        out.println(passed() ? "PASSED: nothing lost, doubled or out of order, and every hostile frame answered as"
+            + " documented" : "FAILED");
     }
 
     /** Every client's record against the database. */

@@ -44,6 +44,8 @@ final class ChaosRun {
     private final List<ChaosReport.Fault> faults = new ArrayList<>();
     /** What the run waited for in vain: the report fails with it. */
     private final List<String> problems = new ArrayList<>();
+    /** What the hostile bytes did, once they were sent. */
+    private FuzzReport fuzz;
     private volatile boolean talking;
 
     private ChaosRun(ChaosSettings settings, Path dir, StartedProcesses started, PrintStream out) {
@@ -112,6 +114,17 @@ final class ChaosRun {
             BACK_PATIENCE);
         settle();
 
+        if (settings.fuzzFrames() > 0) {
+            FuzzSettings fuzzSettings = FuzzSettings.defaults().withFrames(settings.fuzzFrames(), settings.fuzzConnections())
+                .withSeed(settings.seed());
+            int g = ChaosCluster.GATEWAYS - 1;
+            fault(String.format("hostile bytes: %,d frames from %d connections to gw%d", settings.fuzzFrames(),
+                settings.fuzzConnections(), g + 1), Duration.ZERO, () -> fuzz = Fuzzer.run(fuzzSettings,
+                new FuzzTarget("127.0.0.1", cluster.gatewayPort(g), cluster.gatewayAdminPort(g), cluster.gatewayPid(g)),
+                out));
+            settle();
+        }
+
         fault("everything SIGKILL, then started again", Duration.ZERO, () -> {
             cluster.restartEverything();
             say("every part runs again");
@@ -125,7 +138,7 @@ final class ChaosRun {
         await("the history service to store everything", () -> cluster.historyLag() == 0, CATCH_UP_PATIENCE);
         await("every client to be shown everything", () -> lostNow(database) == 0, CATCH_UP_PATIENCE);
         ChaosReport report = ChaosReport.of(settings, database.description(), clients, database.messages(), calmStart,
-            calmEnd, faults, problems);
+            calmEnd, faults, problems, fuzz);
         if (!report.passed()) {
             Path records = dir.resolve("records.tsv");
             writeRecords(records, database.messages());

@@ -8,7 +8,8 @@ import java.time.Duration;
  * a {@code dmShare} of them direct. Before the first fault the chat runs {@code calm} undisturbed (the baseline of
  * delivery latency); each fault's effect is measured over {@code window} after it (plus the time the fault lasts);
  * between faults the run waits until every client is back and then {@code calm} again. {@code fuzzFrames} hostile
- * frames go to a gateway from {@code fuzzConnections} connections while the clients talk (0: no fuzzing).
+ * frames go to a gateway from {@code fuzzConnections} connections while the clients talk (0: no fuzzing), before the
+ * restart of everything.
  */
 record ChaosSettings(String name, int clients, int rooms, int roomsEach, double busyShare, double rate, double dmShare,
                      Duration calm, Duration window, Duration frozenFor, Duration historyDownFor,
