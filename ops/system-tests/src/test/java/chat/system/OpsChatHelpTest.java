@@ -28,7 +28,8 @@ class OpsChatHelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice", "tls", "tls /tmp/x",
-        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin", "bench boot"})
+        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin", "bench boot",
+        "bench failover"})
     void helpPrintsTheCommandsOwnHelpAndBuildsNothing(String commandLine) throws Exception {
         Path mvnCalls = bin.resolve("mvn-calls");
         Path mvn = bin.resolve("mvn");
