@@ -109,7 +109,7 @@ public final class FailoverBench {
         System.out.println();
         System.out.printf("added end-to-end latency of the records sent in the %d s after the fault, and the longest gap"
             + " in acks (ms)%n", WINDOW.toSeconds());
-        System.out.println("| settings | fault | leader was | p50 | p99 | max | longest gap in acks | failed |");
+        System.out.println("| settings | fault | leader was | p50 | p99 | max | longest gap in acks | given up |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         results.forEach((setup, measured) -> {
             measured.forEach(round -> row(setup.title, round.fault, round.leaderWas, round.stall));
@@ -213,7 +213,7 @@ public final class FailoverBench {
     private static boolean report(Setup setup, Round round) {
         FailoverTraffic.Stall s = round.stall;
         progress("%s: %s of the leader (%s): %d records, p50 %.0f ms, p99 %.0f ms, max %.0f ms, longest gap in acks"
-                + " %.0f ms, failed %d", setup.title, round.fault, round.leaderWas, s.records(), s.p50Millis(),
+                + " %.0f ms, given up %d", setup.title, round.fault, round.leaderWas, s.records(), s.p50Millis(),
             s.p99Millis(), s.maxMillis(), s.longestAckGapMillis(), s.failed());
         return s.unacked() == 0 && s.undelivered() == 0;
     }
