@@ -1,6 +1,8 @@
 package chat.gateway;
 
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -8,9 +10,38 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The gateway's Kafka producers and consumers, configured in one place. */
-final class KafkaClients {
+/**
+ * The gateway's Kafka producers and consumers, configured in one place; public for the failover bench, which measures
+ * them. Thread-safe: it holds nothing.
+ */
+public final class KafkaClients {
+    /**
+     * How long a client waits for a broker's answer before it closes the connection and asks the cluster again where
+     * the partition is led: what a broker that stops answering without closing its sockets (frozen, or behind a dead
+     * link) costs. A fetch is answered within 500 ms when there is nothing to read, and a write at acks=all within
+     * the second a dead follower takes to be fenced, so a live broker is not given up on.
+     */
+    static final int REQUEST_TIMEOUT_MS = 2_000;
+
     private KafkaClients() {}
+
+    /**
+     * How every client of the gateway, and the history service's consumer likewise, notices that a broker died or
+     * stopped answering and moves to the partition's new leader; docs/ARCHITECTURE.md, "When a broker dies", says why
+     * each value. Kafka's defaults back off up to a second between attempts and wait 10 s for a connection, 30 s for an
+     * answer: longer than the whole failover of the brokers (ops/local-kafka FailureDetection).
+     */
+    public static Map<String, Object> failoverSettings() {
+        return Map.of(
+            CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
+            // A dead leader refuses connections until the controller fences it (a second or more); retrying every
+            // 250 ms at most finds the new leader within a quarter of a second of its election.
+            CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250L,
+            CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG, 250L,
+            // A dead host's address may swallow the connection attempt instead of refusing it (a stopped container).
+            CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1_000L,
+            CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 3_000L);
+    }
 
     /**
      * A producer that acks from all in-sync replicas, idempotent, with no linger (latency first; batches still form
@@ -31,8 +62,10 @@ final class KafkaClients {
         return new KafkaProducer<>(p);
     }
 
-    private static Properties producerProperties(GatewayConfig config, String role, String compression) {
+    /** The settings of {@link #producer}. */
+    public static Properties producerProperties(GatewayConfig config, String role, String compression) {
         Properties p = new Properties();
+        p.putAll(failoverSettings());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId(config, role));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -41,7 +74,8 @@ final class KafkaClients {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         long sendTimeoutMs = config.sendTimeout().toMillis();
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeoutMs);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, sendTimeoutMs / 2));
+        // A request that gets no answer is given up in time to send the record again within the send timeout.
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(REQUEST_TIMEOUT_MS, sendTimeoutMs / 2));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -50,8 +84,12 @@ final class KafkaClients {
 
     /** A consumer without a group (the caller assigns partitions: every gateway reads everything) that never commits. */
     static KafkaConsumer<byte[], byte[]> consumer(GatewayConfig config, String role, int maxPollRecords) {
-        return new KafkaConsumer<>(consumerProperties(config.kafkaBootstrapServers(), clientId(config, role),
-            maxPollRecords));
+        return new KafkaConsumer<>(consumerProperties(config, role, maxPollRecords));
+    }
+
+    /** The settings of {@link #consumer}. */
+    public static Properties consumerProperties(GatewayConfig config, String role, int maxPollRecords) {
+        return consumerProperties(config.kafkaBootstrapServers(), clientId(config, role), maxPollRecords);
     }
 
     /** How the gateway's client of {@code role} names itself to Kafka. */
@@ -75,6 +113,7 @@ final class KafkaClients {
 
     private static Properties consumerProperties(String kafka, String clientId, int maxPollRecords) {
         Properties p = new Properties();
+        p.putAll(failoverSettings());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

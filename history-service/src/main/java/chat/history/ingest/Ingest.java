@@ -111,6 +111,17 @@ public final class Ingest implements AutoCloseable {
             .description("messages in the assigned partitions not yet read").register(registry);
         Gauge.builder("chat.history.reading", this, i -> i.status().reading() ? 1 : 0)
             .description("1 while the service reads the topic, 0 otherwise").register(registry);
+        this.consumer = new KafkaConsumer<>(consumerProperties(config));
+        this.thread = Thread.ofPlatform().name("ingest").daemon(true).unstarted(this::run);
+    }
+
+    /**
+     * The consumer's settings. It notices a broker that died or stopped answering, and moves to the partition's new
+     * leader, as the gateways' clients do (gateway KafkaClients.failoverSettings, the same values; docs/ARCHITECTURE.md,
+     * "When a broker dies"): it waits 2 s for a broker's answer, backs off at most 250 ms between attempts, and gives a
+     * connection 1 s to open.
+     */
+    public static Properties consumerProperties(HistoryConfig config) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
@@ -121,10 +132,14 @@ public final class Ingest implements AutoCloseable {
         // An instance killed without leaving holds its partitions until its session times out: 10 s, not Kafka's 45.
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250L);
+        p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250L);
+        p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1_000L);
+        p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 3_000L);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        this.consumer = new KafkaConsumer<>(p);
-        this.thread = Thread.ofPlatform().name("ingest").daemon(true).unstarted(this::run);
+        return p;
     }
 
     public void start() {

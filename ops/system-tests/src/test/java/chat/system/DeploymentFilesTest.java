@@ -14,6 +14,7 @@ import chat.client.failover.Failover.Gateway;
 import chat.gateway.GatewayConfig;
 import chat.gateway.Topics;
 import chat.history.HistoryConfig;
+import chat.ops.kafka.FailureDetection;
 import chat.settings.Setting;
 import chat.settings.UsageException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -439,6 +441,20 @@ class DeploymentFilesTest {
         assertEquals(1, voterLists.size(), "every node names the same controller quorum: " + voterLists);
         assertEquals(voters, new TreeSet<>(List.of(voterLists.iterator().next().split(","))),
             "the quorum's voters are the nodes, each with its own id and controller port");
+    }
+
+    @Test
+    void everyKafkaNodeDetectsAFailedNodeAsTheLocalClusterOfThreeDoes() {
+        Map<String, Integer> brokers = brokers();
+        assertEquals(3, brokers.size(), "three Kafka nodes: " + brokers.keySet());
+        for (String name : brokers.keySet()) {
+            Map<String, String> env = environment(services.get(name));
+            FailureDetection.FAST.settings().forEach((property, value) -> {
+                String variable = "KAFKA_" + property.toUpperCase(Locale.ROOT).replace('.', '_');
+                assertEquals(value, env.get(variable), name + " sets " + property + " (" + variable + ") as ops/local-kafka"
+                    + " FailureDetection.FAST does, so that the loss of a node costs what docs/ARCHITECTURE.md says");
+            });
+        }
     }
 
     // ---- the image ----

@@ -29,7 +29,8 @@ class OpsChatHelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"up", "up --brokers 3", "status", "client", "client --nick alice", "account", "account add alice", "tls", "tls /tmp/x",
-        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin", "bench boot", "chaos", "chaos --short"})
+        "down", "reset", "test", "bench", "bench latency", "bench history", "bench connections", "bench signin", "bench boot",
+        "bench failover", "chaos", "chaos --short", "chaos fuzz"})
     void helpPrintsTheCommandsOwnHelpAndBuildsNothing(String commandLine) throws Exception {
         Path mvnCalls = bin.resolve("mvn-calls");
         Path mvn = bin.resolve("mvn");

@@ -218,6 +218,11 @@ public final class ChatTestClient implements AutoCloseable {
         }
     }
 
+    /** Whether a frame that matches has arrived and not been taken yet; waits for nothing. */
+    public boolean holds(Predicate<ServerFrame> matches) {
+        return inbox.stream().anyMatch(matches);
+    }
+
     public boolean isClosedByGateway() {
         return closed;
     }

@@ -105,6 +105,18 @@ final class ClusterAdmin implements AutoCloseable {
         return voters;
     }
 
+    /** The id of the controller quorum's leader, the active controller. */
+    int quorumLeader() {
+        return get(admin.describeMetadataQuorum().quorumInfo()).leaderId();
+    }
+
+    /** The node that leads a partition, or empty while it has no leader. */
+    Optional<Integer> leaderOf(String topic, int partition) {
+        TopicDescription description = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        Node leader = description.partitions().get(partition).leader();
+        return leader == null || leader.isEmpty() ? Optional.empty() : Optional.of(leader.id());
+    }
+
     /** Makes a node that follows the quorum as an observer one of its voters. */
     void addVoter(int node, Uuid directoryId, int controllerPort) {
         get(admin.addRaftVoter(node, directoryId,

@@ -22,7 +22,8 @@ import org.apache.kafka.common.Uuid;
  * KRaft quorum (a 3-node cluster formatted before that has a static one); {@code node-N/}, a node's data, and
  * {@code node-N.properties}, its configuration, written again before every start. Node n listens for clients on
  * {@code firstPort + 2(n-1)} and for the controller quorum on the port after, whatever the cluster's size, so that a
- * cluster grows and shrinks on the ports it has. Not thread-safe: one launcher owns it.
+ * cluster grows and shrinks on the ports it has. A cluster of three nodes detects failures as its
+ * {@link FailureDetection} says. Not thread-safe: one launcher owns it.
  */
 final class ClusterDirectory {
     /** The most nodes a local cluster has; a block of ports is kept for this many so that a cluster can grow. */
@@ -30,13 +31,15 @@ final class ClusterDirectory {
 
     private final Path dir;
     private final int firstPort;
+    private final FailureDetection detection;
 
     /**
      * Opens {@code dir}, creating it. {@code requestedFirstPort} 0 keeps the port block the directory already has, or
      * picks a free one and keeps it.
      */
-    ClusterDirectory(Path dir, int requestedFirstPort) {
+    ClusterDirectory(Path dir, int requestedFirstPort, FailureDetection detection) {
         this.dir = dir.toAbsolutePath();
+        this.detection = detection;
         try {
             Files.createDirectories(this.dir);
             Path portFile = this.dir.resolve("first-port");
@@ -164,6 +167,9 @@ final class ClusterDirectory {
         }
         for (String key : List.of("transaction.state.log.min.isr", "share.coordinator.state.topic.min.isr")) {
             p.put(key, minInSync);
+        }
+        if (brokers == MAX_NODES) {
+            p.putAll(detection.settings());
         }
         Path config = configFile(node);
         try (var out = Files.newBufferedWriter(config)) {

@@ -46,12 +46,20 @@ public final class LocalKafkaCluster implements AutoCloseable {
     private static final Duration QUIET = Duration.ofSeconds(45);
     private static final String MARKER = "-Dchat.part=";
 
-    /** Where and how big: {@code brokers} is 1 or 3; {@code firstPort} 0 keeps the directory's ports or picks free ones. */
-    public record Settings(Path dataDir, int brokers, int firstPort, Path logDir) {
+    /**
+     * Where and how big: {@code brokers} is 1 or 3; {@code firstPort} 0 keeps the directory's ports or picks free ones;
+     * {@code detection}, how fast three nodes notice that one died (a node takes it when it starts).
+     */
+    public record Settings(Path dataDir, int brokers, int firstPort, Path logDir, FailureDetection detection) {
         public Settings {
             if (brokers != 1 && brokers != ClusterDirectory.MAX_NODES) {
                 throw new IllegalArgumentException("brokers must be 1 or " + ClusterDirectory.MAX_NODES);
             }
+        }
+
+        /** Detecting failures {@link FailureDetection#FAST}, as {@code ops/chat} and the deployment do. */
+        public Settings(Path dataDir, int brokers, int firstPort, Path logDir) {
+            this(dataDir, brokers, firstPort, logDir, FailureDetection.FAST);
         }
     }
 
@@ -61,10 +69,12 @@ public final class LocalKafkaCluster implements AutoCloseable {
     /** The nodes that run, by id: started here or found running. */
     private final Map<Integer, ProcessHandle> running = new TreeMap<>();
     private final Set<Integer> startedHere = new HashSet<>();
+    /** The nodes stopped with SIGSTOP and not yet continued. */
+    private final Set<Integer> paused = new HashSet<>();
     private int size;
 
     private LocalKafkaCluster(Settings settings, Consumer<String> progress) {
-        this.directory = new ClusterDirectory(settings.dataDir(), settings.firstPort());
+        this.directory = new ClusterDirectory(settings.dataDir(), settings.firstPort(), settings.detection());
         this.logDir = settings.logDir().toAbsolutePath();
         this.progress = progress;
     }
@@ -119,8 +129,43 @@ public final class LocalKafkaCluster implements AutoCloseable {
         awaitServing(nodes(size));
     }
 
+    /**
+     * Freezes a node with SIGSTOP: it answers nothing, yet its sockets stay open and the kernel still accepts
+     * connections for it, as a node in a long pause or behind a dead link looks to the others.
+     */
+    public void pauseBroker(int nodeId) {
+        signal(nodeId, "STOP");
+        paused.add(nodeId);
+    }
+
+    /** Lets a paused node go on with SIGCONT, and waits until the whole cluster serves clients, its replicas in sync. */
+    public void resumeBroker(int nodeId) {
+        signal(nodeId, "CONT");
+        paused.remove(nodeId);
+        awaitServing(nodes(size));
+    }
+
+    /** The node that leads the partition now, as a node that answers says; empty while it has none. */
+    public Optional<Integer> leaderOf(String topic, int partition) {
+        try (ClusterAdmin admin = admin(nodes(size))) {
+            return admin.leaderOf(topic, partition);
+        }
+    }
+
+    /** The node that is the active controller now, the leader of the controller quorum. */
+    public int activeController() {
+        try (ClusterAdmin admin = admin(nodes(size))) {
+            return admin.quorumLeader();
+        }
+    }
+
     @Override
     public void close() {
+        // A frozen node would hold SIGTERM until it is continued.
+        for (int node : List.copyOf(paused)) {
+            signal(node, "CONT");
+        }
+        paused.clear();
         stop(List.copyOf(running.keySet()));
     }
 
@@ -317,6 +362,24 @@ public final class LocalKafkaCluster implements AutoCloseable {
         }
     }
 
+    private void signal(int node, String signal) {
+        ProcessHandle process = running.get(node);
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("kafka-" + node + " does not run");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " of kafka-" + node + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling kafka-" + node, e);
+        }
+    }
+
     /** Takes on the process that runs a node of this directory, wherever it was started from; false if none runs. */
     private boolean adopt(int node) {
         Optional<ProcessHandle> process = ProcessTable.withArgument(MARKER + directory.nodeDir(node)).stream().findFirst();
@@ -387,7 +450,9 @@ public final class LocalKafkaCluster implements AutoCloseable {
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(marks);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        // Each line with its time, to line a node's log up with the others' and with what its clients saw.
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
