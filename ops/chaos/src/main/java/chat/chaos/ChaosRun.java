@@ -182,7 +182,7 @@ final class ChaosRun {
         }
     }
 
-    /** Each client joins the busiest room with the settings' probability, and its share of the others. */
+    /** Each client joins its rooms: the busiest with the settings' probability, the rest drawn from the others. */
     private void joinRooms() throws Exception {
         List<CompletableFuture<Void>> joins = new ArrayList<>();
         for (ChaosClient client : clients) {
@@ -190,7 +190,7 @@ final class ChaosRun {
             if (random.nextDouble() < settings.busyShare()) {
                 rooms.add(ChaosSettings.BUSY_ROOM);
             }
-            while (rooms.size() < settings.roomsEach() + (rooms.isEmpty() ? 0 : 1)) {
+            while (rooms.size() < settings.roomsEach()) {
                 String room = ChaosSettings.room(1 + random.nextInt(settings.rooms() - 1));
                 if (!rooms.contains(room)) {
                     rooms.add(room);

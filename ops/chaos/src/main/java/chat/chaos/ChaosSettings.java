@@ -3,8 +3,9 @@ package chat.chaos;
 import java.time.Duration;
 
 /**
- * How big a chaos run is and how long each part lasts. {@code clients} users, each in the busiest room {@code busy}
- * with probability {@code busyShare} and in {@code roomsEach} of the other rooms, share {@code rate} messages a second,
+ * How big a chaos run is and how long each part lasts. {@code clients} users, each in {@code roomsEach} rooms (the
+ * busiest, {@link #BUSY_ROOM}, with probability {@code busyShare}; the rest drawn from the others), share {@code rate}
+ * messages a second,
  * a {@code dmShare} of them direct. Before the first fault the chat runs {@code calm} undisturbed (the baseline of
  * delivery latency); each fault's effect is measured over {@code window} after it (plus the time the fault lasts);
  * between faults the run waits until every client is back and then {@code calm} again. {@code fuzzFrames} hostile
@@ -24,13 +25,13 @@ record ChaosSettings(String name, int clients, int rooms, int roomsEach, double 
 
     /** The full run: 1,000 clients in 50 rooms, 100 messages a second, 100,000 hostile frames. */
     static ChaosSettings full(long seed) {
-        return new ChaosSettings("full", 1_000, 50, 2, 0.2, 100, 0.1, Duration.ofSeconds(30), Duration.ofSeconds(20),
+        return new ChaosSettings("full", 1_000, 50, 3, 0.2, 100, 0.1, Duration.ofSeconds(30), Duration.ofSeconds(20),
             Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(10), 0.2, 100_000, 50, seed);
     }
 
     /** The short run CI makes: 100 clients in 10 rooms, 20 messages a second, each fault once, 10,000 hostile frames. */
     static ChaosSettings quick(long seed) {
-        return new ChaosSettings("short", 100, 10, 2, 0.5, 20, 0.1, Duration.ofSeconds(10), Duration.ofSeconds(10),
+        return new ChaosSettings("short", 100, 10, 3, 0.5, 20, 0.1, Duration.ofSeconds(10), Duration.ofSeconds(10),
             Duration.ofSeconds(20), Duration.ofSeconds(8), Duration.ofSeconds(8), 0.3, 10_000, 20, seed);
     }
 

@@ -64,7 +64,12 @@ public final class ChatSession implements AutoCloseable {
      * How long a hello that signs in may wait for its welcome: the gateway hashes the password, and answers a nick's
      * repeated wrong passwords later and later; a session that gave up sooner would send them to the next gateway.
      */
-    private static final Duration SIGN_IN_PATIENCE = Duration.ofSeconds(30);
+    private static final Duration SIGN_IN_PATIENCE = Duration.ofSeconds(120);
+    /**
+     * How long after giving up on a hello that resumed the session a {@code bye "resumed elsewhere"} may be that
+     * hello's doing: the gateway went on with it after the session had moved to another, and took the session back.
+     */
+    private static final Duration OWN_TAKEOVER_WINDOW = Duration.ofMinutes(2);
     /** Senders named in the notice of the messages that waited; the rest are counted together. */
     private static final int WAITING_SENDERS_NAMED = 5;
     private static final String REGISTER_REF = "register";
@@ -212,6 +217,8 @@ public final class ChatSession implements AutoCloseable {
     private Instant connectingSince;
     private boolean welcomed;
     private long nextId;
+    /** When the session last gave up waiting for the welcome of a hello that presented its token; null if never. */
+    private Instant abandonedResumeAt;
 
     public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random, Listener listener) {
         this(nick, gateways, clock, random, listener, null);
@@ -482,6 +489,9 @@ public final class ChatSession implements AutoCloseable {
                 }
                 if (connectingSince != null && !welcomed && now.isAfter(connectingSince.plus(welcomePatience))) {
                     // A frozen process's kernel still accepts connections; only the welcome tells it is alive.
+                    if (token != null && !helloSignedIn) {
+                        abandonedResumeAt = now;
+                    }
                     lose("no welcome within " + welcomePatience.toSeconds() + " s");
                 } else if (welcomed) {
                     if (pings.overdue(now)) {
@@ -1052,7 +1062,12 @@ public final class ChatSession implements AutoCloseable {
      * remembered state) and holds the session now: taking it back would only take it from that one in turn.
      */
     private void bye(ServerFrame.Bye b) {
-        if (RESUMED_ELSEWHERE.equals(b.reason())) {
+        if (RESUMED_ELSEWHERE.equals(b.reason()) && abandonedResumeAt != null
+            && clock.instant().isBefore(abandonedResumeAt.plus(OWN_TAKEOVER_WINDOW))) {
+            // Most likely its own hello that it gave up on, taken up late: it resumes again rather than end.
+            abandonedResumeAt = null;
+            lose("the session was taken over by a connection this client had given up on");
+        } else if (RESUMED_ELSEWHERE.equals(b.reason())) {
             running = false;
             listener.refused("another client took over the session of " + nick + " (it was started again elsewhere)");
         } else {
