@@ -145,10 +145,16 @@ public final class LocalKafkaCluster implements AutoCloseable {
         awaitServing(nodes(size));
     }
 
-    /** The node that leads the partition now, as a node that answers says; empty while it has none. */
+    /**
+     * The node that leads the partition now, as a node that answers says; empty while it has none, or while no node
+     * answers in time (one is frozen, say).
+     */
     public Optional<Integer> leaderOf(String topic, int partition) {
         try (ClusterAdmin admin = admin(nodes(size))) {
             return admin.leaderOf(topic, partition);
+        } catch (ClusterAdmin.RequestFailed e) {
+            // The node asked is frozen, or the cluster is electing: no leader is known now; the caller asks again.
+            return Optional.empty();
         }
     }
 
