@@ -400,7 +400,7 @@ final class FanOut implements AutoCloseable {
                 recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(record.offset(), m.ts()));
             case ChatEvent.DirectMessage d -> {
                 RecentIds.Seen first = new RecentIds.Seen(record.offset(), d.ts());
-                if (recentIds.recordIfFirst(d.conversation(), d.from(), d.id(), first) == null
+                if (recentIds.recordIfFirst(d.conversation(), d.from(), d.id(), first) == null && !d.waiting()
                     && d.toAccount() != null) {
                     recentDirect.keep(d.toAccount(), Instant.ofEpochMilli(record.timestamp()), FrameCodec.encodeLine(
                         new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), record.offset(), d.ts())), null);
@@ -429,11 +429,9 @@ final class FanOut implements AutoCloseable {
             metrics.messagesOut(1);
         }
         Connection addressee = sessions.byNick(d.to());
-        if (d.toAccount() != null) {
-            // Waiting ones too: the inbox marks a page delivered once it is queued, and a connection the client had
-            // already given up on (a sign-in slower than its patience) takes the page with it.
-            boolean sentLive = addressee != null && addressee != sender && d.toAccount().equals(addressee.account())
-                && (!d.waiting() || addressee.waitsLive(partition, seq));
+        if (!d.waiting() && d.toAccount() != null) {
+            // The inbox delivers the waiting ones.
+            boolean sentLive = addressee != null && addressee != sender && d.toAccount().equals(addressee.account());
             recentDirect.keep(d.toAccount(), read, line, sentLive ? addressee : null);
         }
         if (addressee == null || addressee == sender) {

@@ -14,9 +14,8 @@ import java.util.Map;
  * accepted while its addressee's session is held by a gateway that has died (until the session resumes elsewhere, or
  * its lease runs out) is delivered by no one: the session is not on the gateway that reads it, and the account is not
  * offline, so it does not wait in the inbox either. When the account is welcomed on this gateway (resuming, or signing
- * in anew), it gets the recent ones it was not sent here already. Those that waited for an offline account are kept
- * too: the inbox marks a page delivered once it is queued to a connection, and a connection its client had already
- * given up on (a sign-in slower than the client's patience) takes the page with it. The window is longer than a lease plus the client's
+ * in anew), it gets the recent ones it was not sent here already. Those that waited for an offline account are the
+ * inbox's to deliver, and are not kept here. The window is longer than a lease plus the client's
  * longest wait between two attempts, so that every such gap is covered; only accounts are served, because only an
  * account proves the next holder of a nick is the one the message was for.
  *
