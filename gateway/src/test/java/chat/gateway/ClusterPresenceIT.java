@@ -2,6 +2,8 @@ package chat.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.gateway.presence.PresenceState;
@@ -208,6 +210,39 @@ class ClusterPresenceIT {
                 ServerFrame.Dm missed = back.next(ServerFrame.Dm.class);
                 assertEquals(List.of("otto", "are you there?", "o1", seq),
                     List.of(missed.from(), missed.text(), missed.id(), missed.seq()));
+            }
+        }
+    }
+
+    @Test
+    void anAccountsTokenSignsInOnceWithoutThePasswordAfterItsKilledGatewaysLeaseRanOut() throws Exception {
+        try (JavaProcess doomed = GatewayProcess.start("doomed4", topic, logs);
+             ChatTestClient pia = ChatTestClient.connect(doomed.port());
+             ChatTestClient quinn = ChatTestClient.login(gw1.port(), "quinn")) {
+            pia.send(new ClientFrame.Hello("pia", 1, null, null));
+            String lost = pia.next(ServerFrame.Welcome.class).session();
+            pia.send(new ClientFrame.Register("correct horse", "r"));
+            pia.next(ServerFrame.Registered.class);
+            pia.join("lapse");
+            quinn.join("lapse");
+            awaitEqual(List.of("pia", "quinn"), () -> who(quinn, "lapse"));
+
+            doomed.kill();
+            assertEquals(new ServerFrame.Presence("lapse", "pia", "leave"), quinn.next(ServerFrame.Presence.class),
+                "the lease ran out and the session ended");
+            try (ChatTestClient back = ChatTestClient.connect(gw2.port())) {
+                back.send(new ClientFrame.Hello("pia", 1, lost, null));
+                ServerFrame.Welcome welcome = back.next(ServerFrame.Welcome.class);
+                assertTrue(welcome.account(), "signed in to pia's account by the token alone");
+                assertNotEquals(lost, welcome.session(), "a new session, under a new token");
+                back.send(new ClientFrame.Quit(null));
+                back.awaitClosed();
+            }
+            try (ChatTestClient replayed = ChatTestClient.connect(gw1.port())) {
+                replayed.send(new ClientFrame.Hello("pia", 1, lost, null));
+                assertEquals(ErrorCode.NICK_REGISTERED,
+                    assertInstanceOf(ServerFrame.Error.class, answerToHello(replayed)).code(),
+                    "the lost session's token signs in once only");
             }
         }
     }

@@ -38,6 +38,13 @@ public final class PresenceState {
     public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
     public static final Duration LEASE = Duration.ofSeconds(10);
     public static final Duration MAX_STEP = Duration.ofSeconds(4);
+    /**
+     * How long, in log time, the token of an account's session that its gateway lost (died or stopped) still signs in
+     * to the account. Thousands of clients whose gateways all died come back with their tokens, and none of them
+     * waits for a password hash; a token that leaked is worth nothing once this has passed, once the account signed in
+     * anew, or once its password was reset.
+     */
+    public static final Duration LAPSED_SIGN_IN = Duration.ofMinutes(10);
 
     /**
      * A session holding a nick. {@code id} names the session for its whole life: the claim that won the nick, kept
@@ -62,13 +69,28 @@ public final class PresenceState {
     /**
      * A registered nick: {@code id} names the account for its whole life (a new registration of the same nick is a
      * new account); {@code credential} is the Argon2id hash of its password, null for an account of tokens only.
+     * {@code lapsed} is the account's last session when its gateway lost it, or null.
      */
-    public record Account(String id, String nick, String credential) {
+    public record Account(String id, String nick, String credential, Lapsed lapsed) {
+        public Account(String id, String nick, String credential) {
+            this(id, nick, credential, null);
+        }
+
+        Account withLapsed(Lapsed newLapsed) {
+            return new Account(id, nick, credential, newLapsed);
+        }
+
         @Override
         public String toString() {
             return "Account[id=" + id + ", nick=" + nick + "]";
         }
     }
+
+    /**
+     * The hash of the token of an account's session that its gateway lost (lease lapsed, or stopped), and the log time
+     * when it did: the token signs in to the account for {@link #LAPSED_SIGN_IN} after.
+     */
+    public record Lapsed(String sessionHash, long at) {}
 
     public enum Verdict {
         /** The nick was free: the claim holds it now. */
@@ -258,23 +280,40 @@ public final class PresenceState {
         if (c.account() != null && (account == null || !account.id().equals(c.account()))) {
             return new Change.ClaimDecided(c, Verdict.STALE_ACCOUNT, held, null);
         }
-        if (held != null && c.account() != null && c.account().equals(held.account())) {
+        String signedIn = c.account() != null ? c.account() : signedInByLapsedToken(c, account);
+        if (signedIn != null && account.lapsed() != null) {
+            // Only the account's newest session may come back by its token.
+            accounts.put(PresenceCodec.fold(account.nick()), account.withLapsed(null));
+        }
+        if (held != null && signedIn != null && signedIn.equals(held.account())) {
             Session regained = new Session(held.id(), held.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(),
                 held.rooms(), held.account());
             remove(held);
             put(regained);
             return new Change.ClaimDecided(c, Verdict.REGAINED, regained, held);
         }
-        if (account != null && c.account() == null) {
+        if (account != null && signedIn == null) {
             return new Change.ClaimDecided(c, Verdict.REGISTERED, held, null);
         }
         if (held == null) {
             Session won = new Session(c.claim(), c.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(), Set.of(),
-                c.account());
+                signedIn);
             put(won);
             return new Change.ClaimDecided(c, Verdict.WON, won, null);
         }
         return new Change.ClaimDecided(c, Verdict.TAKEN, held, null);
+    }
+
+    /**
+     * The account whose lost session's token the claim proves, while that token still signs in; else null. The
+     * session itself is gone (its rooms were left for it), so the claim makes a new one.
+     */
+    private String signedInByLapsedToken(PresenceRecord.Claim c, Account account) {
+        if (account == null || account.lapsed() == null || c.proof() == null) {
+            return null;
+        }
+        boolean recent = logTime - account.lapsed().at() <= LAPSED_SIGN_IN.toMillis();
+        return recent && c.proof().equals(account.lapsed().sessionHash()) ? account.id() : null;
     }
 
     private void register(PresenceRecord.Register r, List<Change> changes) {
@@ -315,6 +354,12 @@ public final class PresenceState {
         }
         dropped.sort(BY_NICK);
         dropped.forEach(this::remove);
+        for (Session s : dropped) {
+            Account account = s.account() == null ? null : accounts.get(PresenceCodec.fold(s.nick()));
+            if (account != null && account.id().equals(s.account())) {
+                accounts.put(PresenceCodec.fold(s.nick()), account.withLapsed(new Lapsed(s.sessionHash(), logTime)));
+            }
+        }
         return dropped;
     }
 

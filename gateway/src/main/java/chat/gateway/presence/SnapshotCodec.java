@@ -93,6 +93,10 @@ public final class SnapshotCodec {
                 if (account.credential() != null) {
                     out.writeStringField("credential", account.credential());
                 }
+                if (account.lapsed() != null) {
+                    out.writeStringField("lapsedSession", account.lapsed().sessionHash());
+                    out.writeNumberField("lapsedAt", account.lapsed().at());
+                }
                 out.writeEndObject();
             }
             out.writeEndArray();
@@ -160,7 +164,10 @@ public final class SnapshotCodec {
     }
 
     private static PresenceState.Account account(JsonNode o) {
-        return new PresenceState.Account(text(o, "id"), text(o, "nick"), optionalText(o, "credential"));
+        String lapsedSession = optionalText(o, "lapsedSession");
+        PresenceState.Lapsed lapsed = lapsedSession == null ? null
+            : new PresenceState.Lapsed(lapsedSession, integer(o, "lapsedAt"));
+        return new PresenceState.Account(text(o, "id"), text(o, "nick"), optionalText(o, "credential"), lapsed);
     }
 
     /** An array of objects, each read as a tree of its own and converted. */

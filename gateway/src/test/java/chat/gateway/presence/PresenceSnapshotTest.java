@@ -68,6 +68,8 @@ class PresenceSnapshotTest {
         assertHappened(all, c -> c instanceof Change.ClaimDecided d && d.verdict() == Verdict.RESUMED, "a resume");
         assertHappened(all, c -> c instanceof Change.ClaimDecided d && d.verdict() == Verdict.REGAINED, "a regain");
         assertHappened(all, c -> c instanceof Change.ClaimDecided d && d.verdict() == Verdict.REFUSED, "a refusal");
+        assertHappened(all, c -> c instanceof Change.ClaimDecided d && d.verdict() == Verdict.WON
+            && d.claim().account() == null && d.session().account() != null, "a sign-in by a lost session's token");
         assertHappened(all, c -> c instanceof Change.RoomsRecorded r && !r.session().rooms().isEmpty(), "rooms");
         assertHappened(all, c -> c instanceof Change.RegistrationDecided d && d.accepted(), "a registration");
         assertHappened(all, c -> c instanceof Change.Revoked, "a revocation");
@@ -75,6 +77,8 @@ class PresenceSnapshotTest {
         assertTrue(fullAt.values().stream().anyMatch(s -> s.leases().size() > 1 && !s.accounts().isEmpty()
                 && s.sessions().stream().filter(session -> !session.rooms().isEmpty()).count() > 3),
             "some snapshot holds leases, accounts and sessions in rooms");
+        assertTrue(fullAt.values().stream().anyMatch(s -> s.accounts().stream().anyMatch(a -> a.lapsed() != null)),
+            "some snapshot holds the token of an account's lost session");
     }
 
     private static void assertHappened(List<Change> changes, Predicate<Change> what, String name) {
@@ -120,8 +124,10 @@ class PresenceSnapshotTest {
                 record = new PresenceRecord.Heartbeat("gw-" + incarnation, incarnation, false);
             } else if (dice < 50) {
                 String at = random.nextInt(10) == 0 ? everStarted.get(random.nextInt(everStarted.size())) : incarnation;
-                String proof = held != null && random.nextInt(3) == 0 ? held.sessionHash() : null;
                 PresenceState.Account account = shadow.account(nick);
+                String proof = held != null && random.nextInt(3) == 0 ? held.sessionHash()
+                    : account != null && account.lapsed() != null && random.nextBoolean() ? account.lapsed().sessionHash()
+                    : null;
                 String signedIn = account != null && random.nextBoolean() ? account.id()
                     : held != null && held.account() != null ? held.account()
                     : random.nextInt(10) == 0 ? "a-gone" : null;

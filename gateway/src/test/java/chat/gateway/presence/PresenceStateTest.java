@@ -297,6 +297,86 @@ class PresenceStateTest {
         assertEquals(regained.previous().id(), regained.session().id(), "the same session, so no one sees it leave");
     }
 
+    /** Alice, signed in to acct-1 on gateway a with token s1, loses her session when a lapses; b lives on. */
+    private void aliceLosesHerSessionWithGatewayA() {
+        next(start("a"));
+        next(start("b"));
+        next(new PresenceRecord.Register("alice", "acct-1", "hash", null));
+        next(claim("alice", "c1", "s1", null, "a", "acct-1"));
+        next(new PresenceRecord.Rooms("alice", "c1", List.of("lobby")));
+        long t = now;
+        while (state.session("alice") != null) {
+            t += PresenceState.HEARTBEAT_INTERVAL.toMillis();
+            at(t, beat("b"));
+        }
+    }
+
+    @Test
+    void theTokenOfAnAccountsSessionThatItsGatewayLostSignsInToTheAccountAnew() {
+        aliceLosesHerSessionWithGatewayA();
+        Change.ClaimDecided back = decided(next(claim("alice", "c2", "s2", "s1", "b")));
+        assertEquals(Verdict.WON, back.verdict(), "no password needed");
+        assertEquals("acct-1", back.session().account());
+        assertEquals("s2", back.session().sessionHash(), "a new session under a new token");
+        assertEquals(Set.of(), back.session().rooms(), "the lost session left its rooms");
+    }
+
+    @Test
+    void aLostSessionsTokenSignsInOnceOnlyAndNotAfterTheAccountSignedInAnew() {
+        aliceLosesHerSessionWithGatewayA();
+        next(claim("alice", "c2", "s2", null, "b", "acct-1"));
+        next(new PresenceRecord.Release("alice", "c2"));
+        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c3", "s3", "s1", "b"))).verdict(),
+            "the password's sign-in made s1 old");
+    }
+
+    @Test
+    void aLostSessionsTokenSignsInNoMoreAfterAResetOrOnceItsTimeHasRun() {
+        aliceLosesHerSessionWithGatewayA();
+        next(new PresenceRecord.Passwd("alice", "acct-1", "hash-2"));
+        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c2", "s2", "s1", "b"))).verdict(),
+            "a reset ends every token");
+
+        next(claim("alice", "c3", "s3", null, "b", "acct-1"));
+        long lastBeatOfB = now;
+        next(start("c"));
+        long t = lastBeatOfB;
+        while (state.session("alice") != null) {
+            t += PresenceState.HEARTBEAT_INTERVAL.toMillis();
+            at(t, beat("c"));
+        }
+        long lapsedAt = state.logTime();
+        while (state.logTime() - lapsedAt <= PresenceState.LAPSED_SIGN_IN.toMillis()) {
+            t += PresenceState.HEARTBEAT_INTERVAL.toMillis();
+            at(t, beat("c"));
+        }
+        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c4", "s4", "s3", "c"))).verdict(),
+            "ten minutes of log time later the token is worth nothing");
+    }
+
+    @Test
+    void aSessionThatEndedByItsOwnReleaseLeavesNoTokenToSignInWith() {
+        next(start("a"));
+        next(new PresenceRecord.Register("alice", "acct-1", "hash", null));
+        next(claim("alice", "c1", "s1", null, "a", "acct-1"));
+        next(new PresenceRecord.Release("alice", "c1"));
+        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c2", "s2", "s1", "a"))).verdict());
+    }
+
+    @Test
+    void aGatewaysCleanStopLeavesItsAccountsTokensToSignInWith() {
+        next(start("a"));
+        next(start("b"));
+        next(new PresenceRecord.Register("alice", "acct-1", "hash", null));
+        next(claim("alice", "c1", "s1", null, "a", "acct-1"));
+        next(claim("bob", "c2", "t2", null, "a"));
+        next(new PresenceRecord.Stopped("gw-a", "a"));
+        assertEquals(Verdict.WON, decided(next(claim("alice", "c3", "s3", "s1", "b"))).verdict());
+        Change.ClaimDecided guest = decided(next(claim("bob", "c4", "t4", "t2", "b")));
+        assertEquals(Verdict.WON, guest.verdict());
+        assertNull(guest.session().account(), "a guest's token signs in to nothing");
+    }
+
     @Test
     void aClaimSignedInToAnAccountOfAnUnregisteredNickIsStale() {
         next(start("a"));
