@@ -38,8 +38,10 @@ public final class LocalServices {
                              List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Time-stamped, so that what a service did can be laid beside the moments the bench's faults struck.
         List<String> command = new ArrayList<>(List.of(java, heap, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", System.getProperty("java.class.path"),
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-cp", System.getProperty("java.class.path"),
             mainClass));
         command.addAll(args);
         return started.start(command, dir.resolve(name + ".log"));

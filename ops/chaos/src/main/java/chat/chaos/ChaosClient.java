@@ -4,6 +4,7 @@ import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.client.session.ChatSession;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,6 +32,12 @@ final class ChaosClient implements ChatSession.Listener {
     /** A time the client was without a gateway: from {@code lost} until {@code back} (0 while it still is). */
     record Outage(long lost, long back) {}
 
+    /** Why the client left a gateway or gave up on one, and when: what the user's status line said. */
+    record Departure(long at, String why) {}
+
+    /** Departures kept per client: the last ones tell why it was slow to come back. */
+    private static final int DEPARTURES_KEPT = 100;
+
     private final int index;
     private final String nick;
     private final String password;
@@ -43,6 +50,7 @@ final class ChaosClient implements ChatSession.Listener {
     private final List<Shown> shown = new ArrayList<>();
     private final Map<String, Long> firstLive = new HashMap<>();
     private final List<Outage> outages = new ArrayList<>();
+    private final ArrayDeque<Departure> departures = new ArrayDeque<>();
     private final Set<String> streams = new LinkedHashSet<>();
     private final List<String> problems = new ArrayList<>();
     private boolean connected;
@@ -127,6 +135,10 @@ final class ChaosClient implements ChatSession.Listener {
         return List.copyOf(outages);
     }
 
+    synchronized List<Departure> departures() {
+        return List.copyOf(departures);
+    }
+
     synchronized boolean connected() {
         return connected;
     }
@@ -165,6 +177,12 @@ final class ChaosClient implements ChatSession.Listener {
     @Override
     public synchronized void state(Failover.State state) {
         boolean now = state instanceof Failover.State.Connected;
+        if (state instanceof Failover.State.Waiting w) {
+            if (departures.size() == DEPARTURES_KEPT) {
+                departures.removeFirst();
+            }
+            departures.addLast(new Departure(System.nanoTime(), w.why()));
+        }
         if (connected && !now) {
             outages.add(new Outage(System.nanoTime(), 0));
         } else if (!connected && now && !outages.isEmpty() && outages.getLast().back() == 0) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +38,10 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
 
     /** A fault and what it did: the stall's and the resumes' percentiles, in milliseconds. */
     record FaultFigures(String name, int deliveries, double stallP50, double stallP99, double stallMax, int resumed,
-                        int notBack, double resumeP50, double resumeP99, double resumeMax) {}
+                        int notBack, double resumeP50, double resumeP99, double resumeMax, Map<String, Integer> whys) {}
+
+    /** Reasons for leaving a gateway named in a fault's lines, the most frequent first. */
+    private static final int WHYS_NAMED = 6;
 
     /** A fault of the run: when it began, and when its window of measurement ends ({@link System#nanoTime()}). */
     record Fault(String name, long start, long end) {}
@@ -93,7 +97,7 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
             long[] resume = resumes.stream().mapToLong(Long::longValue).sorted().toArray();
             figures.add(new FaultFigures(f.name(), added.length, millis(added, 50),
                 millis(added, 99), millis(added, 100), resume.length, notBack,
-                millis(resume, 50), millis(resume, 99), millis(resume, 100)));
+                millis(resume, 50), millis(resume, 99), millis(resume, 100), whys(clients, f)));
         }
         List<String> problems = new ArrayList<>(runProblems);
         for (ChaosClient client : clients) {
@@ -103,6 +107,25 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
         return new ChaosReport(settings, database, said, c.storedOfClients, latencies.count, c.saidNotStored,
             c.storedNotShown, c.doubled, c.outOfOrder, c.filledIn, baseP50, baseP99, figures, problems, c.examples,
             fuzz);
+    }
+
+    /**
+     * Why the clients left or gave up on gateways while the fault lasted, counted, the most frequent first; numbers
+     * (ports, seconds) are masked so that alike reasons count together.
+     */
+    private static Map<String, Integer> whys(List<ChaosClient> clients, Fault f) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ChaosClient client : clients) {
+            for (ChaosClient.Departure d : client.departures()) {
+                if (d.at() >= f.start() && d.at() <= f.end()) {
+                    counts.merge(d.why().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                }
+            }
+        }
+        Map<String, Integer> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(WHYS_NAMED)
+            .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
     }
 
     void print(PrintStream out) {
@@ -121,6 +144,12 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                 f.deliveries(), f.stallP50(), f.stallP99(), f.stallMax(),
                 f.resumed() + (f.notBack() > 0 ? " (" + f.notBack() + " not back)" : ""),
                 f.resumeP50(), f.resumeP99(), f.resumeMax());
+        }
+        for (FaultFigures f : faults) {
+            if (!f.whys().isEmpty()) {
+                out.printf("  why clients left gateways during \"%s\":%n", f.name());
+                f.whys().forEach((why, count) -> out.printf("    %,7d  %s%n", count, why));
+            }
         }
         if (!problems.isEmpty()) {
             out.printf("  problems (%d):%n", problems.size());
