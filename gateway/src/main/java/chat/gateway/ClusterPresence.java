@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterPresence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterPresence.class);
+    /**
+     * How long a session whose claim's connection closed before its answer waits for its client to take it up on
+     * another gateway: longer than the terminal client waits for a welcome and then for the next gateway.
+     */
+    static final Duration ABANDONED_CLAIM_LINGER = Duration.ofSeconds(30);
 
     /**
      * A hello waiting for its claim to be decided, with both tokens the welcome may carry. {@code guestAllowed} is false
@@ -233,6 +238,21 @@ final class ClusterPresence implements AutoCloseable {
         release(nick, claimId, () -> { });
     }
 
+    /**
+     * Ends the session after {@link #ABANDONED_CLAIM_LINGER}, unless its client took it up on another gateway meanwhile:
+     * for a connection that closed before its client heard the answer to its hello. Most likely the client gave up
+     * waiting and says hello on another gateway, with its token or its account's credentials; the session waits there
+     * for it, rooms and all, rather than end now. Once it is taken up elsewhere, the release names an old holding and
+     * changes nothing.
+     */
+    void releaseUnlessTakenUp(String nick, String claimId) {
+        CompletableFuture.delayedExecutor(ABANDONED_CLAIM_LINGER.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (running) {
+                release(nick, claimId);
+            }
+        });
+    }
+
     /** Ends the session cluster-wide; {@code then} runs once Kafka took the release, or did not. */
     private void release(String nick, String claimId, Runnable then) {
         roomRecords.ended(claimId);
@@ -380,13 +400,13 @@ final class ClusterPresence implements AutoCloseable {
                     });
                     return;
                 }
-                hold(c, d.session(), pending.newToken(), pending.ref());
+                hold(c, d.verdict(), d.session(), pending.newToken(), pending.ref());
                 if (d.session().account() != null) {
                     inboxes.accept(c);
                 }
             }
             case RESUMED, REGAINED -> {
-                hold(c, d.session(), d.verdict() == PresenceState.Verdict.RESUMED ? pending.presentedToken()
+                hold(c, d.verdict(), d.session(), d.verdict() == PresenceState.Verdict.RESUMED ? pending.presentedToken()
                     : pending.newToken(), pending.ref());
                 if (d.session().account() != null) {
                     resumedAccounts.accept(c);
@@ -404,7 +424,8 @@ final class ClusterPresence implements AutoCloseable {
         c.clusterAnswered();
     }
 
-    private void hold(Connection c, PresenceState.Session session, String token, String ref) {
+    private void hold(Connection c, PresenceState.Verdict verdict, PresenceState.Session session, String token,
+                      String ref) {
         c.holdSession(session.nick(), session.claim(), session.id(), session.account());
         // The welcome goes first: from the moment the connection is found by its nick or its rooms, the fan-out may
         // queue messages for it, and none may come before the welcome.
@@ -418,7 +439,12 @@ final class ClusterPresence implements AutoCloseable {
             // The connection ended while its claim was in flight: it may have missed holding it, so release here too.
             session.rooms().forEach(room -> localRooms.remove(room, c));
             sessions.remove(c);
-            release(session.nick(), session.claim());
+            if (verdict == PresenceState.Verdict.WON && session.account() == null) {
+                // A new guest: nobody else knows its token, and the nick is free for whoever comes.
+                release(session.nick(), session.claim());
+            } else {
+                releaseUnlessTakenUp(session.nick(), session.claim());
+            }
         }
     }
 

@@ -248,7 +248,8 @@ final class Commands {
 
     /**
      * A connection ended: stop delivering to it and, unless its session lives on elsewhere, tell the cluster it left
-     * its rooms and release its nick.
+     * its rooms and release its nick; or, when the client said nothing after its hello, give it a while to take the
+     * session up on another gateway first.
      */
     void disconnected(Connection c) {
         sessions.remove(c);
@@ -259,6 +260,10 @@ final class Commands {
         }
         String nick = c.nick();
         if (nick == null || c.handedOver()) {
+            return;
+        }
+        if (!c.spokeAsSession()) {
+            presence.releaseUnlessTakenUp(nick, c.claimId());
             return;
         }
         for (String room : rooms) {

@@ -64,6 +64,8 @@ final class Connection {
     private volatile CountDownLatch clusterAnswer = new CountDownLatch(0);
     /** The session lives on elsewhere (resumed on another connection) or was already released by the cluster. */
     private volatile boolean handedOver;
+    /** Whether the client sent a frame while this connection held its session: it heard its welcome. */
+    private volatile boolean spokeAsSession;
 
     /** Rooms this connection receives: entered when the fan-out thread reads its join back from Kafka. */
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
@@ -164,6 +166,14 @@ final class Connection {
 
     boolean handedOver() {
         return handedOver;
+    }
+
+    /**
+     * Whether the client said anything after its hello was answered. A client that closes its connection without a
+     * word after its hello most likely gave up waiting for the welcome, and says hello on another gateway.
+     */
+    boolean spokeAsSession() {
+        return spokeAsSession;
     }
 
     boolean isOpen() {
@@ -441,6 +451,9 @@ final class Connection {
                 }
                 long now = System.nanoTime();
                 anyLine = true;
+                if (nick != null) {
+                    spokeAsSession = true;
+                }
                 input.deadline(now + limits.idleTimeout().toNanos());
                 FloodGuard.Verdict verdict = flood.admit(now);
                 if (verdict == FloodGuard.Verdict.CUT_OFF) {

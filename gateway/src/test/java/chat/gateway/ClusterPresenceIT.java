@@ -215,7 +215,36 @@ class ClusterPresenceIT {
     }
 
     @Test
-    void anAccountsTokenSignsInOnceWithoutThePasswordAfterItsKilledGatewaysLeaseRanOut() throws Exception {
+    void aSessionWhoseClientLeftWithoutAWordAfterItsHelloWaitsForItOnAnotherGateway() {
+        try (ChatTestClient rae = ChatTestClient.connect(gw1.port());
+             ChatTestClient sam = ChatTestClient.login(gw2.port(), "sam")) {
+            rae.send(new ClientFrame.Hello("rae", 1, null, null));
+            String token = rae.next(ServerFrame.Welcome.class).session();
+            rae.join("linger");
+            sam.join("linger");
+            awaitEqual(List.of("rae", "sam"), () -> who(sam, "linger"));
+
+            // Rae's client resumes on gw1, gives up waiting for the welcome, and closes without a word.
+            try (ChatTestClient gaveUp = ChatTestClient.connect(gw1.port())) {
+                gaveUp.send(new ClientFrame.Hello("rae", 1, token, null));
+                gaveUp.next(ServerFrame.Welcome.class);
+            }
+            rae.awaitClosed();
+            try (ChatTestClient back = ChatTestClient.connect(gw2.port())) {
+                back.send(new ClientFrame.Hello("rae", 1, token, null));
+                assertEquals(token, back.next(ServerFrame.Welcome.class).session(), "the same session, resumed");
+                back.say("linger", "still here", "r1");
+                List<ServerFrame> seenBySam = sam.until(f -> f instanceof ServerFrame.Message m && m.id().equals("r1"));
+                assertTrue(seenBySam.stream().noneMatch(f -> f instanceof ServerFrame.Presence),
+                    "sam saw rae neither leave nor join: " + seenBySam);
+                assertEquals(List.of("rae", "sam"), who(sam, "linger"));
+            }
+        }
+    }
+
+    @Test
+    void anAccountsTokenSignsInWithoutThePasswordAfterItsKilledGatewaysLeaseRanOutUntilThePasswordDoes()
+        throws Exception {
         try (JavaProcess doomed = GatewayProcess.start("doomed4", topic, logs);
              ChatTestClient pia = ChatTestClient.connect(doomed.port());
              ChatTestClient quinn = ChatTestClient.login(gw1.port(), "quinn")) {
@@ -235,14 +264,18 @@ class ClusterPresenceIT {
                 ServerFrame.Welcome welcome = back.next(ServerFrame.Welcome.class);
                 assertTrue(welcome.account(), "signed in to pia's account by the token alone");
                 assertNotEquals(lost, welcome.session(), "a new session, under a new token");
-                back.send(new ClientFrame.Quit(null));
-                back.awaitClosed();
+                try (ChatTestClient withPassword = ChatTestClient.connect(gw1.port())) {
+                    withPassword.send(new ClientFrame.Hello("pia", 1, null, "correct horse", null, null));
+                    assertTrue(withPassword.next(ServerFrame.Welcome.class).account());
+                    withPassword.send(new ClientFrame.Quit(null));
+                    withPassword.awaitClosed();
+                }
             }
             try (ChatTestClient replayed = ChatTestClient.connect(gw1.port())) {
                 replayed.send(new ClientFrame.Hello("pia", 1, lost, null));
                 assertEquals(ErrorCode.NICK_REGISTERED,
                     assertInstanceOf(ServerFrame.Error.class, answerToHello(replayed)).code(),
-                    "the lost session's token signs in once only");
+                    "once the password signed in, the lost session's token is no proof");
             }
         }
     }

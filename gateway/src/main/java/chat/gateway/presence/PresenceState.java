@@ -42,7 +42,7 @@ public final class PresenceState {
      * How long, in log time, the token of an account's session that its gateway lost (died or stopped) still signs in
      * to the account. Thousands of clients whose gateways all died come back with their tokens, and none of them
      * waits for a password hash; a token that leaked is worth nothing once this has passed, once the account signed in
-     * anew, or once its password was reset.
+     * with its password or a signed token, or once its password was reset.
      */
     public static final Duration LAPSED_SIGN_IN = Duration.ofMinutes(10);
 
@@ -281,8 +281,8 @@ public final class PresenceState {
             return new Change.ClaimDecided(c, Verdict.STALE_ACCOUNT, held, null);
         }
         String signedIn = c.account() != null ? c.account() : signedInByLapsedToken(c, account);
-        if (signedIn != null && account.lapsed() != null) {
-            // Only the account's newest session may come back by its token.
+        if (c.account() != null && account.lapsed() != null) {
+            // The owner proved itself anew: the lost session's token is no proof any more.
             accounts.put(PresenceCodec.fold(account.nick()), account.withLapsed(null));
         }
         if (held != null && signedIn != null && signedIn.equals(held.account())) {
@@ -306,7 +306,8 @@ public final class PresenceState {
 
     /**
      * The account whose lost session's token the claim proves, while that token still signs in; else null. The
-     * session itself is gone (its rooms were left for it), so the claim makes a new one.
+     * session itself is gone (its rooms were left for it), so the claim makes a new one, or regains the one an earlier
+     * claim of the same token made: a client may have given up on a gateway's answer, and said hello on another.
      */
     private String signedInByLapsedToken(PresenceRecord.Claim c, Account account) {
         if (account == null || account.lapsed() == null || c.proof() == null) {

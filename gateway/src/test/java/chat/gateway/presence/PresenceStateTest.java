@@ -322,11 +322,16 @@ class PresenceStateTest {
     }
 
     @Test
-    void aLostSessionsTokenSignsInOnceOnlyAndNotAfterTheAccountSignedInAnew() {
+    void aLostSessionsTokenRegainsTheSessionItSignedInAndNothingOnceThePasswordSignedIn() {
         aliceLosesHerSessionWithGatewayA();
-        next(claim("alice", "c2", "s2", null, "b", "acct-1"));
-        next(new PresenceRecord.Release("alice", "c2"));
-        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c3", "s3", "s1", "b"))).verdict(),
+        next(claim("alice", "c2", "s2", "s1", "b"));
+        Change.ClaimDecided again = decided(next(claim("alice", "c3", "s3", "s1", "b")));
+        assertEquals(Verdict.REGAINED, again.verdict(), "a hello given up on, and said again elsewhere");
+        assertEquals("c2", again.previous().claim());
+
+        next(claim("alice", "c4", "s4", null, "b", "acct-1"));
+        next(new PresenceRecord.Release("alice", "c4"));
+        assertEquals(Verdict.REGISTERED, decided(next(claim("alice", "c5", "s5", "s1", "b"))).verdict(),
             "the password's sign-in made s1 old");
     }
 

@@ -66,8 +66,8 @@ public final class ChatSession implements AutoCloseable {
      */
     private static final Duration SIGN_IN_PATIENCE = Duration.ofSeconds(120);
     /**
-     * How long after giving up on a hello that resumed the session a {@code bye "resumed elsewhere"} may be that
-     * hello's doing: the gateway went on with it after the session had moved to another, and took the session back.
+     * How long after giving up on a hello a {@code bye "resumed elsewhere"} may be that hello's doing: the gateway went
+     * on with it after the session had moved to another, and took the session back.
      */
     private static final Duration OWN_TAKEOVER_WINDOW = Duration.ofMinutes(2);
     /** Senders named in the notice of the messages that waited; the rest are counted together. */
@@ -217,8 +217,8 @@ public final class ChatSession implements AutoCloseable {
     private Instant connectingSince;
     private boolean welcomed;
     private long nextId;
-    /** When the session last gave up waiting for the welcome of a hello that presented its token; null if never. */
-    private Instant abandonedResumeAt;
+    /** When the session last gave up waiting for the welcome of a hello; null if never. */
+    private Instant abandonedHelloAt;
 
     public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random, Listener listener) {
         this(nick, gateways, clock, random, listener, null);
@@ -489,9 +489,7 @@ public final class ChatSession implements AutoCloseable {
                 }
                 if (connectingSince != null && !welcomed && now.isAfter(connectingSince.plus(welcomePatience))) {
                     // A frozen process's kernel still accepts connections; only the welcome tells it is alive.
-                    if (token != null && !helloSignedIn) {
-                        abandonedResumeAt = now;
-                    }
+                    abandonedHelloAt = now;
                     lose("no welcome within " + welcomePatience.toSeconds() + " s");
                 } else if (welcomed) {
                     if (pings.overdue(now)) {
@@ -1062,10 +1060,10 @@ public final class ChatSession implements AutoCloseable {
      * remembered state) and holds the session now: taking it back would only take it from that one in turn.
      */
     private void bye(ServerFrame.Bye b) {
-        if (RESUMED_ELSEWHERE.equals(b.reason()) && abandonedResumeAt != null
-            && clock.instant().isBefore(abandonedResumeAt.plus(OWN_TAKEOVER_WINDOW))) {
-            // Most likely its own hello that it gave up on, taken up late: it resumes again rather than end.
-            abandonedResumeAt = null;
+        if (RESUMED_ELSEWHERE.equals(b.reason()) && abandonedHelloAt != null
+            && clock.instant().isBefore(abandonedHelloAt.plus(OWN_TAKEOVER_WINDOW))) {
+            // Most likely a hello of its own that it gave up on, taken up late (each gateway it gave up on may take
+            // one up): it resumes again rather than end.
             lose("the session was taken over by a connection this client had given up on");
         } else if (RESUMED_ELSEWHERE.equals(b.reason())) {
             running = false;

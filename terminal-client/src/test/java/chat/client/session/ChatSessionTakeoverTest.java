@@ -74,6 +74,14 @@ class ChatSessionTakeoverTest {
         awaitState(Failover.State.Waiting.class);
         clock.step(Duration.ofSeconds(1));
         assertEquals("token-1", gateway.expect(ClientFrame.Hello.class).session(), "it resumes again");
+        gateway.send(new ServerFrame.Welcome("alice", "token-1", "gw1", false, null));
+        awaitState(Failover.State.Connected.class);
+
+        // Another gateway it gave up on may take a hello up late too.
+        gateway.send(new ServerFrame.Bye("resumed elsewhere", null));
+        awaitState(Failover.State.Waiting.class);
+        clock.step(Duration.ofSeconds(1));
+        assertEquals("token-1", gateway.expect(ClientFrame.Hello.class).session(), "it resumes once more");
         assertNull(refusals.poll(100, TimeUnit.MILLISECONDS), "and does not end");
     }
 
