@@ -19,6 +19,7 @@ COPY gateway/pom.xml gateway/
 COPY history-service/pom.xml history-service/
 COPY terminal-client/pom.xml terminal-client/
 COPY ops/bench/pom.xml ops/bench/
+COPY ops/chaos/pom.xml ops/chaos/
 COPY ops/system-tests/pom.xml ops/system-tests/
 COPY ops/architecture/pom.xml ops/architecture/
 
