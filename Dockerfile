@@ -19,7 +19,9 @@ COPY gateway/pom.xml gateway/
 COPY history-service/pom.xml history-service/
 COPY terminal-client/pom.xml terminal-client/
 COPY ops/bench/pom.xml ops/bench/
+COPY ops/chaos/pom.xml ops/chaos/
 COPY ops/system-tests/pom.xml ops/system-tests/
+COPY ops/architecture/pom.xml ops/architecture/
 
 # The three runnable jars and the modules they need (testkit, local-kafka and local-tls come in as the gateway's and
 # the history service's test dependencies). Tests are not compiled here; `ops/chat test` is where they run.

@@ -5,9 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -64,28 +62,19 @@ public final class AdminServer implements AutoCloseable {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod())) {
                 exchange.getResponseHeaders().set("Allow", "GET");
-                respond(exchange, 405, "application/json", "{\"error\":\"only GET is served\"}");
+                HttpResponses.json(exchange, 405, "{\"error\":\"only GET is served\"}");
                 return;
             }
             switch (exchange.getRequestURI().getRawPath()) {
                 case "/health" -> {
                     Health now = health.get();
-                    respond(exchange, now.up() ? 200 : 503, "application/json", JSON.writeValueAsString(now.details()));
+                    HttpResponses.json(exchange, now.up() ? 200 : 503, JSON.writeValueAsString(now.details()));
                 }
-                case "/metrics" -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
-                default -> respond(exchange, 404, "application/json", "{\"error\":\"no such resource; see /health and /metrics\"}");
+                case "/metrics" -> HttpResponses.respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
+                default -> HttpResponses.json(exchange, 404, "{\"error\":\"no such resource; see /health and /metrics\"}");
             }
         } catch (RuntimeException e) {
             log.error("admin request {} failed", exchange.getRequestURI(), e);
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 

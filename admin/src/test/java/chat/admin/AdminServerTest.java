@@ -1,5 +1,6 @@
 package chat.admin;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,21 @@ class AdminServerTest {
         HttpResponse<String> sick = send("GET", "/health");
         assertEquals(503, sick.statusCode());
         assertEquals("{\"status\":\"down\"}", sick.body());
+    }
+
+    @Test
+    void healthIsJsonInUtf8SentWithItsLengthInBytes() throws Exception {
+        String problem = "the café's disk is full ☕";
+        Health down = new Health(false, Map.of("problem", problem));
+        try (AdminServer sick = AdminServer.start("127.0.0.1", 0, registry, () -> down)) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sick.port() + "/health")).build();
+            HttpResponse<byte[]> health = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(503, health.statusCode());
+            assertEquals("application/json; charset=utf-8", health.headers().firstValue("Content-Type").orElseThrow());
+            byte[] expected = ("{\"problem\":\"" + problem + "\"}").getBytes(StandardCharsets.UTF_8);
+            assertEquals(String.valueOf(expected.length), health.headers().firstValue("Content-Length").orElseThrow());
+            assertArrayEquals(expected, health.body());
+        }
     }
 
     @Test

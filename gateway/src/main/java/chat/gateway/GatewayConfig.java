@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.admin.AdminServer;
+import chat.gateway.auth.TokenSettings;
 import chat.protocol.Limits;
 import chat.settings.Secret;
 import chat.settings.SettingValues;
@@ -9,8 +10,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Every setting of a gateway, parsed and checked once, from command-line flags first and environment variables
@@ -47,7 +46,7 @@ public record GatewayConfig(
     String adminHost,
     int adminPort,
     Duration shutdownGrace,
-    Tokens tokens,
+    TokenSettings tokens,
     boolean guestsAllowed,
     Path tlsCert,
     Path tlsKey,
@@ -232,7 +231,7 @@ public record GatewayConfig(
                 values.isGiven(Setting.ADMIN_HOST) ? values.text(Setting.ADMIN_HOST) : values.text(Setting.HOST),
                 values.isGiven(Setting.ADMIN_PORT) ? values.integer(Setting.ADMIN_PORT) : AdminServer.portBeside(port),
                 Duration.ofSeconds(4),
-                new Tokens(path(values, Setting.JWT_HMAC_SECRET_FILE), path(values, Setting.JWT_PUBLIC_KEY),
+                new TokenSettings(path(values, Setting.JWT_HMAC_SECRET_FILE), path(values, Setting.JWT_PUBLIC_KEY),
                     path(values, Setting.JWT_JWKS), values.text(Setting.JWT_ISSUER), values.text(Setting.JWT_AUDIENCE)),
                 values.bool(Setting.GUESTS),
                 values.isGiven(Setting.TLS_CERT) ? Path.of(values.text(Setting.TLS_CERT)) : null,
@@ -241,30 +240,6 @@ public record GatewayConfig(
                 values.secret(Setting.HISTORY_SECRET_FILE, Setting.HISTORY_SECRET));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
-        }
-    }
-
-    /**
-     * Where the keys of single sign-on tokens come from ({@code hello} with a token): one file at most, none when
-     * the gateway takes no tokens; and the issuer and audience a token must name, when set.
-     */
-    public record Tokens(Path hmacSecretFile, Path publicKeyFile, Path jwksFile, String issuer, String audience) {
-        public static final Tokens NONE = new Tokens(null, null, null, null, null);
-
-        public Tokens {
-            long sources = Stream.of(hmacSecretFile, publicKeyFile, jwksFile).filter(Objects::nonNull).count();
-            if (sources > 1) {
-                throw new IllegalArgumentException(
-                    "give one of --jwt-hmac-secret-file, --jwt-public-key and --jwt-jwks, not " + sources);
-            }
-            if (sources == 0 && (issuer != null || audience != null)) {
-                throw new IllegalArgumentException("--jwt-issuer and --jwt-audience need a key to check tokens with");
-            }
-        }
-
-        /** Whether the gateway takes tokens at all. */
-        public boolean accepted() {
-            return hmacSecretFile != null || publicKeyFile != null || jwksFile != null;
         }
     }
 

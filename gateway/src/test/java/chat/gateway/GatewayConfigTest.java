@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.gateway.auth.TokenSettings;
 import chat.settings.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,12 +94,12 @@ class GatewayConfigTest {
 
     @Test
     void tokensAreOffUnlessOneKeySourceIsGiven() throws Exception {
-        assertEquals(GatewayConfig.Tokens.NONE, GatewayConfig.parse(new String[0], Map.of()).tokens());
+        assertEquals(TokenSettings.NONE, GatewayConfig.parse(new String[0], Map.of()).tokens());
         assertFalse(GatewayConfig.parse(new String[0], Map.of()).tokens().accepted());
 
-        GatewayConfig.Tokens jwks = GatewayConfig.parse(new String[] {"--jwt-jwks", "/etc/chat/jwks.json",
+        TokenSettings jwks = GatewayConfig.parse(new String[] {"--jwt-jwks", "/etc/chat/jwks.json",
             "--jwt-issuer", "https://sso.example.org"}, Map.of("GATEWAY_JWT_AUDIENCE", "chat")).tokens();
-        assertEquals(new GatewayConfig.Tokens(null, null, Path.of("/etc/chat/jwks.json"), "https://sso.example.org",
+        assertEquals(new TokenSettings(null, null, Path.of("/etc/chat/jwks.json"), "https://sso.example.org",
             "chat"), jwks);
         assertTrue(jwks.accepted());
         assertEquals(Path.of("/run/secrets/jwt"), GatewayConfig.parse(new String[0],

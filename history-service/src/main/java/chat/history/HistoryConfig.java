@@ -1,6 +1,7 @@
 package chat.history;
 
 import chat.admin.AdminServer;
+import chat.history.ingest.Ingest;
 import chat.settings.Secret;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
@@ -150,6 +151,11 @@ public record HistoryConfig(
             variable named beside it; a flag wins.
 
             """);
+    }
+
+    /** What the ingest reads, and how much a transaction takes. */
+    public Ingest.Source ingestSource() {
+        return new Ingest.Source(kafkaBootstrapServers, topic, group, batchMessages);
     }
 
     /** The settings as they may be logged: the database URL without its query string, no password, no secret. */

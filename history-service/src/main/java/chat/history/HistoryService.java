@@ -35,7 +35,7 @@ public final class HistoryService implements AutoCloseable {
         Ingest ingest = null;
         HistoryApi api = null;
         try {
-            ingest = new Ingest(config, store, registry);
+            ingest = new Ingest(config.ingestSource(), store, registry);
             api = HistoryApi.start(config.host(), config.port(), config.apiSecret(), store, ingest, registry);
             Ingest reading = ingest;
             AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), registry,

@@ -1,6 +1,5 @@
 package chat.gateway.auth;
 
-import chat.gateway.GatewayConfig;
 import chat.protocol.Limits;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -79,7 +78,7 @@ public final class TokenVerifier {
      *
      * @throws IllegalArgumentException naming the file and what is wrong with it (never the secret), at start-up
      */
-    public static Optional<TokenVerifier> from(GatewayConfig.Tokens tokens, Clock clock) {
+    public static Optional<TokenVerifier> from(TokenSettings tokens, Clock clock) {
         if (!tokens.accepted()) {
             return Optional.empty();
         }
@@ -124,7 +123,7 @@ public final class TokenVerifier {
         return nick != null && subject(token).map(Limits::foldNick).filter(Limits.foldNick(nick)::equals).isPresent();
     }
 
-    private static TokenVerifier hmac(Path file, GatewayConfig.Tokens tokens, Clock clock) {
+    private static TokenVerifier hmac(Path file, TokenSettings tokens, Clock clock) {
         byte[] secret = withoutFinalLineBreak(read(file));
         try {
             if (secret.length < MIN_HMAC_SECRET_BYTES) {

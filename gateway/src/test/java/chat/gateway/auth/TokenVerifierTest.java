@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chat.gateway.GatewayConfig;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -101,7 +100,7 @@ class TokenVerifierTest {
         var certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
             BigInteger.ONE, Date.from(NOW.minus(Duration.ofDays(1))), Date.from(NOW.plus(Duration.ofDays(365))), name,
             rsa.getPublic()).build(new JcaContentSignerBuilder("SHA256withRSA").build(rsa.getPrivate())));
-        TokenVerifier verifier = verifierOf(new GatewayConfig.Tokens(null,
+        TokenVerifier verifier = verifierOf(new TokenSettings(null,
             write("sso.crt", pem("CERTIFICATE", certificate.getEncoded())), null, null, null));
         assertTrue(verifier.admits(sign(new RSASSASigner(rsa.getPrivate()), JWSAlgorithm.RS256, claims()), "alice"));
     }
@@ -172,7 +171,7 @@ class TokenVerifierTest {
 
     @Test
     void anHmacTokenKeyedWithThePublicKeyIsRefused() throws Exception {
-        GatewayConfig.Tokens pemFile = publicKeyPem(rsa);
+        TokenSettings pemFile = publicKeyPem(rsa);
         byte[] pemBytes = Files.readAllBytes(pemFile.publicKeyFile());
         byte[] derBytes = rsa.getPublic().getEncoded();
         for (TokenVerifier verifier : new TokenVerifier[] {verifierOf(pemFile), verifierOf(jwksFile())}) {
@@ -210,7 +209,7 @@ class TokenVerifierTest {
     @Test
     void theIssuerAndAudienceAreCheckedWhenSet() throws Exception {
         Path secretFile = hmacSecretFile(secret).hmacSecretFile();
-        TokenVerifier verifier = verifierOf(new GatewayConfig.Tokens(secretFile, null, null, "https://sso.example.org",
+        TokenVerifier verifier = verifierOf(new TokenSettings(secretFile, null, null, "https://sso.example.org",
             "chat"));
         Consumer<JWTClaimsSet.Builder> right = c -> c.issuer("https://sso.example.org").audience("chat");
         assertTrue(verifier.admits(hs256(claims(right)), "alice"));
@@ -227,7 +226,7 @@ class TokenVerifierTest {
 
     @Test
     void noKeySourceMeansNoTokens() {
-        assertTrue(TokenVerifier.from(GatewayConfig.Tokens.NONE, CLOCK).isEmpty());
+        assertTrue(TokenVerifier.from(TokenSettings.NONE, CLOCK).isEmpty());
     }
 
     @Test
@@ -249,43 +248,43 @@ class TokenVerifierTest {
 
     @Test
     void keysThatCannotServeAreRefusedAtStartUp() throws Exception {
-        assertThrows(IllegalArgumentException.class, () -> verifierOf(new GatewayConfig.Tokens(null,
+        assertThrows(IllegalArgumentException.class, () -> verifierOf(new TokenSettings(null,
             write("private.pem", pem("PRIVATE KEY", rsa.getPrivate().getEncoded())), null, null, null)));
         KeyPairGenerator weak = KeyPairGenerator.getInstance("RSA");
         weak.initialize(1024);
         assertThrows(IllegalArgumentException.class, () -> verifierOf(publicKeyPem(weak.generateKeyPair())));
-        assertThrows(IllegalArgumentException.class, () -> verifierOf(new GatewayConfig.Tokens(null,
+        assertThrows(IllegalArgumentException.class, () -> verifierOf(new TokenSettings(null,
             write("junk.pem", "not a key".getBytes(StandardCharsets.UTF_8)), null, null, null)));
-        assertThrows(IllegalArgumentException.class, () -> verifierOf(new GatewayConfig.Tokens(null, null,
+        assertThrows(IllegalArgumentException.class, () -> verifierOf(new TokenSettings(null, null,
             write("empty.json", "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8)), null, null)));
-        assertThrows(IllegalArgumentException.class, () -> verifierOf(new GatewayConfig.Tokens(null, null,
+        assertThrows(IllegalArgumentException.class, () -> verifierOf(new TokenSettings(null, null,
             write("secret.json", ("{\"keys\":[{\"kty\":\"oct\",\"k\":\""
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(secret) + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8)), null, null)));
-        assertThrows(IllegalArgumentException.class, () -> verifierOf(new GatewayConfig.Tokens(null,
+        assertThrows(IllegalArgumentException.class, () -> verifierOf(new TokenSettings(null,
             dir.resolve("missing.pem"), null, null, null)));
     }
 
     // ---- helpers ----
 
-    private TokenVerifier verifierOf(GatewayConfig.Tokens tokens) {
+    private TokenVerifier verifierOf(TokenSettings tokens) {
         return TokenVerifier.from(tokens, CLOCK).orElseThrow();
     }
 
-    private GatewayConfig.Tokens hmacSecretFile(byte[] bytes) throws Exception {
-        return new GatewayConfig.Tokens(write("hmac.secret", bytes), null, null, null, null);
+    private TokenSettings hmacSecretFile(byte[] bytes) throws Exception {
+        return new TokenSettings(write("hmac.secret", bytes), null, null, null, null);
     }
 
-    private GatewayConfig.Tokens publicKeyPem(KeyPair pair) throws Exception {
-        return new GatewayConfig.Tokens(null, write("sso.pem", pem("PUBLIC KEY", pair.getPublic().getEncoded())), null,
+    private TokenSettings publicKeyPem(KeyPair pair) throws Exception {
+        return new TokenSettings(null, write("sso.pem", pem("PUBLIC KEY", pair.getPublic().getEncoded())), null,
             null, null);
     }
 
-    private GatewayConfig.Tokens jwksFile() throws Exception {
+    private TokenSettings jwksFile() throws Exception {
         JWKSet keys = new JWKSet(java.util.List.of(
             new RSAKey.Builder((RSAPublicKey) rsa.getPublic()).keyID("rsa-1").build(),
             new ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256, (ECPublicKey) ec.getPublic()).keyID("ec-1").build()));
-        return new GatewayConfig.Tokens(null, null,
+        return new TokenSettings(null, null,
             write("jwks.json", keys.toString().getBytes(StandardCharsets.UTF_8)), null, null);
     }
 

@@ -1,6 +1,7 @@
 package chat.history.api;
 
 import chat.admin.Health;
+import chat.admin.HttpResponses;
 import chat.history.ingest.Ingest;
 import chat.history.store.AccountId;
 import chat.history.store.HistoryStore;
@@ -18,7 +19,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -156,15 +156,15 @@ public final class HistoryApi implements AutoCloseable {
                 }
             } catch (Refusal r) {
                 ObjectNode body = JSON.createObjectNode().put("error", r.getMessage());
-                respond(exchange, r.status, JSON.writeValueAsString(body));
+                HttpResponses.json(exchange, r.status, JSON.writeValueAsString(body));
             } catch (StoreException e) {
                 ObjectNode body = JSON.createObjectNode().put("error", "the database is unavailable: " + e.getMessage());
-                respond(exchange, 503, JSON.writeValueAsString(body));
+                HttpResponses.json(exchange, 503, JSON.writeValueAsString(body));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.error("request {} failed", exchange.getRequestURI(), e);
-                respond(exchange, 500, "{\"error\":\"internal error\"}");
+                HttpResponses.json(exchange, 500, "{\"error\":\"internal error\"}");
             }
         }
     }
@@ -185,7 +185,7 @@ public final class HistoryApi implements AutoCloseable {
 
     private void health(HttpExchange exchange) throws IOException {
         Health health = health(ingest.status());
-        respond(exchange, health.up() ? 200 : 503, JSON.writeValueAsString(health.details()));
+        HttpResponses.json(exchange, health.up() ? 200 : 503, JSON.writeValueAsString(health.details()));
     }
 
     /** The service's health, the same on this API's port and on the admin port: up while it reads the topic. */
@@ -220,7 +220,7 @@ public final class HistoryApi implements AutoCloseable {
         long start = System.nanoTime();
         HistoryPage page = pageQuery.read(after, before, pageSize);
         reads.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        respond(exchange, 200, FrameCodec.encode(page));
+        HttpResponses.json(exchange, 200, FrameCodec.encode(page));
     }
 
     /**
@@ -245,7 +245,7 @@ public final class HistoryApi implements AutoCloseable {
         long start = System.nanoTime();
         HistoryPage page = store.waiting(account, positions, after, pageSize);
         reads.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        respond(exchange, 200, FrameCodec.encode(page));
+        HttpResponses.json(exchange, 200, FrameCodec.encode(page));
     }
 
     /** One offset for each of the topic's {@code partitions}, in partition order, comma-separated. */
@@ -351,15 +351,6 @@ public final class HistoryApi implements AutoCloseable {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new Refusal(400, "malformed percent-encoding");
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
         }
     }
 

@@ -1,7 +1,6 @@
 package chat.history.ingest;
 
 import chat.admin.MalformedRecords;
-import chat.history.HistoryConfig;
 import chat.history.store.AccountId;
 import chat.history.store.DeliveryMark;
 import chat.history.store.HistoryStore;
@@ -65,6 +64,13 @@ public final class Ingest implements AutoCloseable {
     /** What the ingest is doing, for the health check. */
     public record Status(boolean reading, long lag, int partitionsAssigned, String problem) {}
 
+    /**
+     * Where the ingest reads: the chat topic on {@code kafkaBootstrapServers}, in the consumer group {@code group}, at
+     * most {@code batchMessages} records a poll (and so a transaction). The service's settings give it; the ingest
+     * needs none of the rest.
+     */
+    public record Source(String kafkaBootstrapServers, String topic, String group, int batchMessages) {}
+
     private final String topic;
     private final HistoryStore store;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -97,8 +103,8 @@ public final class Ingest implements AutoCloseable {
     /** Assigned partitions left unread (paused), by partition, with the reason ({@link StartingPoint.Refuse}). */
     private volatile Map<Integer, String> refused = Map.of();
 
-    public Ingest(HistoryConfig config, HistoryStore store, MeterRegistry registry) {
-        this.topic = config.topic();
+    public Ingest(Source source, HistoryStore store, MeterRegistry registry) {
+        this.topic = source.topic();
         this.store = store;
         this.malformed = new MalformedRecords(registry, topic);
         this.ingested = Counter.builder("chat.history.messages.ingested")
@@ -111,7 +117,7 @@ public final class Ingest implements AutoCloseable {
             .description("messages in the assigned partitions not yet read").register(registry);
         Gauge.builder("chat.history.reading", this, i -> i.status().reading() ? 1 : 0)
             .description("1 while the service reads the topic, 0 otherwise").register(registry);
-        this.consumer = new KafkaConsumer<>(consumerProperties(config));
+        this.consumer = new KafkaConsumer<>(consumerProperties(source));
         this.thread = Thread.ofPlatform().name("ingest").daemon(true).unstarted(this::run);
     }
 
@@ -121,14 +127,14 @@ public final class Ingest implements AutoCloseable {
      * "When a broker dies"): it waits 2 s for a broker's answer, backs off at most 250 ms between attempts, and gives a
      * connection 1 s to open.
      */
-    public static Properties consumerProperties(HistoryConfig config) {
+    public static Properties consumerProperties(Source source) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "history-" + config.group());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.kafkaBootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, source.group());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "history-" + source.group());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMessages());
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, source.batchMessages());
         // An instance killed without leaving holds its partitions until its session times out: 10 s, not Kafka's 45.
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);

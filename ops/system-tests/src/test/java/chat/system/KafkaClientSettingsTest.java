@@ -23,7 +23,8 @@ class KafkaClientSettingsTest {
     @Test
     void theHistoryConsumerHasTheGatewayClientsFailoverSettings() throws Exception {
         GatewayConfig gateway = GatewayConfig.parse(new String[] {"--kafka", KAFKA}, Map.of());
-        Properties history = Ingest.consumerProperties(HistoryConfig.parse(new String[] {"--kafka", KAFKA}, Map.of()));
+        Properties history = Ingest.consumerProperties(
+            HistoryConfig.parse(new String[] {"--kafka", KAFKA}, Map.of()).ingestSource());
         Properties fanOut = KafkaClients.consumerProperties(gateway, "fanout", 2_000);
         Properties events = KafkaClients.producerProperties(gateway, "events", "lz4");
         KafkaClients.failoverSettings().forEach((name, value) -> {

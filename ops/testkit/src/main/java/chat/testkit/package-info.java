@@ -1,0 +1,8 @@
+/**
+ * What tests share: the one real Kafka broker of a test run ({@link chat.testkit.TestKafka}), the real databases
+ * ({@link chat.testkit.TestDatabase}), a certificate authority for TLS, services run in JVMs of their own, a small
+ * protocol client ({@link chat.testkit.ChatTestClient}), and ways to wait on a condition with a timeout instead of
+ * sleeping. For tests and the ops tools: no service's own code depends on it. Each class says whether it is
+ * thread-safe; the client is, for one test thread beside its own reader.
+ */
+package chat.testkit;

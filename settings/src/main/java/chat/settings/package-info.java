@@ -1,0 +1,7 @@
+/**
+ * How a service reads its settings: each service lists them as an enum of {@link chat.settings.Setting} (flag,
+ * environment variable, default, what it does), and {@link chat.settings.SettingValues} reads the command line over
+ * the environment over the defaults, so that each service builds its immutable settings record in one place and
+ * nothing else reads the environment. Depends on nothing of the project's. Everything here is immutable.
+ */
+package chat.settings;
