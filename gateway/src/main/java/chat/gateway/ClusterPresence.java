@@ -426,7 +426,9 @@ final class ClusterPresence implements AutoCloseable {
 
     private void hold(Connection c, PresenceState.Verdict verdict, PresenceState.Session session, String token,
                       String ref) {
-        c.holdSession(session.nick(), session.claim(), session.id(), session.account());
+        // A new guest's token is in this welcome only: nobody could take its session up elsewhere.
+        boolean known = verdict != PresenceState.Verdict.WON || session.account() != null;
+        c.holdSession(session.nick(), session.claim(), session.id(), session.account(), known);
         // The welcome goes first: from the moment the connection is found by its nick or its rooms, the fan-out may
         // queue messages for it, and none may come before the welcome.
         c.send(new ServerFrame.Welcome(session.nick(), token, gatewayId, session.account() != null, ref));
@@ -439,11 +441,10 @@ final class ClusterPresence implements AutoCloseable {
             // The connection ended while its claim was in flight: it may have missed holding it, so release here too.
             session.rooms().forEach(room -> localRooms.remove(room, c));
             sessions.remove(c);
-            if (verdict == PresenceState.Verdict.WON && session.account() == null) {
-                // A new guest: nobody else knows its token, and the nick is free for whoever comes.
-                release(session.nick(), session.claim());
-            } else {
+            if (known) {
                 releaseUnlessTakenUp(session.nick(), session.claim());
+            } else {
+                release(session.nick(), session.claim());
             }
         }
     }

@@ -262,7 +262,7 @@ final class Commands {
         if (nick == null || c.handedOver()) {
             return;
         }
-        if (!c.spokeAsSession()) {
+        if (!c.spokeAsSession() && c.knownElsewhere()) {
             presence.releaseUnlessTakenUp(nick, c.claimId());
             return;
         }

@@ -66,6 +66,7 @@ final class Connection {
     private volatile boolean handedOver;
     /** Whether the client sent a frame while this connection held its session: it heard its welcome. */
     private volatile boolean spokeAsSession;
+    private volatile boolean knownElsewhere;
 
     /** Rooms this connection receives: entered when the fan-out thread reads its join back from Kafka. */
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
@@ -112,7 +113,12 @@ final class Connection {
     }
 
     /** The cluster decided this connection holds the session, through the claim {@code claimId}. */
-    void holdSession(String nick, String claimId, String sessionId, String account) {
+    /**
+     * {@code known}: whether the client can take the session up elsewhere without this connection's welcome: it
+     * presented the session's token, or the session is its account's, which its credentials regain.
+     */
+    void holdSession(String nick, String claimId, String sessionId, String account, boolean known) {
+        this.knownElsewhere = known;
         this.claimId = claimId;
         this.sessionId = sessionId;
         this.account = account;
@@ -174,6 +180,11 @@ final class Connection {
      */
     boolean spokeAsSession() {
         return spokeAsSession;
+    }
+
+    /** Whether the client can take its session up on another gateway without having heard this one's welcome. */
+    boolean knownElsewhere() {
+        return knownElsewhere;
     }
 
     boolean isOpen() {

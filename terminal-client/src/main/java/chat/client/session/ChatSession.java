@@ -66,8 +66,9 @@ public final class ChatSession implements AutoCloseable {
      */
     private static final Duration SIGN_IN_PATIENCE = Duration.ofSeconds(120);
     /**
-     * How long after giving up on a hello a {@code bye "resumed elsewhere"} may be that hello's doing: the gateway went
-     * on with it after the session had moved to another, and took the session back.
+     * How long after giving up on a hello a {@code bye "resumed elsewhere"} or a {@code nick_taken} may be that hello's
+     * doing: the gateway went on with it after the session had moved to another, and took the session back, or holds
+     * the nick for it until it sees the connection gone.
      */
     private static final Duration OWN_TAKEOVER_WINDOW = Duration.ofMinutes(2);
     /** Senders named in the notice of the messages that waited; the rest are counted together. */
@@ -973,6 +974,11 @@ public final class ChatSession implements AutoCloseable {
             return;
         }
         if (!welcomed && e.code() == ErrorCode.NICK_TAKEN) {
+            if (gaveUpOnAHelloLately()) {
+                // Most likely the claim of that hello holds the nick, until its gateway sees the connection gone.
+                lose("the nick is held, most likely by a hello this client gave up on");
+                return;
+            }
             running = false;
             listener.refused("the nick " + nick + " is held by another session: " + e.message());
             return;
@@ -1060,8 +1066,7 @@ public final class ChatSession implements AutoCloseable {
      * remembered state) and holds the session now: taking it back would only take it from that one in turn.
      */
     private void bye(ServerFrame.Bye b) {
-        if (RESUMED_ELSEWHERE.equals(b.reason()) && abandonedHelloAt != null
-            && clock.instant().isBefore(abandonedHelloAt.plus(OWN_TAKEOVER_WINDOW))) {
+        if (RESUMED_ELSEWHERE.equals(b.reason()) && gaveUpOnAHelloLately()) {
             // Most likely a hello of its own that it gave up on, taken up late (each gateway it gave up on may take
             // one up): it resumes again rather than end.
             lose("the session was taken over by a connection this client had given up on");
@@ -1071,6 +1076,11 @@ public final class ChatSession implements AutoCloseable {
         } else {
             lose("the gateway said bye: " + b.reason());
         }
+    }
+
+    /** Whether the session gave up waiting for the welcome of a hello within {@link #OWN_TAKEOVER_WINDOW}. */
+    private boolean gaveUpOnAHelloLately() {
+        return abandonedHelloAt != null && clock.instant().isBefore(abandonedHelloAt.plus(OWN_TAKEOVER_WINDOW));
     }
 
     /** The gateway in use is gone: drop its connection and let the failover pick the next. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import chat.client.failover.Failover;
 import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +84,23 @@ class ChatSessionTakeoverTest {
         clock.step(Duration.ofSeconds(1));
         assertEquals("token-1", gateway.expect(ClientFrame.Hello.class).session(), "it resumes once more");
         assertNull(refusals.poll(100, TimeUnit.MILLISECONDS), "and does not end");
+    }
+
+    @Test
+    void theNickHeldByAHelloItGaveUpOnDoesNotEndIt() throws Exception {
+        session.start();
+        gateway.expect(ClientFrame.Hello.class);
+        awaitState(Failover.State.Connecting.class);
+        clock.step(Duration.ofSeconds(6));
+        awaitState(Failover.State.Waiting.class);
+        clock.step(Duration.ofSeconds(1));
+        gateway.expect(ClientFrame.Hello.class);
+        awaitState(Failover.State.Connecting.class);
+        gateway.send(new ServerFrame.Error(ErrorCode.NICK_TAKEN, "alice is taken", null));
+        awaitState(Failover.State.Waiting.class);
+        clock.step(Duration.ofSeconds(5));
+        gateway.expect(ClientFrame.Hello.class);
+        assertNull(refusals.poll(100, TimeUnit.MILLISECONDS), "it says hello again rather than end");
     }
 
     private void awaitState(Class<? extends Failover.State> wanted) throws InterruptedException {
