@@ -235,6 +235,10 @@ final class Commands {
             c.send(new ServerFrame.Ack(id, earlier.seq(), earlier.ts(), ref));
             return;
         }
+        if (c.awaitingAck(stream, id, ref)) {
+            // A resend while the first write is still in Kafka's hands (a client tires sooner than the send timeout).
+            return;
+        }
         metrics.messageIn();
         c.expectAck(stream, id, ref);
         events.publish(event, (offset, failure) -> {

@@ -337,6 +337,16 @@ final class Connection {
         pendingAcks.put(messageKey(stream, messageId), new Pending(ref));
     }
 
+    /**
+     * Whether a write of the message from this connection is still waiting for Kafka: then a resend of it waits for
+     * that write's ack, which goes out under the resend's {@code ref}, rather than write a second copy.
+     */
+    boolean awaitingAck(String stream, String messageId, String ref) {
+        synchronized (pendingAcks) {
+            return pendingAcks.computeIfPresent(messageKey(stream, messageId), (key, pending) -> new Pending(ref)) != null;
+        }
+    }
+
     /** Acks the message unless the ack went out already; whether it did now. */
     private boolean ackIfPending(String stream, String messageId, long seq, String ts) {
         synchronized (pendingAcks) {

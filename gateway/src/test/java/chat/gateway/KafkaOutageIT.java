@@ -14,6 +14,7 @@ import chat.testkit.TestKafka;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,38 @@ class KafkaOutageIT {
                     assertEquals(ErrorCode.NICK_TAKEN, impostor.next(ServerFrame.Error.class).code(),
                         "the outage did not count against alice's lease");
                 }
+            } finally {
+                gateway.close();
+            }
+        }
+    }
+
+    @Test
+    void aResendWhileTheFirstWriteWaitsForKafkaWritesNoSecondCopy(@TempDir Path dir) throws Exception {
+        try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
+            Gateway gateway = TestGateways.startOn(kafka.bootstrapServers(), "resend", TestGateways.freshTopic(),
+                "--send-timeout-ms", "60000");
+            try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
+                alice.join("ops");
+                kafka.stopBroker(1);
+                alice.send(new ClientFrame.Say("ops", "during", "d1", "first"));
+                alice.send(new ClientFrame.Say("ops", "during", "d1", "again"));
+                kafka.startBroker(1);
+
+                List<ServerFrame> seen = alice.until(f -> f instanceof ServerFrame.Message m && m.id().equals("d1"));
+                alice.say("ops", "after", "a1");
+                seen.addAll(alice.until(f -> f instanceof ServerFrame.Message m && m.id().equals("a1")));
+                List<ServerFrame.Ack> acks = seen.stream().filter(f -> f instanceof ServerFrame.Ack a && a.id().equals("d1"))
+                    .map(f -> (ServerFrame.Ack) f).toList();
+                List<ServerFrame.Message> copies = seen.stream()
+                    .filter(f -> f instanceof ServerFrame.Message m && m.id().equals("d1"))
+                    .map(f -> (ServerFrame.Message) f).toList();
+                assertEquals(1, copies.size(), "one copy delivered: " + seen);
+                assertTrue(!acks.isEmpty() && acks.stream().allMatch(a -> a.seq() == copies.getFirst().seq()),
+                    "every ack names the one copy: " + seen);
+                assertEquals("again", acks.getLast().ref(), "the resend is answered too");
+                ServerFrame.Message after = (ServerFrame.Message) seen.getLast();
+                assertEquals(copies.getFirst().seq() + 1, after.seq(), "no second copy between them in the log");
             } finally {
                 gateway.close();
             }
