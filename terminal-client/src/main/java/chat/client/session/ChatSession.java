@@ -63,6 +63,14 @@ public final class ChatSession implements AutoCloseable {
          */
         default void showing(String stream, List<Timeline.Entry> entries) {}
 
+        /**
+         * Whether this listener is handed {@link #showing}: a copy of a stream costs a pass over all it shows, so only
+         * a listener that paints asks for them.
+         */
+        default boolean wantsCopies() {
+            return false;
+        }
+
         /** A message from someone else arrived live: it counts as unread where the user is not looking. */
         default void arrived(String stream, Timeline.Entry message) {}
 
@@ -366,8 +374,9 @@ public final class ChatSession implements AutoCloseable {
 
     /** Hands the listener what each changed stream shows now, once per round however often it changed. */
     private void publish() {
-        for (String stream : core.takeChanged()) {
-            listener.showing(stream, core.entries(stream));
+        List<String> changed = core.takeChanged();
+        if (listener.wantsCopies()) {
+            changed.forEach(stream -> listener.showing(stream, core.entries(stream)));
         }
     }
 
