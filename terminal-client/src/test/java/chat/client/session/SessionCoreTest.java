@@ -84,6 +84,21 @@ class SessionCoreTest {
             && s.frame() instanceof ClientFrame.Hello);
     }
 
+    @Test
+    void aDirectMessageSaidWhileNoGatewayIsReachedWaitsAndGoesUnderItsIdOnceOneWelcomesAfterItsHistoryIsAsked() {
+        assertEquals(List.of(), frames(core.say("@bob", "hi bob", now)), "nothing to send it on");
+        assertEquals(Timeline.State.QUEUED, core.entries("@bob").getFirst().state());
+
+        connectAndHello(G1);
+        List<ClientFrame> out = frames(core.received(connection,
+            new ServerFrame.Welcome("alice", "s1", "gw1", true, null), now));
+        assertEquals(new ClientFrame.History(null, "bob", null, 50, null), out.get(0));
+        ClientFrame.Dm dm = assertInstanceOf(ClientFrame.Dm.class, out.get(1));
+        assertEquals("bob", dm.to());
+        assertEquals(core.entries("@bob").getFirst().id(), dm.id(), "under the id it was given when said");
+        assertEquals(Timeline.State.PENDING, core.entries("@bob").getFirst().state());
+    }
+
     // ---- hung gateways ----
 
     @Test
