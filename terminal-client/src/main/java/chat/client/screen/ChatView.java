@@ -1,11 +1,13 @@
 package chat.client.screen;
 
+import chat.client.conversation.Streams;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +23,7 @@ public final class ChatView {
     }
 
     private final String nick;
-    private final Pattern mention;
+    private final Predicate<String> mention;
     private final List<String> streams = new ArrayList<>();
     private final Map<String, Marks> marks = new HashMap<>();
     private final Map<String, List<String>> members = new HashMap<>();
@@ -39,7 +41,12 @@ public final class ChatView {
     public ChatView(String nick, Failover.State connection) {
         this.nick = nick;
         this.connection = connection;
-        this.mention = Pattern.compile("(?i)(?<![A-Za-z0-9_-])" + Pattern.quote(nick) + "(?![A-Za-z0-9_-])");
+        this.mention = mentionsOf(nick);
+    }
+
+    /** Whether a text names {@code nick}, as a word of its own. Thread-safe. */
+    public static Predicate<String> mentionsOf(String nick) {
+        return Pattern.compile("(?i)(?<![A-Za-z0-9_-])" + Pattern.quote(nick) + "(?![A-Za-z0-9_-])").asPredicate();
     }
 
     public String nick() {
@@ -122,17 +129,25 @@ public final class ChatView {
 
     /** A message from someone else arrived: unread unless its stream is in view. */
     public void arrived(String stream, Timeline.Entry message) {
+        arrived(stream, 1, Streams.isConversation(stream) || mentions(message.text()));
+    }
+
+    /**
+     * {@code count} messages from others arrived in a stream, one of them naming the user when {@code mentioned} (a
+     * direct message always does): unread unless the stream is in view.
+     */
+    public void arrived(String stream, int count, boolean mentioned) {
         Marks m = marks.get(stream);
         if (m == null || stream.equals(current())) {
             return;
         }
-        m.unread++;
-        m.mentioned |= stream.startsWith("@") || mentions(message.text());
+        m.unread += count;
+        m.mentioned |= mentioned;
     }
 
     /** Whether a text names the user, as a word of its own. */
     public boolean mentions(String text) {
-        return mention.matcher(text).find();
+        return mention.test(text);
     }
 
     public int unread(String stream) {
