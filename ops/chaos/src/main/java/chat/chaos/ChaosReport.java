@@ -4,6 +4,7 @@ import chat.bench.Percentiles;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +48,8 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
     record Fault(String name, long start, long end) {}
 
     private static final int EXAMPLES = 10;
+    /** Examples of each kind of failure printed. */
+    private static final int EXAMPLES_OF_A_KIND = 5;
 
     /** A percentile in milliseconds, NaN of nothing. */
     private static double millis(long[] sorted, double p) {
@@ -192,14 +195,14 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                 storedOfClients++;
                 if (!texts.add(row.text())) {
                     doubled++;
-                    example("stored twice: " + row);
+                    example(Kind.DOUBLED, "stored twice: " + row);
                 }
             }
             for (ChaosClient client : clients) {
                 for (int n = 0; n < client.saidCount(); n++) {
                     if (!texts.contains(client.nick() + " " + n)) {
                         saidNotStored++;
-                        example("said but not stored: " + client.nick() + " " + n);
+                        example(Kind.LOST, "said but not stored: " + client.nick() + " " + n);
                     }
                 }
                 compare(client, byStream, seqOf);
@@ -221,14 +224,14 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                     Long logSeq = seqOf.get(stored + '\0' + key);
                     if (!seen.add(key) || (logSeq != null && logSeq != s.seq())) {
                         doubled++;
-                        example(me + " was shown twice, or under another seq than the log's: " + s);
+                        example(Kind.DOUBLED, me + " was shown twice, or under another seq than the log's: " + s);
                     }
                     if (s.filledIn()) {
                         filledIn++;
                     } else if (!s.from().equalsIgnoreCase(me)) {
                         if (s.seq() < highest) {
                             outOfOrder++;
-                            example(me + " was shown " + s + " after seq " + highest);
+                            example(Kind.OUT_OF_ORDER, me + " was shown " + s + " after seq " + highest);
                         }
                         highest = Math.max(highest, s.seq());
                     }
@@ -261,14 +264,19 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                 for (ChaosDatabase.Row row : e.getValue()) {
                     if (row.seq() >= from && !seen.contains(row.sender() + '\0' + row.id())) {
                         storedNotShown++;
-                        example(me + " was not shown " + row);
+                        example(Kind.LOST, me + " was not shown " + row);
                     }
                 }
             }
         }
 
-        private void example(String what) {
-            if (examples.size() < EXAMPLES) {
+        /** What went wrong, counted apart for the examples, so that many of one kind hide none of another. */
+        private enum Kind { LOST, DOUBLED, OUT_OF_ORDER }
+
+        private final Map<Kind, Integer> examplesOf = new EnumMap<>(Kind.class);
+
+        private void example(Kind kind, String what) {
+            if (examplesOf.merge(kind, 1, Integer::sum) <= EXAMPLES_OF_A_KIND) {
                 examples.add(what);
             }
         }
