@@ -23,8 +23,7 @@ import java.util.SequencedSet;
  * came within {@link #ACK_PATIENCE} of its sending (or the gateway refused it); a message queued for an hour while no
  * gateway answered has not waited for an ack at all. Time is given, not read, so the rule is tested without waiting.
  *
- * <p>Not thread-safe: the session's core owns each timeline and only the session's thread touches it. What
- * {@link #entries} returns is an immutable copy of immutable entries, which any thread may keep and read.
+ * <p>Not thread-safe: the session's thread owns it.
  */
 public final class Timeline {
     /**
@@ -163,7 +162,7 @@ public final class Timeline {
      */
     public boolean receive(ServerFrame frame) {
         Entry entry = entryOf(frame);
-        if (Streams.sameNick(entry.from(), me)) {
+        if (entry.from().equalsIgnoreCase(me)) {
             unacked.remove(entry.id());
             sentAt.remove(entry.id());
         }

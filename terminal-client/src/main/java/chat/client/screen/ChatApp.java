@@ -2,7 +2,6 @@ package chat.client.screen;
 
 import chat.client.command.Command;
 import chat.client.command.CommandParser;
-import chat.client.conversation.Streams;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.client.session.AccountText;
@@ -10,6 +9,7 @@ import chat.client.session.ChatSession;
 import chat.client.session.Credentials;
 import chat.client.text.InputLine;
 import chat.protocol.Limits;
+import chat.protocol.ServerFrame;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.screen.Screen;
@@ -17,19 +17,19 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The full-screen client: keys in, a {@link ChatSession} driven, the screen painted, and what is to be remembered for
  * the next start handed on whenever it changes. One thread, the one that calls {@link #run}, owns the screen, the
- * {@link ChatView}, the input and the copies of what each stream shows; the session tells of its changes through
- * {@link ScreenUpdates}, which coalesces them (the newest of each) rather than queue or drop them, and this thread takes
- * them all at once, so nothing else ever touches the screen and the view never falls out of step with the session.
- * Nothing this thread calls on the session waits or throws: commands are queued, and the entries it paints are the
- * copies the session handed over.
+ * {@link ChatView} and the input; the session tells of its changes through a bounded queue that this thread drains,
+ * so nothing else ever touches the screen.
  *
  * <p>Enter sends what was typed; Alt+Enter (which terminals send as ESC and a newline, and Lanterna reads as
  * Ctrl+Alt+J) starts a new line of it. Pasted text keeps its newlines: between the marks of a bracketed paste
@@ -49,22 +49,22 @@ public final class ChatApp {
         "/quit or \\q  leaves (Ctrl+C too)    // at the start says a line that begins with /",
         "PgUp/PgDn scroll, and bring older messages at the top; Tab completes nicks and commands",
         "Up/Down recall what was typed; Alt+Enter starts a new line; Ctrl+R sends failed messages again");
-    /** How long the screen's thread waits for the session's news before it looks at the keys again. */
-    private static final Duration IDLE_POLL = Duration.ofMillis(15);
+    private static final long IDLE_POLL_MILLIS = 15;
     /**
      * A paste comes in one burst: a key this long after the last one of a paste means its end mark was lost (split
      * from its escape, say), and keys are keys again rather than leave Enter a newline for good.
      */
     private static final Duration PASTE_GAP = Duration.ofSeconds(1);
+    private static final int UPDATE_CAPACITY = 10_000;
 
     private final Screen screen;
     private final Clock clock;
     private final ChatScreen painter;
     private final ChatView view;
     private final InputLine input = new InputLine();
-    private final ScreenUpdates updates;
-    /** What each open stream shows, as the session last handed it over. */
-    private final Map<String, List<Timeline.Entry>> shown = new HashMap<>();
+    private final BlockingQueue<Consumer<ChatApp>> updates = new ArrayBlockingQueue<>(UPDATE_CAPACITY);
+    /** Set when the queue was full and an update was dropped: the next paint starts from the session afresh. */
+    private final AtomicBoolean missedUpdates = new AtomicBoolean();
     private final Consumer<Memory> remember;
     private ChatSession session;
     private boolean quit;
@@ -130,49 +130,85 @@ public final class ChatApp {
         this.clock = clock;
         this.painter = new ChatScreen(clock);
         this.view = new ChatView(nick, new Failover.State.Connecting(first, 0));
-        this.updates = new ScreenUpdates(ChatView.mentionsOf(nick));
         this.remember = remember;
     }
 
-    /** The listener to give the session: it only records what happened, for the screen's thread. */
+    /** The listener to give the session: it only queues what happened, for the screen's thread. */
     public ChatSession.Listener listener() {
-        return updates;
+        return new ChatSession.Listener() {
+            @Override
+            public void state(Failover.State state) {
+                post(app -> app.view.connection(state));
+            }
+
+            @Override
+            public void changed(String stream) {
+                post(app -> app.dirty = true);
+            }
+
+            @Override
+            public void arrived(String stream, Timeline.Entry message) {
+                post(app -> app.view.arrived(stream, message));
+            }
+
+            @Override
+            public void opened(String stream) {
+                post(app -> app.view.open(stream));
+            }
+
+            @Override
+            public void closed(String stream) {
+                post(app -> app.view.close(stream));
+            }
+
+            @Override
+            public void members(String room, List<String> members) {
+                post(app -> app.view.members(room, members));
+            }
+
+            @Override
+            public void rooms(List<ServerFrame.RoomSummary> rooms) {
+                String list = rooms.isEmpty() ? "no room has anyone in it"
+                    : rooms.stream().map(r -> "#" + r.room() + " (" + r.members() + ")").collect(Collectors.joining(", "));
+                post(app -> app.tell("rooms: " + list));
+            }
+
+            @Override
+            public void notice(String text) {
+                post(app -> app.view.news(text));
+            }
+
+            @Override
+            public void welcomed(String token) {
+                post(app -> app.token = token);
+            }
+
+            @Override
+            public void account(boolean signedIn) {
+                post(app -> app.view.account(signedIn));
+            }
+
+            @Override
+            public void credentialsNeeded(String why) {
+                post(app -> {
+                    app.askSecret(SecretPurpose.SIGN_IN, null);
+                    app.view.news(why);
+                });
+            }
+
+            @Override
+            public void refused(String why) {
+                post(app -> {
+                    app.refusal = why;
+                    app.quit = true;
+                });
+            }
+        };
     }
 
-    /** Brings the view and the copies of the streams up to date with what the session told since the last time. */
-    private void apply(ScreenUpdates.Batch batch) {
-        if (batch.connection != null) {
-            view.connection(batch.connection);
-        }
-        batch.opened.forEach((stream, open) -> {
-            if (open) {
-                view.open(stream);
-            } else {
-                view.close(stream);
-                shown.remove(stream);
-            }
-        });
-        batch.members.forEach(view::members);
-        batch.unread.forEach((stream, unread) -> view.arrived(stream, unread.count(), unread.mentioned()));
-        batch.showing.forEach(shown::put);
-        if (batch.account != null) {
-            view.account(batch.account);
-        }
-        if (batch.token != null) {
-            token = batch.token;
-        }
-        if (batch.credentialsWanted != null) {
-            askSecret(SecretPurpose.SIGN_IN, null);
-        }
-        if (batch.news != null) {
-            view.news(batch.news);
-        }
-        if (batch.rooms != null) {
-            tell("rooms: " + batch.rooms);
-        }
-        if (batch.refusal != null) {
-            refusal = batch.refusal;
-            quit = true;
+    private void post(Consumer<ChatApp> update) {
+        if (!updates.offer(update)) {
+            missedUpdates.set(true);
         }
     }
 
@@ -188,16 +224,17 @@ public final class ChatApp {
         start.rooms().forEach(view::open);
         start.rooms().forEach(session::join);
         for (String with : start.conversations()) {
-            view.open(Streams.conversationWith(with));
+            view.open(ChatSession.conversationWith(with));
             session.openConversation(with);
         }
         view.select(0);
         try {
             while (!quit) {
-                ScreenUpdates.Batch batch = updates.take(IDLE_POLL);
-                if (batch != null) {
-                    apply(batch);
+                Consumer<ChatApp> update = updates.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                while (update != null) {
+                    update.accept(this);
                     dirty = true;
+                    update = updates.poll();
                 }
                 KeyStroke key = quit ? null : screen.pollInput();
                 while (key != null) {
@@ -207,7 +244,8 @@ public final class ChatApp {
                     key = quit ? null : next;
                 }
                 rememberIfChanged();
-                if (screen.doResizeIfNecessary() != null || view.connection() instanceof Failover.State.Waiting) {
+                if (screen.doResizeIfNecessary() != null || missedUpdates.getAndSet(false)
+                    || view.connection() instanceof Failover.State.Waiting) {
                     dirty = true;
                 }
                 if (dirty && !quit) {
@@ -221,10 +259,10 @@ public final class ChatApp {
     }
 
     /** Paints the screen as it is now. */
-    void paint() throws IOException {
+    void paint() throws IOException, InterruptedException {
         dirty = false;
         String current = view.current();
-        List<Timeline.Entry> entries = current == null ? List.of() : shown.getOrDefault(current, List.of());
+        List<Timeline.Entry> entries = current == null ? List.of() : session.entries(current);
         TerminalSize size = screen.getTerminalSize();
         ChatScreen.Painted painted = painter.paint(screen.newTextGraphics(), size, view, entries, input);
         screen.setCursorPosition(painted.cursor());
@@ -340,7 +378,7 @@ public final class ChatApp {
         if (current == null) {
             return List.of();
         }
-        return Streams.isConversation(current) ? List.of(Streams.peerOf(current)) : view.members(current);
+        return current.startsWith("@") ? List.of(current.substring(1)) : view.members(current);
     }
 
     private void submit(String line) {
@@ -370,12 +408,12 @@ public final class ChatApp {
                 }
             }
             case Command.Msg msg -> {
-                String stream = Streams.conversationWith(msg.nick());
+                String stream = ChatSession.conversationWith(msg.nick());
                 view.show(stream);
                 session.say(stream, msg.text());
             }
             case Command.Who who -> {
-                if (current == null || Streams.isConversation(current)) {
+                if (current == null || current.startsWith("@")) {
                     view.news("/who lists the members of a room: switch to one first");
                 } else {
                     session.who(current);
@@ -497,8 +535,8 @@ public final class ChatApp {
      */
     private void rememberIfChanged() {
         List<String> streams = view.streams();
-        Memory now = new Memory(streams.stream().filter(s -> !Streams.isConversation(s)).toList(),
-            streams.stream().filter(Streams::isConversation).map(Streams::peerOf).toList(), token);
+        Memory now = new Memory(streams.stream().filter(s -> !ChatSession.isConversation(s)).toList(),
+            streams.stream().filter(ChatSession::isConversation).map(s -> s.substring(1)).toList(), token);
         if (now.equals(remembered)) {
             return;
         }

@@ -1,6 +1,5 @@
 package chat.client.screen;
 
-import chat.client.conversation.Streams;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.client.text.InputLine;
@@ -77,7 +76,7 @@ public final class ChatScreen {
         verticalRule(g, roomsWidth, bodyTop, bodyRows);
 
         String current = view.current();
-        boolean members = view.membersShown() && current != null && !Streams.isConversation(current);
+        boolean members = view.membersShown() && current != null && !current.startsWith("@");
         int membersWidth = members ? Math.clamp(cols / 7, 12, 24) : 0;
         int paneLeft = roomsWidth + 1;
         int paneWidth = cols - paneLeft - (members ? membersWidth + 1 : 0);
@@ -128,7 +127,7 @@ public final class ChatScreen {
     }
 
     private static String label(String stream) {
-        return Streams.isConversation(stream) ? stream : "#" + stream;
+        return stream.startsWith("@") ? stream : "#" + stream;
     }
 
     private static void roomList(TextGraphics g, int left, int top, int width, int height, ChatView view) {
@@ -246,7 +245,7 @@ public final class ChatScreen {
                 time = clockOf(entry.ts());
                 nick = TerminalText.sanitize(entry.from());
                 nickColour = colourOf(entry.from());
-                bold = !Streams.sameNick(entry.from(), view.nick()) && view.mentions(entry.text());
+                bold = !entry.from().equalsIgnoreCase(view.nick()) && view.mentions(entry.text());
             }
         }
         List<Line> lines = new ArrayList<>(wrapped.size());

@@ -1,13 +1,11 @@
 package chat.client.screen;
 
-import chat.client.conversation.Streams;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +21,7 @@ public final class ChatView {
     }
 
     private final String nick;
-    private final Predicate<String> mention;
+    private final Pattern mention;
     private final List<String> streams = new ArrayList<>();
     private final Map<String, Marks> marks = new HashMap<>();
     private final Map<String, List<String>> members = new HashMap<>();
@@ -41,12 +39,7 @@ public final class ChatView {
     public ChatView(String nick, Failover.State connection) {
         this.nick = nick;
         this.connection = connection;
-        this.mention = mentionsOf(nick);
-    }
-
-    /** Whether a text names {@code nick}, as a word of its own. Thread-safe. */
-    public static Predicate<String> mentionsOf(String nick) {
-        return Pattern.compile("(?i)(?<![A-Za-z0-9_-])" + Pattern.quote(nick) + "(?![A-Za-z0-9_-])").asPredicate();
+        this.mention = Pattern.compile("(?i)(?<![A-Za-z0-9_-])" + Pattern.quote(nick) + "(?![A-Za-z0-9_-])");
     }
 
     public String nick() {
@@ -129,25 +122,17 @@ public final class ChatView {
 
     /** A message from someone else arrived: unread unless its stream is in view. */
     public void arrived(String stream, Timeline.Entry message) {
-        arrived(stream, 1, Streams.isConversation(stream) || mentions(message.text()));
-    }
-
-    /**
-     * {@code count} messages from others arrived in a stream, one of them naming the user when {@code mentioned} (a
-     * direct message always does): unread unless the stream is in view.
-     */
-    public void arrived(String stream, int count, boolean mentioned) {
         Marks m = marks.get(stream);
         if (m == null || stream.equals(current())) {
             return;
         }
-        m.unread += count;
-        m.mentioned |= mentioned;
+        m.unread++;
+        m.mentioned |= stream.startsWith("@") || mentions(message.text());
     }
 
     /** Whether a text names the user, as a word of its own. */
     public boolean mentions(String text) {
-        return mention.test(text);
+        return mention.matcher(text).find();
     }
 
     public int unread(String stream) {

@@ -1,52 +1,93 @@
 package chat.client.session;
 
-import chat.client.conversation.Streams;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
+import chat.client.failover.PingWatch;
+import chat.protocol.ClientFrame;
+import chat.protocol.ErrorCode;
+import chat.protocol.FrameCodec;
+import chat.protocol.Limits;
+import chat.protocol.LineReader;
+import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
- * A chat session that outlives any one gateway: the rules of {@link SessionCore} (failover, resume, rejoin replays
- * and their retries, resends, sign-in, takeover) run over real connections, opened by a {@link Transport}.
+ * A chat session that outlives any one gateway. It connects to a gateway of its list, says hello (with its session
+ * token once it has one, or the one it was started with), and when the gateway dies, closes, or stops answering pings
+ * for 5 s, moves to another by itself: it resumes the session there, joins its rooms again with {@code after} set to
+ * the last seq shown in each, asks each direct conversation's recent history again, and resends every message not
+ * acked yet under its original id. What each room or conversation shows is a {@link Timeline}: every message once, in
+ * seq order. The live messages that come while a rejoin's replay (or a conversation's history) is on its way are held
+ * back and shown after it, so nothing new appears above what was shown already. A replay the history service cannot
+ * give is asked again later, from where it was owed, until it comes. What is said while no gateway is reached is
+ * queued, and sent once one is.
  *
- * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick
- * ({@link Streams}).
+ * <p>Signing in: a resume needs no password, the session token being its proof; the {@link Credentials} (given at
+ * start or typed when asked) go in a hello only where no resume is possible, and are kept in memory for as long as
+ * the session lives, so that a failover signs in again without asking. When the gateway says the nick is registered
+ * (or admits no guests) and the session has no credentials, or refuses the ones it has, the session stops connecting
+ * and asks its listener for them ({@link Listener#credentialsNeeded}) until {@link #signIn} gives them.
  *
- * <p>Threads: the session's own thread owns the core and everything in it, and is the only one that calls the
- * listener. A connection is opened on a thread of its own (a gateway slow to accept holds nothing up); once open, it
- * has a reader thread, which hands the session its frames through a bounded queue and waits when that is full (which
- * slows that socket alone), and a writer thread, which drains a bounded queue of frames to send, so no socket write
- * ever holds up the session's thread, and a write that waits 5 s for the socket counts as a lost gateway. Commands
- * from other threads go through an unbounded queue that the session's thread empties before it takes any frame, so a
- * flood from a gateway never holds up what the user does, and no command is ever refused. The session's thread waits
- * on nothing but that work, and at most 100 ms, to let time pass through the core. Thread-safe.
+ * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick.
+ *
+ * <p>One thread, the session's, owns all of its state and the socket's output; a thread per connection opens it and
+ * hands its frames over through a bounded queue, and callers hand commands over the same way, so the session's
+ * thread never waits on the network. The listener is called on the session's thread. Thread-safe.
  */
 public final class ChatSession implements AutoCloseable {
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration PONG_PATIENCE = Duration.ofSeconds(5);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    /** The longest the session's thread waits for work before it lets the core see the time. */
-    private static final Duration IDLE_TICK = Duration.ofMillis(100);
-    /** Frames of one connection taken in one round, before the commands that came meanwhile. */
-    private static final int FRAMES_PER_ROUND = 256;
-    /** How long the writer of the last connection may take to write what was queued (a {@code quit}) at the end. */
-    private static final Duration FINISH_PATIENCE = Duration.ofSeconds(2);
+    /**
+     * How long a hello that signs in may wait for its welcome: the gateway hashes the password, and answers a nick's
+     * repeated wrong passwords later and later; a session that gave up sooner would send them to the next gateway.
+     */
+    private static final Duration SIGN_IN_PATIENCE = Duration.ofSeconds(120);
+    /**
+     * How long after giving up on a hello a {@code bye "resumed elsewhere"} or a {@code nick_taken} may be that hello's
+     * doing: the gateway went on with it after the session had moved to another, and took the session back, or holds
+     * the nick for it until it sees the connection gone.
+     */
+    private static final Duration OWN_TAKEOVER_WINDOW = Duration.ofMinutes(2);
+    /** Senders named in the notice of the messages that waited; the rest are counted together. */
+    private static final int WAITING_SENDERS_NAMED = 5;
+    private static final String REGISTER_REF = "register";
+    private static final int TIMELINE_CAPACITY = 10_000;
+    private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
+    private static final String OLDER_REF = "older";
+    private static final String WHO_REF = "who";
+    /**
+     * The ref of a join the session sends, {@code join:} and the room: its replay's frames and its refusal carry it,
+     * which tells them from others.
+     */
+    private static final String JOIN_REF = "join:";
+    /** The first wait before asking again for a replay the history service could not give; doubled up to the cap. */
+    private static final Duration REPLAY_RETRY_FIRST = Duration.ofSeconds(1);
+    private static final Duration REPLAY_RETRY_CAP = Duration.ofSeconds(15);
+    /** The reason of the {@code bye} that a connection gets when another takes its session over. */
+    private static final String RESUMED_ELSEWHERE = "resumed elsewhere";
 
     /** What the session tells its user about, on the session's thread. */
     public interface Listener {
@@ -55,21 +96,6 @@ public final class ChatSession implements AutoCloseable {
 
         /** A room or conversation shows something new (a message, a notice, an own message's progress). */
         default void changed(String stream) {}
-
-        /**
-         * What a room or conversation shows now, oldest first, an immutable copy: told once after each round of
-         * changes the session's thread worked through (never once per message of a burst), and with an empty list for
-         * one that closed. What a screen paints from, with no call back into the session.
-         */
-        default void showing(String stream, List<Timeline.Entry> entries) {}
-
-        /**
-         * Whether this listener is handed {@link #showing}: a copy of a stream costs a pass over all it shows, so only
-         * a listener that paints asks for them.
-         */
-        default boolean wantsCopies() {
-            return false;
-        }
 
         /** A message from someone else arrived live: it counts as unread where the user is not looking. */
         default void arrived(String stream, Timeline.Entry message) {}
@@ -128,27 +154,72 @@ public final class ChatSession implements AutoCloseable {
         default void refused(String why) {}
     }
 
-    /** A connection the opening thread reached, or could not. */
-    private sealed interface Opening {
-        record Opened(long connection, Socket socket) implements Opening {}
+    private sealed interface Event {
+        record Connected(long connection, Socket socket) implements Event {}
 
-        record Unreachable(long connection, String why) implements Opening {}
+        record Frame(long connection, ServerFrame frame) implements Event {}
+
+        record Closed(long connection, String why) implements Event {}
+
+        record Run(Runnable action) implements Event {}
     }
 
-    private final SessionCore core;
+    private final String nick;
     private final Clock clock;
+    private final Failover failover;
+    private final PingWatch pings = new PingWatch(PING_INTERVAL, PONG_PATIENCE);
     private final Listener listener;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(10_000);
+    private final Map<String, Timeline> timelines = new LinkedHashMap<>();
+    /** Members of each joined room, kept up to date by presence frames. */
+    private final Map<String, Set<String>> members = new HashMap<>();
+    /** Rooms joined on the current connection: a message can be said there (elsewhere it waits for the join). */
+    private final Set<String> joinedHere = new HashSet<>();
+    /** Where each room's live stream began on the last join: what a rejoin asks for when nothing was seen. */
+    private final Map<String, Long> liveFrom = new HashMap<>();
+    /**
+     * Rooms and conversations whose replay is on its way, with the live messages that came meanwhile: they are shown
+     * once the replay is, so that nothing appears above what was shown already.
+     */
+    private final Map<String, List<ServerFrame>> heldBack = new HashMap<>();
+    /**
+     * Rooms whose rejoin replay the history service could not give, by the {@code after} it asked from: later joins
+     * ask from there again, whatever came live meanwhile, until a replay comes whole.
+     */
+    private final Map<String, Long> replayOwedFrom = new HashMap<>();
+    /** When each owed replay is asked for again on this connection, and how long the wait before that one was. */
+    private final Map<String, Instant> replayRetryAt = new HashMap<>();
+    private final Map<String, Duration> replayRetryWait = new HashMap<>();
+    private final String idPrefix;
     private final Transport transport;
     private final Thread thread;
-    /** The user's commands (and questions), each run on the session's thread with the time it runs at. */
-    private final Queue<Function<Instant, List<SessionCore.Action>>> commands = new ConcurrentLinkedQueue<>();
-    private final Queue<Opening> openings = new ConcurrentLinkedQueue<>();
-    /** Rung when a command, an opening or a connection's frame waits; the session's thread sleeps on it. */
-    private final Semaphore bell = new Semaphore(0);
-    /** Set when the session's thread ends: a connection opened after that is closed by the thread that opened it. */
-    private volatile boolean stopped;
-    /** The open connections, by id; owned by the session's thread. */
-    private final Map<Long, GatewayConnection> connections = new HashMap<>();
+    private volatile boolean running = true;
+
+    private String token;
+    /** What signs the session in where it cannot resume; null for a guest. Never written anywhere. */
+    private Credentials credentials;
+    /** Connect to no gateway until {@link #signIn}: the gateway wants credentials the session does not have. */
+    private boolean awaitingCredentials;
+    /** Whether the last hello carried the credentials (rather than resuming, or as a guest). */
+    private boolean helloSignedIn;
+    /** How long the current connection attempt may wait for its welcome. */
+    private Duration welcomePatience = PONG_PATIENCE;
+    /** Whether the welcome said the session is signed in to an account. */
+    private boolean account;
+    /** The password of a {@code register} not answered yet: it signs in from then on once registered. */
+    private String registering;
+    /** Messages that waited for the account while it was offline, since the last welcome, by sender. */
+    private final Map<String, Integer> waitedFrom = new LinkedHashMap<>();
+    private int waited;
+    private Socket socket;
+    private OutputStream out;
+    private long connectionId;
+    /** When the current connection attempt began, to give up on a gateway that takes it but never welcomes. */
+    private Instant connectingSince;
+    private boolean welcomed;
+    private long nextId;
+    /** When the session last gave up waiting for the welcome of a hello; null if never. */
+    private Instant abandonedHelloAt;
 
     public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random, Listener listener) {
         this(nick, gateways, clock, random, listener, null);
@@ -163,24 +234,27 @@ public final class ChatSession implements AutoCloseable {
     /** @param transport how each gateway is reached: plain TCP, or TLS */
     public ChatSession(String nick, List<Failover.Gateway> gateways, Clock clock, RandomGenerator random,
                        Listener listener, String token, Transport transport) {
-        this.core = new SessionCore(nick, gateways, random, listener, token);
+        this.transport = transport;
+        this.nick = nick;
+        this.token = token;
         this.clock = clock;
         this.listener = listener;
-        this.transport = transport;
+        this.failover = new Failover(gateways, random, Duration.ofMillis(500), Duration.ofSeconds(30));
+        this.idPrefix = Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "-";
         this.thread = Thread.ofVirtual().name("session-" + nick).unstarted(this::run);
     }
 
     /** The stream of the direct conversation with {@code nick}. */
     public static String conversationWith(String nick) {
-        return Streams.conversationWith(nick);
+        return "@" + Limits.foldNick(nick);
     }
 
     public static boolean isConversation(String stream) {
-        return Streams.isConversation(stream);
+        return stream.startsWith("@");
     }
 
     public String nick() {
-        return core.nick();
+        return nick;
     }
 
     public void start() {
@@ -195,19 +269,17 @@ public final class ChatSession implements AutoCloseable {
         if (thread.isAlive()) {
             throw new IllegalStateException("the session has started");
         }
-        core.signInFirst();
+        awaitingCredentials = true;
     }
-
-    // ---- commands, from any thread: queued, never refused, never waiting ----
 
     /**
      * Signs in with {@code credentials} from the next hello on; a session that was waiting for them connects now.
      * Given before {@link #start}, the first hello signs in.
      */
     public void signIn(Credentials credentials) {
-        submit(now -> {
-            core.signIn(credentials);
-            return List.of();
+        submit(() -> {
+            this.credentials = credentials;
+            awaitingCredentials = false;
         });
     }
 
@@ -216,16 +288,49 @@ public final class ChatSession implements AutoCloseable {
      * every later hello that cannot resume.
      */
     public void register(String password) {
-        submit(now -> core.register(password));
+        submit(() -> {
+            if (!welcomed) {
+                listener.notice("not connected: /register again in a moment");
+            } else if (account) {
+                listener.notice(AccountText.alreadyAnAccount(nick));
+            } else {
+                registering = password;
+                send(new ClientFrame.Register(password, REGISTER_REF));
+            }
+        });
     }
 
+    // ---- commands, from any thread ----
+
     public void join(String room) {
-        submit(now -> core.join(room));
+        submit(() -> {
+            if (!timelines.containsKey(room)) {
+                timeline(room);
+                listener.opened(room);
+            }
+            if (welcomed) {
+                rejoin(room, timeline(room).lastSeq());
+            }
+        });
     }
 
     /** Leaves a room, or closes a direct conversation (which a new message opens again). */
     public void part(String room) {
-        submit(now -> core.part(room));
+        submit(() -> {
+            if (timelines.remove(room) != null) {
+                members.remove(room);
+                liveFrom.remove(room);
+                joinedHere.remove(room);
+                heldBack.remove(room);
+                replayOwedFrom.remove(room);
+                replayRetryAt.remove(room);
+                replayRetryWait.remove(room);
+                if (welcomed && !isConversation(room)) {
+                    send(new ClientFrame.Part(room, null));
+                }
+                listener.closed(room);
+            }
+        });
     }
 
     /**
@@ -233,7 +338,7 @@ public final class ChatSession implements AutoCloseable {
      * conversations open before it: it shows its recent messages once a gateway is reached.
      */
     public void openConversation(String with) {
-        submit(now -> core.openConversation(with, now));
+        submit(() -> showConversation(conversationWith(with)));
     }
 
     /**
@@ -241,50 +346,74 @@ public final class ChatSession implements AutoCloseable {
      * gateway is reached.
      */
     public void say(String stream, String text) {
-        submit(now -> core.say(stream, text, now));
+        submit(() -> {
+            showConversation(stream);
+            String id = idPrefix + nextId++;
+            timeline(stream).said(id, text, clock.instant().toString());
+            listener.changed(stream);
+            sendOwn(stream, id, text);
+        });
     }
 
     /** Sends the failed own messages of a stream again, under their ids. */
     public void retry(String stream) {
-        submit(now -> core.retry(stream, now));
+        submit(() -> {
+            Timeline timeline = timelines.get(stream);
+            if (timeline != null) {
+                timeline.retryFailed().forEach(e -> sendOwn(stream, e.id(), e.text()));
+                listener.changed(stream);
+            }
+        });
     }
 
     /** Asks a page of messages older than the first a stream shows, unless it shows the first of all already. */
     public void older(String stream) {
-        submit(now -> core.older(stream));
+        submit(() -> {
+            Timeline timeline = timelines.get(stream);
+            if (timeline == null || timeline.oldestShown() || !welcomed) {
+                return;
+            }
+            askHistory(stream, timeline.firstSeq(), OLDER_REF);
+        });
     }
 
     public void who(String room) {
-        submit(now -> core.who(room));
+        submit(() -> sendIfConnected(new ClientFrame.Who(room, WHO_REF)));
     }
 
     public void rooms() {
-        submit(now -> core.rooms());
+        submit(() -> sendIfConnected(new ClientFrame.Rooms(null)));
+    }
+
+    private void sendIfConnected(ClientFrame question) {
+        if (welcomed) {
+            send(question);
+        } else {
+            listener.notice("not connected: ask again in a moment");
+        }
     }
 
     /** A line of the client's own in a stream: help, answers, errors. */
     public void notice(String stream, String text) {
-        submit(now -> core.notice(stream, text, now));
+        submit(() -> note(stream, text));
     }
-
-    // ---- questions, for callers that may wait (tests, tools); a screen paints from Listener#showing instead ----
 
     /** A copy of what a stream shows now, oldest first; empty for a stream the session does not have. */
     public List<Timeline.Entry> entries(String stream) throws InterruptedException {
-        return ask(s -> s.entries(stream));
+        return ask(s -> {
+            Timeline timeline = s.timelines.get(stream);
+            return timeline == null ? List.of() : timeline.entries();
+        });
     }
 
     /** The nicks in a room, as last heard. */
     public List<String> members(String room) throws InterruptedException {
-        return ask(s -> s.members(room));
+        return ask(s -> s.members.getOrDefault(room, Set.of()).stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
     }
 
-    private <T> T ask(Function<SessionCore, T> question) throws InterruptedException {
+    private <T> T ask(Function<ChatSession, T> question) throws InterruptedException {
         CompletableFuture<T> result = new CompletableFuture<>();
-        submit(now -> {
-            result.complete(question.apply(core));
-            return List.of();
-        });
+        submit(() -> result.complete(question.apply(this)));
         try {
             return result.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -292,148 +421,715 @@ public final class ChatSession implements AutoCloseable {
         }
     }
 
-    private void submit(Function<Instant, List<SessionCore.Action>> command) {
-        commands.add(command);
-        ring();
-    }
-
-    private void ring() {
-        if (bell.availablePermits() == 0) {
-            bell.release();
+    private void submit(Runnable action) {
+        if (!events.offer(new Event.Run(action))) {
+            throw new IllegalStateException("the session is not keeping up");
         }
     }
 
     // ---- the session's thread ----
 
+    private Timeline timeline(String stream) {
+        return timelines.computeIfAbsent(stream, s -> new Timeline(nick, TIMELINE_CAPACITY));
+    }
+
+    private void note(String stream, String text) {
+        timeline(stream).note(text, clock.instant().toString());
+        listener.changed(stream);
+    }
+
+    /** A direct conversation shown for the first time brings its recent history with it. */
+    private void showConversation(String stream) {
+        if (isConversation(stream) && !timelines.containsKey(stream)) {
+            timeline(stream);
+            listener.opened(stream);
+            if (welcomed) {
+                askHistory(stream, null, null);
+                if (!account) {
+                    note(stream, AccountText.conversationOfGuest(nick));
+                }
+            }
+        }
+    }
+
+    /** Asks a page of a stream's history, but not of a direct conversation for a guest: only accounts may read one. */
+    private void askHistory(String stream, Long before, String ref) {
+        if (!isConversation(stream) || account) {
+            send(historyOf(stream, before, ref));
+        }
+    }
+
+    private static ClientFrame.History historyOf(String stream, Long before, String ref) {
+        return isConversation(stream)
+            ? new ClientFrame.History(null, stream.substring(1), before, PAGE, ref)
+            : new ClientFrame.History(stream, null, before, PAGE, ref);
+    }
+
+    /** Sends an own message now if it can go (a gateway welcomed the session, and joined the room); else it waits. */
+    private void sendOwn(String stream, String id, String text) {
+        if (isConversation(stream) ? welcomed : joinedHere.contains(stream)) {
+            timeline(stream).sent(id, clock.instant());
+            send(isConversation(stream)
+                ? new ClientFrame.Dm(stream.substring(1), text, id, id)
+                : new ClientFrame.Say(stream, text, id, id));
+        }
+    }
+
     private void run() {
+        listener.state(failover.state());
+        if (awaitingCredentials) {
+            listener.credentialsNeeded(AccountText.signInAsked(nick));
+        }
         try {
-            apply(core.start(clock.instant()));
-            while (!core.ended()) {
-                boolean more = round();
-                publish();
-                if (!more && !core.ended()) {
-                    bell.tryAcquire(IDLE_TICK.toMillis(), TimeUnit.MILLISECONDS);
-                    bell.drainPermits();
+            while (running) {
+                Instant now = clock.instant();
+                Failover.State before = failover.state();
+                if (failover.tick(now) instanceof Failover.State.Connecting c && connectingSince == null
+                    && !awaitingCredentials) {
+                    connect(c.target(), now);
+                }
+                if (connectingSince != null && !welcomed && now.isAfter(connectingSince.plus(welcomePatience))) {
+                    // A frozen process's kernel still accepts connections; only the welcome tells it is alive.
+                    abandonedHelloAt = now;
+                    lose("no welcome within " + welcomePatience.toSeconds() + " s");
+                } else if (welcomed) {
+                    if (pings.overdue(now)) {
+                        lose("no pong for " + PONG_PATIENCE.toSeconds() + " s");
+                    } else if (pings.pingDue(now)) {
+                        pings.pinged(now);
+                        send(new ClientFrame.Ping(null));
+                    }
+                    giveUpOnLateAcks(now);
+                    askOwedReplays(now);
+                }
+                if (failover.state() != before) {
+                    listener.state(failover.state());
+                }
+                Event event = events.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    handle(event);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            stopped = true;
-            for (Opening o; (o = openings.poll()) != null; ) {
-                if (o instanceof Opening.Opened opened) {
-                    closeQuietly(opened.socket());
+            closeSocket();
+        }
+    }
+
+    private void handle(Event event) {
+        switch (event) {
+            case Event.Run r -> r.action().run();
+            case Event.Connected c -> {
+                if (c.connection() == connectionId) {
+                    opened(c.socket());
+                } else {
+                    closeQuietly(c.socket());
                 }
             }
-            connections.values().forEach(c -> c.finish(FINISH_PATIENCE));
-            connections.clear();
+            case Event.Closed c -> {
+                if (c.connection() == connectionId) {
+                    lose(c.why());
+                }
+            }
+            case Event.Frame f -> {
+                if (f.connection() == connectionId) {
+                    frame(f.frame());
+                }
+            }
+        }
+    }
+
+    /** Opens a connection on a thread of its own, which then reads it: a gateway slow to answer holds nothing up. */
+    private void connect(Failover.Gateway target, Instant now) {
+        long id = ++connectionId;
+        welcomed = false;
+        joinedHere.clear();
+        connectingSince = now;
+        Thread.ofVirtual().name("session-" + nick + "-connection-" + id).start(() -> {
+            Socket s;
+            try {
+                s = transport.open(target, CONNECT_TIMEOUT);
+            } catch (IOException e) {
+                events.offer(new Event.Closed(id, "cannot reach " + target + ": " + e.getMessage()));
+                return;
+            }
+            try {
+                events.put(new Event.Connected(id, s));
+            } catch (InterruptedException e) {
+                closeQuietly(s);
+                Thread.currentThread().interrupt();
+                return;
+            }
+            read(s, id);
+        });
+    }
+
+    private void opened(Socket s) {
+        socket = s;
+        try {
+            out = s.getOutputStream();
+        } catch (IOException e) {
+            lose("cannot write: " + e.getMessage());
+            return;
+        }
+        hello();
+    }
+
+    /** Resumes with the session token when there is one; else signs in with the credentials, if any. */
+    private void hello() {
+        helloSignedIn = token == null && credentials != null;
+        welcomePatience = helloSignedIn ? SIGN_IN_PATIENCE : PONG_PATIENCE;
+        connectingSince = clock.instant();
+        String password = helloSignedIn && credentials instanceof Credentials.Password p ? p.password() : null;
+        String jwt = helloSignedIn && credentials instanceof Credentials.Token t ? t.token() : null;
+        send(new ClientFrame.Hello(nick, Limits.PROTOCOL_VERSION, token, password, jwt, null));
+    }
+
+    private void read(Socket s, long id) {
+        String why = "connection closed";
+        try {
+            LineReader reader = new LineReader(s.getInputStream(), Limits.MAX_SERVER_LINE_BYTES);
+            String line;
+            while ((line = reader.readLine()) != null) {
+                try {
+                    events.put(new Event.Frame(id, FrameCodec.decodeServer(line)));
+                } catch (ProtocolException e) {
+                    // A frame of a newer gateway this client does not know: passed over.
+                }
+            }
+        } catch (IOException | ProtocolException e) {
+            why = "connection lost: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.offer(new Event.Closed(id, why));
+    }
+
+    private void frame(ServerFrame frame) {
+        switch (frame) {
+            case ServerFrame.Welcome w -> welcome(w);
+            case ServerFrame.Message m -> {
+                if (!holdBack(m.room(), m)) {
+                    received(m.room(), m, m.from());
+                }
+            }
+            case ServerFrame.Dm d -> {
+                String other = d.from().equalsIgnoreCase(nick) ? d.to() : d.from();
+                String stream = conversationWith(other);
+                showConversation(stream);
+                if (!holdBack(stream, d) && received(stream, d, d.from()) && d.waiting()) {
+                    waited(d.from());
+                }
+            }
+            case ServerFrame.History h -> history(h);
+            case ServerFrame.Ack a -> acked(a);
+            case ServerFrame.Joined j -> joined(j);
+            case ServerFrame.Members m -> members(m);
+            case ServerFrame.RoomList r -> listener.rooms(r.rooms());
+            case ServerFrame.Presence p -> presence(p);
+            case ServerFrame.Pong p -> pings.ponged();
+            case ServerFrame.Bye b -> bye(b);
+            case ServerFrame.Error e -> error(e);
+            case ServerFrame.Parted p -> {
+                // The part was done when the user asked for it.
+            }
+            case ServerFrame.Registered r -> registered();
+            case ServerFrame.Waited w -> {
+                // The waiting messages themselves came as dm frames just before, each counted as it came.
+            }
+        }
+    }
+
+    /** Keeps a live message back while its stream's replay is on its way; returns whether it was kept. */
+    private boolean holdBack(String stream, ServerFrame message) {
+        List<ServerFrame> held = heldBack.get(stream);
+        if (held == null) {
+            return false;
+        }
+        held.add(message);
+        return true;
+    }
+
+    /** The replay of a stream is in (or will not come): the live messages held back meanwhile are shown after it. */
+    private void releaseHeldBack(String stream) {
+        List<ServerFrame> held = heldBack.remove(stream);
+        if (held != null) {
+            for (ServerFrame message : held) {
+                String from = message instanceof ServerFrame.Dm d ? d.from() : ((ServerFrame.Message) message).from();
+                received(stream, message, from);
+            }
+        }
+    }
+
+    /** Shows a message unless the stream shows it already; returns whether it was new. */
+    private boolean received(String stream, ServerFrame message, String from) {
+        Timeline timeline = timelines.get(stream);
+        if (timeline == null || !timeline.receive(message)) {
+            return false;
+        }
+        Timeline.Entry entry = Timeline.entryOf(message);
+        listener.shown(stream, entry);
+        if (!from.equalsIgnoreCase(nick)) {
+            listener.arrived(stream, entry);
+        }
+        listener.changed(stream);
+        return true;
+    }
+
+    /**
+     * A direct message that waited for the account while it was offline. They come one by one right after the
+     * welcome; each updates one notice of how many waited and from whom.
+     */
+    private void waited(String from) {
+        waited++;
+        String sender = Limits.foldNick(from);
+        if (waitedFrom.containsKey(sender) || waitedFrom.size() < WAITING_SENDERS_NAMED) {
+            waitedFrom.merge(sender, 1, Integer::sum);
+        }
+        StringBuilder text = new StringBuilder(waited + (waited == 1 ? " message" : " messages")
+            + " waited for you while you were away: ");
+        int named = 0;
+        for (Map.Entry<String, Integer> e : waitedFrom.entrySet()) {
+            text.append(named == 0 ? "" : ", ").append(e.getValue()).append(" from ").append(e.getKey());
+            named += e.getValue();
+        }
+        if (named < waited) {
+            text.append(", ").append(waited - named).append(" from others");
+        }
+        listener.notice(text.toString());
+    }
+
+    /** The nick is the account's now, and the password it was registered with signs in from now on. */
+    private void registered() {
+        if (registering != null) {
+            credentials = new Credentials.Password(registering);
+            registering = null;
+        }
+        account = true;
+        listener.account(true);
+        listener.notice(AccountText.registered(nick));
+    }
+
+    private void history(ServerFrame.History h) {
+        String stream = h.room() != null ? h.room() : conversationWith(h.with());
+        Timeline timeline = timelines.get(stream);
+        if (timeline == null) {
+            return;
+        }
+        boolean rejoinReplay = joinRef(stream).equals(h.ref());
+        // A replay asked again, after one the history service could not give: what it brings fills a gap.
+        boolean fillsGap = rejoinReplay && replayRetryWait.containsKey(stream);
+        if (h.unavailable()) {
+            if (rejoinReplay && replayOwedFrom.containsKey(stream)) {
+                if (!fillsGap) {
+                    note(stream, "history is unavailable for now: live messages go on, and what is missing comes"
+                        + " when it can");
+                }
+                rejoinLater(stream);
+            } else {
+                note(stream, "history is unavailable for now: live messages go on");
+            }
+        }
+        for (ServerFrame m : h.messages()) {
+            if (timeline.receive(m)) {
+                if (fillsGap) {
+                    listener.filledIn(stream, Timeline.entryOf(m));
+                } else {
+                    listener.shown(stream, Timeline.entryOf(m));
+                }
+            }
+        }
+        if (OLDER_REF.equals(h.ref()) && !h.more()) {
+            timeline.reachedOldest();
+        }
+        boolean replayEnded = isConversation(stream) ? h.ref() == null : rejoinReplay;
+        if (replayEnded && !h.more()) {
+            if (!h.unavailable()) {
+                replayOwedFrom.remove(stream);
+                replayRetryAt.remove(stream);
+                replayRetryWait.remove(stream);
+            }
+            releaseHeldBack(stream);
+        }
+        listener.changed(stream);
+    }
+
+    /**
+     * The history service could not give a join's replay, or Kafka did not take the join: the join is sent again after
+     * a wait, doubled each time, asking from where the replay was owed (and the next connection asks from there too).
+     */
+    private void rejoinLater(String room) {
+        Duration wait = replayRetryWait.merge(room, REPLAY_RETRY_FIRST,
+            (last, first) -> last.multipliedBy(2).compareTo(REPLAY_RETRY_CAP) > 0 ? REPLAY_RETRY_CAP : last.multipliedBy(2));
+        replayRetryAt.put(room, clock.instant().plus(wait));
+    }
+
+    private void askOwedReplays(Instant now) {
+        List<String> due = replayRetryAt.entrySet().stream().filter(e -> !now.isBefore(e.getValue()))
+            .map(Map.Entry::getKey).toList();
+        for (String room : due) {
+            replayRetryAt.remove(room);
+            Timeline timeline = timelines.get(room);
+            if (timeline != null) {
+                // Not held back this time: the live messages go on while the history service is away.
+                sendJoin(room, timeline.lastSeq());
+            }
+        }
+    }
+
+    /** An ack, also one that comes after the client gave up waiting for it: the message made it after all. */
+    private void acked(ServerFrame.Ack a) {
+        String stream = awaiting(a.id());
+        if (stream != null) {
+            Timeline.Entry confirmed = timelines.get(stream).acked(a.id(), a.seq(), a.ts());
+            if (confirmed != null) {
+                listener.shown(stream, confirmed);
+            }
+            listener.changed(stream);
+        }
+    }
+
+    /** The stream whose own message of this id waits for its ack, or null. */
+    private String awaiting(String id) {
+        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
+            if (t.getValue().awaits(id)) {
+                return t.getKey();
+            }
+        }
+        return null;
+    }
+
+    private void giveUpOnLateAcks(Instant now) {
+        timelines.forEach((stream, timeline) -> {
+            if (timeline.giveUpOnLateAcks(now)) {
+                listener.changed(stream);
+            }
+        });
+    }
+
+    private void presence(ServerFrame.Presence p) {
+        Set<String> in = members.get(p.room());
+        if (in == null) {
+            return;
+        }
+        boolean joinedRoom = p.event().equals("join");
+        List<String> changed = new ArrayList<>();
+        for (String nick : p.nicks()) {
+            if (joinedRoom ? in.add(nick) : in.remove(nick)) {
+                changed.add(nick);
+            }
+        }
+        if (!changed.isEmpty()) {
+            listener.members(p.room(), in.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
+            note(p.room(), namesOf(changed) + (joinedRoom ? " joined " : " left ") + p.room());
         }
     }
 
     /**
-     * One round of work: every command waiting, then the connections opened or not, then a bounded number of each
-     * connection's frames, then the time. Returns whether frames were left for the next round.
+     * A page of a room's members: the answer to {@code who}, or the gateway's word that the room went quiet (its joins
+     * and leaves are no longer announced) or is announced again (the whole list). Either way it is the list to show.
      */
-    private boolean round() {
-        for (Function<Instant, List<SessionCore.Action>> command; !core.ended() && (command = commands.poll()) != null; ) {
-            apply(command.apply(clock.instant()));
+    private void members(ServerFrame.Members m) {
+        boolean joinedRoom = timelines.containsKey(m.room());
+        if (joinedRoom) {
+            members.put(m.room(), new HashSet<>(m.members()));
+            listener.members(m.room(), m.members());
         }
-        for (Opening o; !core.ended() && (o = openings.poll()) != null; ) {
-            switch (o) {
-                case Opening.Opened opened -> {
-                    GatewayConnection c = new GatewayConnection(opened.connection(), opened.socket(), clock,
-                        "session-" + core.nick() + "-connection-" + opened.connection(), this::ring);
-                    connections.put(c.id(), c);
-                    c.start();
-                    apply(core.opened(c.id(), clock.instant()));
+        String answer;
+        if (m.ref() == null) {
+            answer = m.quiet() ? m.count() + " in " + m.room() + ": joins and leaves are no longer shown here (/who lists)"
+                : m.count() + " in " + m.room() + ": joins and leaves are shown again";
+        } else {
+            answer = m.count() + " in " + m.room() + ": " + String.join(", ", m.members())
+                + (m.more() ? " and " + (m.count() - m.members().size()) + " more" : "");
+        }
+        if (joinedRoom) {
+            note(m.room(), answer);
+        } else {
+            listener.notice(answer);
+        }
+    }
+
+    /** A few nicks by name, more by their number. */
+    private static String namesOf(List<String> nicks) {
+        int shown = 3;
+        if (nicks.size() <= shown + 1) {
+            return String.join(", ", nicks);
+        }
+        return String.join(", ", nicks.subList(0, shown)) + " and " + (nicks.size() - shown) + " others";
+    }
+
+    private void welcome(ServerFrame.Welcome w) {
+        token = w.session();
+        welcomed = true;
+        connectingSince = null;
+        account = w.account();
+        waited = 0;
+        waitedFrom.clear();
+        if (registering != null) {
+            // Registered before the connection was lost, or not: the resumed session's welcome tells which.
+            if (account) {
+                credentials = new Credentials.Password(registering);
+            } else {
+                listener.notice(AccountText.registrationCut(nick));
+            }
+            registering = null;
+        }
+        listener.account(account);
+        failover.connected();
+        pings.reset(clock.instant());
+        listener.state(failover.state());
+        listener.welcomed(token);
+        for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
+            String stream = t.getKey();
+            if (isConversation(stream)) {
+                // Direct messages have no join: the history brings what came while no gateway was in use.
+                if (account) {
+                    heldBack.putIfAbsent(stream, new ArrayList<>());
                 }
-                case Opening.Unreachable u -> apply(core.lost(u.connection(), u.why(), clock.instant()));
+                askHistory(stream, null, null);
+                t.getValue().unacked().forEach(e -> sendOwn(stream, e.id(), e.text()));
+                listener.changed(stream);
+            } else {
+                rejoin(stream, t.getValue().lastSeq());
             }
-        }
-        boolean more = false;
-        for (GatewayConnection c : List.copyOf(connections.values())) {
-            int taken = 0;
-            for (ServerFrame frame; !core.ended() && connections.containsKey(c.id()) && taken < FRAMES_PER_ROUND
-                && (frame = c.poll()) != null; taken++) {
-                apply(core.received(c.id(), frame, clock.instant()));
-            }
-            more |= taken == FRAMES_PER_ROUND;
-            String ended = c.writeFailed() != null ? c.writeFailed() : c.readEnded();
-            if (ended != null && connections.containsKey(c.id()) && !core.ended()) {
-                apply(core.lost(c.id(), ended, clock.instant()));
-                close(c.id());
-            } else if (connections.containsKey(c.id())) {
-                core.writing(c.id(), c.writingSince());
-            }
-        }
-        if (!core.ended()) {
-            apply(core.tick(clock.instant()));
-        }
-        return more;
-    }
-
-    /** Hands the listener what each changed stream shows now, once per round however often it changed. */
-    private void publish() {
-        List<String> changed = core.takeChanged();
-        if (listener.wantsCopies()) {
-            changed.forEach(stream -> listener.showing(stream, core.entries(stream)));
         }
     }
 
-    private void apply(List<SessionCore.Action> actions) {
-        for (SessionCore.Action action : actions) {
-            switch (action) {
-                case SessionCore.Action.Connect c -> connect(c.connection(), c.gateway());
-                case SessionCore.Action.Send s -> {
-                    GatewayConnection c = connections.get(s.connection());
-                    if (c != null) {
-                        // A full queue marks the connection failed: the next round loses it.
-                        c.send(s.frame());
-                    }
+    /**
+     * Joins a room (again, on a new connection), holding its live messages back until the replay is shown, so that
+     * they come after it.
+     */
+    private void rejoin(String room, long lastSeen) {
+        heldBack.putIfAbsent(room, new ArrayList<>());
+        sendJoin(room, lastSeen);
+    }
+
+    /**
+     * Joins from the last message seen, or from where a replay was owed. When none was seen (the gateway died before
+     * its replay came), from where the last join's live stream began, with the history below it that the replay held.
+     */
+    private void sendJoin(String room, long lastSeen) {
+        Long live = liveFrom.get(room);
+        Long owed = replayOwedFrom.get(room);
+        replayRetryAt.remove(room);
+        String ref = joinRef(room);
+        if (lastSeen >= 0 || owed != null) {
+            // What was owed lies below everything shown since, which came live.
+            long after = owed != null ? owed : lastSeen;
+            replayOwedFrom.put(room, after);
+            send(new ClientFrame.Join(room, after, ref));
+        } else if (live != null) {
+            send(new ClientFrame.Join(room, live - 1, ref));
+            send(historyOf(room, live, null));
+        } else {
+            send(new ClientFrame.Join(room, null, ref));
+        }
+    }
+
+    private static String joinRef(String room) {
+        return JOIN_REF + room;
+    }
+
+    /** In the room on this connection: what was said there and not acked goes (again) under its original id. */
+    private void joined(ServerFrame.Joined j) {
+        String room = j.room();
+        if (!timelines.containsKey(room) || !joinedHere.add(room)) {
+            return;
+        }
+        members.put(room, new HashSet<>(j.members()));
+        // The first join's start is the one to keep: until a message is seen, nothing above it has been shown.
+        liveFrom.putIfAbsent(room, j.live());
+        listener.joined(room, j.live());
+        listener.members(room, j.members().stream().sorted(String.CASE_INSENSITIVE_ORDER).toList());
+        Timeline timeline = timeline(room);
+        for (Timeline.Entry e : timeline.unacked()) {
+            sendOwn(room, e.id(), e.text());
+        }
+        listener.changed(room);
+    }
+
+    private void error(ServerFrame.Error e) {
+        if (e.ref() != null && e.ref().startsWith(JOIN_REF) && timelines.containsKey(e.ref().substring(JOIN_REF.length()))) {
+            joinRefused(e.ref().substring(JOIN_REF.length()), e);
+            return;
+        }
+        // An own message goes with its id as its ref.
+        String refused = e.ref() == null ? null : awaiting(e.ref());
+        if (refused != null) {
+            timelines.get(refused).failed(e.ref());
+            note(refused, "not sent: " + e.message());
+            return;
+        }
+        if (REGISTER_REF.equals(e.ref())) {
+            registerRefused(e);
+            return;
+        }
+        if (!welcomed && signInRefused(e.code())) {
+            return;
+        }
+        if (welcomed && e.code() == ErrorCode.AUTH_REQUIRED) {
+            listener.notice(AccountText.accountsOnly(nick));
+            return;
+        }
+        if (!welcomed && e.code() == ErrorCode.NICK_TAKEN) {
+            if (gaveUpOnAHelloLately()) {
+                // Most likely the claim of that hello holds the nick, until its gateway sees the connection gone.
+                lose("the nick is held, most likely by a hello this client gave up on");
+                return;
+            }
+            running = false;
+            listener.refused("the nick " + nick + " is held by another session: " + e.message());
+            return;
+        }
+        if (!welcomed && e.code() == ErrorCode.UNAVAILABLE) {
+            lose("hello refused: " + e.message());
+            return;
+        }
+        listener.notice(e.code().wireName() + ": " + e.message());
+    }
+
+    /**
+     * A join was refused: what it held back is shown, and one that Kafka did not take ({@code unavailable}) is tried
+     * again later, since the room's unsent messages wait for it.
+     */
+    private void joinRefused(String room, ServerFrame.Error e) {
+        if (e.code() == ErrorCode.UNAVAILABLE) {
+            rejoinLater(room);
+        }
+        releaseHeldBack(room);
+        note(room, "not joined: " + e.message());
+    }
+
+    /**
+     * An answer to a hello that wants credentials, or refuses the ones it carried: the session signs in with the
+     * credentials it has when the hello carried none (it tried to resume), and else asks for them. Returns whether
+     * the error was one of these.
+     */
+    private boolean signInRefused(ErrorCode code) {
+        String ask;
+        switch (code) {
+            case NICK_REGISTERED, AUTH_REQUIRED -> {
+                if (!helloSignedIn && credentials != null) {
+                    // The resume was not possible: the token is stale, and only the credentials let the nick in.
+                    token = null;
+                    hello();
+                    return true;
                 }
-                case SessionCore.Action.Close c -> close(c.connection());
+                ask = code == ErrorCode.AUTH_REQUIRED ? AccountText.guestsOff(nick) : AccountText.nickRegistered(nick);
+            }
+            case AUTH_FAILED, BAD_PASSWORD -> {
+                ask = credentials instanceof Credentials.Token ? AccountText.tokenRefused(nick)
+                    : AccountText.wrongPassword(nick);
+                credentials = null;
+            }
+            default -> {
+                return false;
             }
         }
+        token = null;
+        awaitingCredentials = true;
+        // Nothing goes on this connection until the user answers, which may take longer than a gateway waits.
+        closeSocket();
+        connectionId++;
+        connectingSince = null;
+        listener.credentialsNeeded(ask);
+        return true;
     }
 
-    private void close(long connection) {
-        GatewayConnection c = connections.remove(connection);
-        if (c != null) {
-            c.close();
-        }
-    }
-
-    /** Opens a connection on a thread of its own: a gateway slow to answer holds nothing up. */
-    private void connect(long id, Failover.Gateway target) {
-        Thread.ofVirtual().name("session-" + core.nick() + "-connecting-" + id).start(() -> {
-            try {
-                Opening.Opened opened = new Opening.Opened(id, transport.open(target, CONNECT_TIMEOUT));
-                openings.add(opened);
-                if (stopped && openings.remove(opened)) {
-                    closeQuietly(opened.socket());
-                }
-            } catch (IOException e) {
-                openings.add(new Opening.Unreachable(id, "cannot reach " + target + ": " + e.getMessage()));
-            }
-            ring();
+    private void registerRefused(ServerFrame.Error e) {
+        registering = null;
+        listener.notice(switch (e.code()) {
+            case NICK_REGISTERED -> AccountText.registeredFirst(nick);
+            case BAD_PASSWORD -> AccountText.badPassword(e.message());
+            case AUTH_REQUIRED -> AccountText.accountsOnly(nick);
+            default -> "not registered: " + e.message();
         });
     }
 
-    private static void closeQuietly(Socket s) {
+    private void send(ClientFrame frame) {
+        if (out == null) {
+            return;
+        }
         try {
-            s.close();
-        } catch (IOException ignored) {
-            // Gone already.
+            out.write((FrameCodec.encode(frame) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            lose("cannot write: " + e.getMessage());
         }
     }
 
-    /** Says {@code quit} to the gateway when welcomed, and ends the session; waits up to 5 s for it to end. */
+    /**
+     * The gateway said bye. Any reason but one means it is going away, and another gateway takes over; "resumed
+     * elsewhere" means another client presented this session's token (the same nick started again with the same
+     * remembered state) and holds the session now: taking it back would only take it from that one in turn.
+     */
+    private void bye(ServerFrame.Bye b) {
+        if (RESUMED_ELSEWHERE.equals(b.reason()) && gaveUpOnAHelloLately()) {
+            // Most likely a hello of its own that it gave up on, taken up late (each gateway it gave up on may take
+            // one up): it resumes again rather than end.
+            lose("the session was taken over by a connection this client had given up on");
+        } else if (RESUMED_ELSEWHERE.equals(b.reason())) {
+            running = false;
+            listener.refused("another client took over the session of " + nick + " (it was started again elsewhere)");
+        } else {
+            lose("the gateway said bye: " + b.reason());
+        }
+    }
+
+    /** Whether the session gave up waiting for the welcome of a hello within {@link #OWN_TAKEOVER_WINDOW}. */
+    private boolean gaveUpOnAHelloLately() {
+        return abandonedHelloAt != null && clock.instant().isBefore(abandonedHelloAt.plus(OWN_TAKEOVER_WINDOW));
+    }
+
+    /** The gateway in use is gone: drop its connection and let the failover pick the next. */
+    private void lose(String why) {
+        closeSocket();
+        welcomed = false;
+        connectingSince = null;
+        joinedHere.clear();
+        // What was held back was not shown, and the next rejoin asks for it again.
+        heldBack.clear();
+        replayRetryAt.clear();
+        // Unacked messages are queued again: they are resent under their ids once a gateway is reached.
+        timelines.forEach((stream, timeline) -> {
+            if (timeline.requeue()) {
+                listener.changed(stream);
+            }
+        });
+        connectionId++;
+        failover.lost(clock.instant(), why);
+        listener.state(failover.state());
+    }
+
+    private void closeSocket() {
+        closeQuietly(socket);
+        socket = null;
+        out = null;
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // Gone already.
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (!thread.isAlive()) {
             return;
         }
-        submit(now -> core.quit());
+        submit(() -> {
+            if (welcomed) {
+                send(new ClientFrame.Quit(null));
+            }
+            running = false;
+        });
         try {
             thread.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {

@@ -1,6 +1,5 @@
 package chat.client.text;
 
-import chat.client.conversation.Streams;
 import chat.protocol.Limits;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -376,10 +376,10 @@ public final class InputLine {
      * would not hold as it is (with a space, a control character) is left out.
      */
     private static List<String> candidates(Collection<String> names, String prefix, String before, String after) {
-        TreeSet<String> matching = new TreeSet<>(Streams.NICK_ORDER.thenComparing(Comparator.naturalOrder()));
-        String folded = Limits.foldNick(prefix);
+        Comparator<String> ignoringCase = Comparator.comparing(name -> name.toLowerCase(Locale.ROOT));
+        TreeSet<String> matching = new TreeSet<>(ignoringCase.thenComparing(Comparator.naturalOrder()));
         for (String name : names) {
-            if (name != null && !name.isEmpty() && Limits.foldNick(name).startsWith(folded)
+            if (name != null && !name.isEmpty() && name.regionMatches(true, 0, prefix, 0, prefix.length())
                 && name.indexOf(' ') < 0 && TerminalText.sanitize(name).equals(name)) {
                 matching.add(name);
             }

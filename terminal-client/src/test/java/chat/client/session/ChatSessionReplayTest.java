@@ -3,13 +3,18 @@ package chat.client.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +26,33 @@ import org.junit.jupiter.api.Test;
 class ChatSessionReplayTest {
     private final ScriptedGateway gateway = new ScriptedGateway();
     private final SteppedClock clock = new SteppedClock();
-    private final LobbyWatch watch = new LobbyWatch();
+    /**
+     * The seq of every message the session showed in the lobby, in the order it showed them; negated for one that
+     * filled a gap.
+     */
+    private final BlockingQueue<Long> shown = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Failover.State> states = new LinkedBlockingQueue<>();
     private final ChatSession session = new ChatSession("alice", List.of(gateway.address()), clock,
-        new SplittableRandom(5), watch);
+        new SplittableRandom(5), new ChatSession.Listener() {
+            @Override
+            public void state(Failover.State state) {
+                states.add(state);
+            }
+
+            @Override
+            public void shown(String stream, Timeline.Entry message) {
+                if (stream.equals("lobby")) {
+                    shown.add(message.seq());
+                }
+            }
+
+            @Override
+            public void filledIn(String stream, Timeline.Entry message) {
+                if (stream.equals("lobby")) {
+                    shown.add(-message.seq());
+                }
+            }
+        });
 
     ChatSessionReplayTest() throws Exception {}
 
@@ -90,10 +119,9 @@ class ChatSessionReplayTest {
 
     /** The gateway drops the connection; the session, once it waits to try again, is let connect and welcomed. */
     private void failOver() throws Exception {
-        watch.states.clear();
+        states.clear();
         gateway.drop();
-        for (Failover.State state = watch.nextState(); !(state instanceof Failover.State.Waiting);
-             state = watch.nextState()) {
+        for (Failover.State state = next(states); !(state instanceof Failover.State.Waiting); state = next(states)) {
             // Until the session has seen the connection go.
         }
         clock.step(Duration.ofMillis(600));
@@ -113,8 +141,24 @@ class ChatSessionReplayTest {
         assertEquals(seqs, next(seqs.size()));
     }
 
+    private static Failover.State next(BlockingQueue<Failover.State> states) throws InterruptedException {
+        Failover.State state = states.poll(10, TimeUnit.SECONDS);
+        if (state == null) {
+            throw new AssertionError("the session did not see its connection go within 10 s");
+        }
+        return state;
+    }
+
     private List<Long> next(int count) throws InterruptedException {
-        return watch.next(count);
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Long seq = shown.poll(10, TimeUnit.SECONDS);
+            if (seq == null) {
+                throw new AssertionError("only " + seqs + " shown within 10 s");
+            }
+            seqs.add(seq);
+        }
+        return seqs;
     }
 
     private static ServerFrame message(long seq) {
