@@ -112,10 +112,10 @@ final class Connection {
         return sessionId;
     }
 
-    /** The cluster decided this connection holds the session, through the claim {@code claimId}. */
     /**
-     * {@code known}: whether the client can take the session up elsewhere without this connection's welcome: it
-     * presented the session's token, or the session is its account's, which its credentials regain.
+     * The cluster decided this connection holds the session, through the claim {@code claimId}. {@code known}: whether
+     * the client can take the session up elsewhere without this connection's welcome: it presented the session's token,
+     * or the session is its account's, which its credentials regain.
      */
     void holdSession(String nick, String claimId, String sessionId, String account, boolean known) {
         this.knownElsewhere = known;
