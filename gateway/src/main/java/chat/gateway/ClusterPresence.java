@@ -456,7 +456,7 @@ final class ClusterPresence implements AutoCloseable {
         Connection old = sessions.byNick(previous.nick());
         if (old != null && previous.claim().equals(old.claimId())) {
             old.handOver();
-            old.close(CloseReason.RESUMED_ELSEWHERE, new ServerFrame.Bye("resumed elsewhere", null));
+            old.bye(CloseReason.RESUMED_ELSEWHERE, null);
         }
     }
 
@@ -467,7 +467,7 @@ final class ClusterPresence implements AutoCloseable {
         for (Connection c : sessions.all()) {
             if (c.nick() != null) {
                 c.handOver();
-                c.close(CloseReason.LEASE_LOST, new ServerFrame.Bye("lease lost", null));
+                c.bye(CloseReason.LEASE_LOST, null);
             }
         }
         log.debug("incarnation {} replaced by {}", lapsed, incarnation);

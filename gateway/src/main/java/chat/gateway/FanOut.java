@@ -7,6 +7,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.EventCodec;
 import chat.protocol.FrameCodec;
 import chat.protocol.Limits;
+import chat.protocol.MessageKey;
 import chat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -311,11 +312,12 @@ final class FanOut implements AutoCloseable {
         roomMembers.messageRead(m.room(), seq);
         tell(m.room());
         Connection sender = gatewayId.equals(m.gateway()) ? sessions.byNick(m.from()) : null;
-        RecentIds.Seen earlier = recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(seq, m.ts()));
+        MessageKey key = MessageKey.of(m);
+        RecentIds.Seen earlier = recentIds.recordIfFirst(key, new RecentIds.Seen(seq, m.ts()));
         if (earlier != null) {
             metrics.duplicateDropped();
             if (sender != null) {
-                sender.readBack(m.room(), m.id(), earlier.seq(), earlier.ts());
+                sender.readBack(key, earlier.seq(), earlier.ts());
             }
             return;
         }
@@ -325,7 +327,7 @@ final class FanOut implements AutoCloseable {
         metrics.messagesOut(members.size());
         for (Connection member : members) {
             if (member == sender) {
-                member.deliverOwn(m.room(), m.id(), seq, m.ts(), line, lastOfPoll);
+                member.deliverOwn(key, seq, m.ts(), line, lastOfPoll);
             } else {
                 member.deliver(m.room(), seq, line, lastOfPoll);
             }
@@ -397,10 +399,10 @@ final class FanOut implements AutoCloseable {
         }
         switch (event) {
             case ChatEvent.MessagePosted m ->
-                recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(record.offset(), m.ts()));
+                recentIds.recordIfFirst(MessageKey.of(m), new RecentIds.Seen(record.offset(), m.ts()));
             case ChatEvent.DirectMessage d -> {
                 RecentIds.Seen first = new RecentIds.Seen(record.offset(), d.ts());
-                if (recentIds.recordIfFirst(d.conversation(), d.from(), d.id(), first) == null && !d.waiting()
+                if (recentIds.recordIfFirst(MessageKey.of(d), first) == null && !d.waiting()
                     && d.toAccount() != null) {
                     recentDirect.keep(d.toAccount(), Instant.ofEpochMilli(record.timestamp()), FrameCodec.encodeLine(
                         new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), record.offset(), d.ts())), null);
@@ -414,17 +416,18 @@ final class FanOut implements AutoCloseable {
         String conversation = d.conversation();
         boolean mine = gatewayId.equals(d.gateway());
         Connection sender = mine ? sessions.byNick(d.from()) : null;
-        RecentIds.Seen earlier = recentIds.recordIfFirst(conversation, d.from(), d.id(), new RecentIds.Seen(seq, d.ts()));
+        MessageKey key = MessageKey.of(d);
+        RecentIds.Seen earlier = recentIds.recordIfFirst(key, new RecentIds.Seen(seq, d.ts()));
         if (earlier != null) {
             metrics.duplicateDropped();
             if (sender != null) {
-                sender.readBack(conversation, d.id(), earlier.seq(), earlier.ts());
+                sender.readBack(key, earlier.seq(), earlier.ts());
             }
             return;
         }
         byte[] line = FrameCodec.encodeLine(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts()));
         if (sender != null) {
-            sender.deliverOwn(conversation, d.id(), seq, d.ts(), line, false);
+            sender.deliverOwn(key, seq, d.ts(), line, false);
             toWake(sender);
             metrics.messagesOut(1);
         }

@@ -192,7 +192,7 @@ public final class Gateway implements AutoCloseable {
                     metrics, () -> limits.closed(address));
                 sessions.add(connection);
                 if (!accepting) {
-                    connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
+                    connection.bye(CloseReason.SHUTDOWN, null);
                 }
                 connection.start();
             } catch (IOException e) {
@@ -249,7 +249,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         for (Connection connection : sessions.all()) {
-            connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
+            connection.bye(CloseReason.SHUTDOWN, null);
         }
         awaitWritersDone(deadline.minusMillis(1_500));
         events.close(remaining(deadline.minusMillis(500)));
