@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
         this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, malformed,
             replayer, new Inbox(history, events, config.gatewayId(), metrics), clock);
         replayer.follow(fanOut::nextOffsetOf);
+        events.follow(fanOut::partitionCount);
         presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox, fanOut::resumedAccount);
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
         // the fan-out, and holds at most that many hashes' memory.
