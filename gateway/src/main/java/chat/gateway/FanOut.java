@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every partition of the chat topic, from its end at start-up (and those added later, from their first record),
- * and delivers each event to this gateway's
- * members of the event's room, or to the two ends of a direct message. Before it starts delivering it reads the last
+ * and delivers each event to this gateway's members of the event's room, or to the two ends of a direct message. Before it starts delivering it reads the last
  * five minutes below its start, delivering nothing: a resend of a message written before a restart is then acked as
  * its first copy, and the direct messages to accounts of the last minute are kept ({@link RecentDirectMessages}),
  * so that an account welcomed here gets those it was not sent here already: the ones accepted while its session was
@@ -292,23 +291,22 @@ final class FanOut implements AutoCloseable {
      */
     private void readAddedPartitions() {
         AtomicLongArray known = nextOffsets;
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
-        if (infos == null || infos.size() <= known.length()) {
-            return;
-        }
         List<TopicPartition> all = new ArrayList<>();
-        for (int partition = 0; partition < infos.size(); partition++) {
-            all.add(new TopicPartition(topic, partition));
-        }
-        List<TopicPartition> added = all.subList(known.length(), all.size());
         Map<TopicPartition, Long> firsts;
         try {
-            firsts = consumer.beginningOffsets(added, Duration.ofSeconds(2));
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+            if (infos == null || infos.size() <= known.length()) {
+                return;
+            }
+            for (int partition = 0; partition < infos.size(); partition++) {
+                all.add(new TopicPartition(topic, partition));
+            }
+            firsts = consumer.beginningOffsets(all.subList(known.length(), all.size()), Duration.ofSeconds(2));
         } catch (TimeoutException e) {
-            log.warn("partitions {} to {} were added to {}, but Kafka did not say where they begin; asking again",
-                known.length(), all.size() - 1, topic);
+            log.warn("Kafka did not say which partitions {} has, or where the added ones begin; asking again", topic);
             return;
         }
+        List<TopicPartition> added = all.subList(known.length(), all.size());
         long[] starts = Arrays.copyOf(startOffsets, all.size());
         AtomicLongArray next = new AtomicLongArray(all.size());
         for (int partition = 0; partition < known.length(); partition++) {
