@@ -3,8 +3,8 @@ package chat.gateway;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
-import chat.protocol.MessageKey;
 import chat.protocol.LineReader;
+import chat.protocol.MessageKey;
 import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
@@ -77,8 +77,8 @@ final class Connection {
     /** Messages said and not yet acked. Guarded by itself for ack-before-message order. */
     private final Map<MessageKey, Pending> pendingAcks = new ConcurrentHashMap<>();
     /**
-     * Messages that Kafka acked and the fan-out has not read back yet; null while there are
-     * none, as nearly always. Guarded by {@link #pendingAcks}.
+     * Messages that Kafka acked and the fan-out has not read back yet; null while there are none, as nearly always.
+     * Guarded by {@link #pendingAcks}.
      */
     private Map<MessageKey, RecentIds.Seen> ackedAhead;
 
