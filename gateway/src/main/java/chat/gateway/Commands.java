@@ -237,7 +237,7 @@ final class Commands {
             c.send(new ServerFrame.Ack(message.id(), earlier.seq(), earlier.ts(), ref));
             return;
         }
-        if (c.awaitingAck(stream, id, ref)) {
+        if (c.awaitingAck(message, ref)) {
             // A resend while the first write is still in Kafka's hands (a client tires sooner than the send timeout).
             return;
         }

@@ -343,9 +343,9 @@ final class Connection {
      * Whether a write of the message from this connection is still waiting for Kafka: then a resend of it waits for
      * that write's ack, which goes out under the resend's {@code ref}, rather than write a second copy.
      */
-    boolean awaitingAck(String stream, String messageId, String ref) {
+    boolean awaitingAck(MessageKey message, String ref) {
         synchronized (pendingAcks) {
-            return pendingAcks.computeIfPresent(messageKey(stream, messageId), (key, pending) -> new Pending(ref)) != null;
+            return pendingAcks.computeIfPresent(message, (key, pending) -> new Pending(ref)) != null;
         }
     }
 
