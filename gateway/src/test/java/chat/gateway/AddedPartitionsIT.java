@@ -7,6 +7,7 @@ import chat.protocol.ChatPartitions;
 import chat.protocol.ClientFrame;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,10 +35,10 @@ class AddedPartitionsIT {
 
     @Test
     void aRoomOfAPartitionAddedWhileTheGatewayRunsIsJoinedAtItsBoundaryInThatPartition() throws Exception {
-        String topic = TestGateways.freshTopic();
+        String topic = TestGateway.freshTopic();
         String room = roomOfAnAddedPartition();
         TopicPartition added = new TopicPartition(topic, ChatPartitions.of(room, AFTER));
-        try (Gateway gateway = TestGateways.start("grown", topic, TestGateways.UNLIMITED_RATE);
+        try (Gateway gateway = TestGateway.of("grown", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
              KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(
                  Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),

@@ -72,8 +72,8 @@ class KafkaOutageIT {
     @Test
     void aResendWhileTheFirstWriteWaitsForKafkaWritesNoSecondCopy(@TempDir Path dir) throws Exception {
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
-            Gateway gateway = TestGateways.startOn(kafka.bootstrapServers(), "resend", TestGateways.freshTopic(),
-                "--send-timeout-ms", "60000");
+            Gateway gateway = TestGateway.on(kafka.bootstrapServers(), "resend", TestGateway.freshTopic())
+                .with("--send-timeout-ms", "60000").start(InProcessGateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
                 alice.join("ops");
                 kafka.stopBroker(1);
