@@ -18,10 +18,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +76,7 @@ final class ClusterPresence implements AutoCloseable {
     /** Registrations written and not yet read back, by the new account's id: what to do with the decision. */
     private final Map<String, Consumer<Change.RegistrationDecided>> pendingRegistrations = new ConcurrentHashMap<>();
     private final CountDownLatch registered = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Thread follower;
+    private final KafkaFollower follower;
     private final Thread heartbeat;
     private volatile String incarnation;
     private volatile Consumer<RoomMembers.News> news = n -> { };
@@ -105,7 +104,7 @@ final class ClusterPresence implements AutoCloseable {
         this.snapshots = new SnapshotWriter(config);
         this.snapshotEvery = config.presenceSnapshotEvery();
 
-        this.follower = Thread.ofPlatform().name("presence-" + gatewayId).daemon(true).unstarted(this::follow);
+        this.follower = new KafkaFollower("presence-" + gatewayId, consumer, Duration.ofMillis(500), this::follow);
         this.heartbeat = Thread.ofVirtual().name("heartbeat-" + gatewayId).unstarted(this::beat);
     }
 
@@ -298,28 +297,17 @@ final class ClusterPresence implements AutoCloseable {
 
     // ---- the follower thread ----
 
-    private void follow() {
-        try {
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    Optional<PresenceRecord> decoded = PresenceReplay.decode(record, malformed);
-                    if (decoded.isPresent()) {
-                        state.apply(record.timestamp(), decoded.get()).forEach(this::act);
-                    }
-                    applied = record.offset() + 1;
-                }
-                snapshotIfDue();
-                if (registered.getCount() > 0 && state.isLive(incarnation)) {
-                    registered.countDown();
-                }
+    private void follow(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Optional<PresenceRecord> decoded = PresenceReplay.decode(record, malformed);
+            if (decoded.isPresent()) {
+                state.apply(record.timestamp(), decoded.get()).forEach(this::act);
             }
-        } catch (WakeupException e) {
-            // close() woke us to stop.
-        } catch (RuntimeException e) {
-            log.error("presence follower stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-            stopped.countDown();
+            applied = record.offset() + 1;
+        }
+        snapshotIfDue();
+        if (registered.getCount() > 0 && state.isLive(incarnation)) {
+            registered.countDown();
         }
     }
 
@@ -456,7 +444,7 @@ final class ClusterPresence implements AutoCloseable {
         Connection old = sessions.byNick(previous.nick());
         if (old != null && previous.claim().equals(old.claimId())) {
             old.handOver();
-            old.close(CloseReason.RESUMED_ELSEWHERE, new ServerFrame.Bye("resumed elsewhere", null));
+            old.bye(CloseReason.RESUMED_ELSEWHERE, null);
         }
     }
 
@@ -467,7 +455,7 @@ final class ClusterPresence implements AutoCloseable {
         for (Connection c : sessions.all()) {
             if (c.nick() != null) {
                 c.handOver();
-                c.close(CloseReason.LEASE_LOST, new ServerFrame.Bye("lease lost", null));
+                c.bye(CloseReason.LEASE_LOST, null);
             }
         }
         log.debug("incarnation {} replaced by {}", lapsed, incarnation);
@@ -481,11 +469,6 @@ final class ClusterPresence implements AutoCloseable {
         publish(new PresenceRecord.Stopped(gatewayId, incarnation), failure -> { });
         producer.close(Duration.ofSeconds(2));
         snapshots.close();
-        consumer.wakeup();
-        try {
-            stopped.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -5,6 +5,7 @@ import chat.protocol.ChatEvent;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.Limits;
+import chat.protocol.MessageKey;
 import chat.protocol.ServerFrame;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,7 @@ final class Commands {
                 .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
             case ClientFrame.History h -> history(c, h);
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
-            case ClientFrame.Quit q -> c.close(CloseReason.QUIT, new ServerFrame.Bye("quit", ref));
+            case ClientFrame.Quit q -> c.bye(CloseReason.QUIT, ref);
             case ClientFrame.Register r -> register(c, r);
         }
     }
@@ -199,8 +200,9 @@ final class Commands {
 
     private void say(Connection c, ClientFrame.Say say) {
         String ts = TIMESTAMP.format(clock.instant());
-        send(c, say.room(), say.id(), say.ref(),
-            new ChatEvent.MessagePosted(say.room(), c.nick(), say.text(), say.id(), ts, gatewayId), ts);
+        ChatEvent.MessagePosted event = new ChatEvent.MessagePosted(say.room(), c.nick(), say.text(), say.id(), ts,
+            gatewayId);
+        send(c, MessageKey.of(event), say.ref(), event, ts);
     }
 
     /**
@@ -221,31 +223,31 @@ final class Commands {
         String toAccount = account == null ? null : account.id();
         ChatEvent.DirectMessage event = new ChatEvent.DirectMessage(c.nick(), to, dm.text(), dm.id(), ts, gatewayId,
             c.account(), toAccount, addressee == null);
-        send(c, event.conversation(), dm.id(), dm.ref(), event, ts);
+        send(c, MessageKey.of(event), dm.ref(), event, ts);
     }
 
     /** Writes a message of a stream (a room or a conversation) to Kafka, acking it once Kafka has it. */
-    private void send(Connection c, String stream, String id, String ref, ChatEvent event, String ts) {
-        RecentIds.Seen earlier = recentIds.find(stream, c.nick(), id);
+    private void send(Connection c, MessageKey message, String ref, ChatEvent event, String ts) {
+        RecentIds.Seen earlier = recentIds.find(message);
         if (earlier == null) {
-            earlier = c.ackedAhead(stream, id);
+            earlier = c.ackedAhead(message);
         }
         if (earlier != null) {
             // A resend of a message Kafka already holds: ack it as it was, deliver nothing new.
-            c.send(new ServerFrame.Ack(id, earlier.seq(), earlier.ts(), ref));
+            c.send(new ServerFrame.Ack(message.id(), earlier.seq(), earlier.ts(), ref));
             return;
         }
-        if (c.awaitingAck(stream, id, ref)) {
+        if (c.awaitingAck(message, ref)) {
             // A resend while the first write is still in Kafka's hands (a client tires sooner than the send timeout).
             return;
         }
         metrics.messageIn();
-        c.expectAck(stream, id, ref);
+        c.expectAck(message, ref);
         events.publish(event, (offset, failure) -> {
             if (failure == null) {
-                c.ackFromKafka(stream, id, offset, ts);
+                c.ackFromKafka(message, offset, ts);
             } else {
-                c.failIfPending(stream, id, unavailable(failure));
+                c.failIfPending(message, unavailable(failure));
             }
         });
     }

@@ -4,6 +4,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
 import chat.protocol.LineReader;
+import chat.protocol.MessageKey;
 import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
@@ -73,13 +74,13 @@ final class Connection {
     /** Joins and parts written to Kafka and not yet read back, by room. */
     final Map<String, ClientFrame.Join> pendingJoins = new ConcurrentHashMap<>();
     final Map<String, Pending> pendingParts = new ConcurrentHashMap<>();
-    /** Messages said and not yet acked, by {@link #messageKey}. Guarded by itself for ack-before-message order. */
-    private final Map<String, Pending> pendingAcks = new ConcurrentHashMap<>();
+    /** Messages said and not yet acked. Guarded by itself for ack-before-message order. */
+    private final Map<MessageKey, Pending> pendingAcks = new ConcurrentHashMap<>();
     /**
-     * Messages that Kafka acked and the fan-out has not read back yet, by {@link #messageKey}; null while there are
-     * none, as nearly always. Guarded by {@link #pendingAcks}.
+     * Messages that Kafka acked and the fan-out has not read back yet; null while there are none, as nearly always.
+     * Guarded by {@link #pendingAcks}.
      */
-    private Map<String, RecentIds.Seen> ackedAhead;
+    private Map<MessageKey, RecentIds.Seen> ackedAhead;
 
     Connection(long id, Socket socket, GatewayConfig limits, Commands commands, GatewayMetrics metrics, Runnable onEnd) {
         this.id = id;
@@ -306,6 +307,11 @@ final class Connection {
         return false;
     }
 
+    /** Says {@code bye} with the reason's {@link CloseReason#bye()} (answering {@code ref}), then closes. */
+    void bye(CloseReason reason, String ref) {
+        close(reason, new ServerFrame.Bye(reason.bye(), ref));
+    }
+
     /** Sends {@code last} (a bye or a final error), then closes. The first close wins; later ones do nothing. */
     void close(CloseReason reason, ServerFrame last) {
         if (!closing.compareAndSet(false, true)) {
@@ -329,30 +335,26 @@ final class Connection {
     /** Most messages remembered as acked ahead of the fan-out; older ones are forgotten first. */
     static final int ACKED_AHEAD = 256;
 
-    static String messageKey(String stream, String id) {
-        return stream + '\u0000' + id;
-    }
-
-    void expectAck(String stream, String messageId, String ref) {
-        pendingAcks.put(messageKey(stream, messageId), new Pending(ref));
+    void expectAck(MessageKey message, String ref) {
+        pendingAcks.put(message, new Pending(ref));
     }
 
     /**
      * Whether a write of the message from this connection is still waiting for Kafka: then a resend of it waits for
      * that write's ack, which goes out under the resend's {@code ref}, rather than write a second copy.
      */
-    boolean awaitingAck(String stream, String messageId, String ref) {
+    boolean awaitingAck(MessageKey message, String ref) {
         synchronized (pendingAcks) {
-            return pendingAcks.computeIfPresent(messageKey(stream, messageId), (key, pending) -> new Pending(ref)) != null;
+            return pendingAcks.computeIfPresent(message, (key, pending) -> new Pending(ref)) != null;
         }
     }
 
     /** Acks the message unless the ack went out already; whether it did now. */
-    private boolean ackIfPending(String stream, String messageId, long seq, String ts) {
+    private boolean ackIfPending(MessageKey message, long seq, String ts) {
         synchronized (pendingAcks) {
-            Pending pending = pendingAcks.remove(messageKey(stream, messageId));
+            Pending pending = pendingAcks.remove(message);
             if (pending != null) {
-                send(new ServerFrame.Ack(messageId, seq, ts, pending.ref()));
+                send(new ServerFrame.Ack(message.id(), seq, ts, pending.ref()));
             }
             return pending != null;
         }
@@ -363,26 +365,26 @@ final class Connection {
      * the fan-out reads it back, a resend of it is acked as this copy ({@link #ackedAhead}): {@code RecentIds} knows it
      * only from then on.
      */
-    void ackFromKafka(String stream, String messageId, long seq, String ts) {
+    void ackFromKafka(MessageKey message, long seq, String ts) {
         synchronized (pendingAcks) {
-            if (ackIfPending(stream, messageId, seq, ts)) {
+            if (ackIfPending(message, seq, ts)) {
                 if (ackedAhead == null) {
                     ackedAhead = new LinkedHashMap<>() {
                         @Override
-                        protected boolean removeEldestEntry(Map.Entry<String, RecentIds.Seen> eldest) {
+                        protected boolean removeEldestEntry(Map.Entry<MessageKey, RecentIds.Seen> eldest) {
                             return size() > ACKED_AHEAD;
                         }
                     };
                 }
-                ackedAhead.putIfAbsent(messageKey(stream, messageId), new RecentIds.Seen(seq, ts));
+                ackedAhead.putIfAbsent(message, new RecentIds.Seen(seq, ts));
             }
         }
     }
 
     /** A copy of the message that Kafka acked and the fan-out has not read back yet, or null. */
-    RecentIds.Seen ackedAhead(String stream, String messageId) {
+    RecentIds.Seen ackedAhead(MessageKey message) {
         synchronized (pendingAcks) {
-            return ackedAhead == null ? null : ackedAhead.get(messageKey(stream, messageId));
+            return ackedAhead == null ? null : ackedAhead.get(message);
         }
     }
 
@@ -390,19 +392,19 @@ final class Connection {
      * The fan-out read this connection's message back, at {@code seq} or as a duplicate of the copy at {@code seq}:
      * acks it if Kafka's answer has not come yet, and forgets it as acked ahead.
      */
-    void readBack(String stream, String messageId, long seq, String ts) {
+    void readBack(MessageKey message, long seq, String ts) {
         synchronized (pendingAcks) {
-            ackIfPending(stream, messageId, seq, ts);
-            if (ackedAhead != null && ackedAhead.remove(messageKey(stream, messageId)) != null && ackedAhead.isEmpty()) {
+            ackIfPending(message, seq, ts);
+            if (ackedAhead != null && ackedAhead.remove(message) != null && ackedAhead.isEmpty()) {
                 ackedAhead = null;
             }
         }
     }
 
     /** Called when Kafka refused the message: the client learns nothing was acked. */
-    void failIfPending(String stream, String messageId, String reason) {
+    void failIfPending(MessageKey message, String reason) {
         synchronized (pendingAcks) {
-            Pending pending = pendingAcks.remove(messageKey(stream, messageId));
+            Pending pending = pendingAcks.remove(message);
             if (pending != null) {
                 send(new ServerFrame.Error(ErrorCode.UNAVAILABLE, reason, pending.ref()));
             }
@@ -410,10 +412,10 @@ final class Connection {
     }
 
     /** Delivers this connection's own message, acking it first if Kafka's answer has not arrived yet. */
-    void deliverOwn(String stream, String messageId, long seq, String ts, byte[] line, boolean wakeNow) {
+    void deliverOwn(MessageKey message, long seq, String ts, byte[] line, boolean wakeNow) {
         synchronized (pendingAcks) {
-            readBack(stream, messageId, seq, ts);
-            deliver(stream, seq, line, wakeNow);
+            readBack(message, seq, ts);
+            deliver(message.stream(), seq, line, wakeNow);
         }
     }
 
@@ -454,9 +456,9 @@ final class Connection {
                     line = reader.readLine();
                 } catch (SocketTimeoutException e) {
                     if (anyLine) {
-                        close(CloseReason.IDLE, new ServerFrame.Bye("idle", null));
+                        bye(CloseReason.IDLE, null);
                     } else {
-                        close(CloseReason.TOO_SLOW, new ServerFrame.Bye("too slow", null));
+                        bye(CloseReason.TOO_SLOW, null);
                     }
                     return;
                 } catch (ProtocolException e) {
@@ -478,7 +480,7 @@ final class Connection {
                 input.deadline(now + limits.idleTimeout().toNanos());
                 FloodGuard.Verdict verdict = flood.admit(now);
                 if (verdict == FloodGuard.Verdict.CUT_OFF) {
-                    close(CloseReason.FLOODING, new ServerFrame.Bye("flooding", null));
+                    bye(CloseReason.FLOODING, null);
                     return;
                 }
                 ClientFrame frame = null;

@@ -3,12 +3,13 @@ package chat.gateway;
 import chat.admin.MalformedRecords;
 import chat.gateway.presence.PresenceState;
 import chat.protocol.ChatEvent;
+import chat.protocol.ChatPartitions;
 import chat.protocol.ClientFrame;
 import chat.protocol.EventCodec;
 import chat.protocol.FrameCodec;
 import chat.protocol.Limits;
+import chat.protocol.MessageKey;
 import chat.protocol.ServerFrame;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,25 +18,24 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of the chat topic, from its end at start-up, and delivers each event to this gateway's
- * members of the event's room, or to the two ends of a direct message. Before it starts delivering it reads the last
+ * Reads every partition of the chat topic, from its end at start-up (and those added later, from their first record),
+ * and delivers each event to this gateway's members of the event's room, or to the two ends of a direct message. Before it starts delivering it reads the last
  * five minutes below its start, delivering nothing: a resend of a message written before a restart is then acked as
  * its first copy, and the direct messages to accounts of the last minute are kept ({@link RecentDirectMessages}),
  * so that an account welcomed here gets those it was not sent here already: the ones accepted while its session was
@@ -63,10 +63,16 @@ final class FanOut implements AutoCloseable {
      */
     static final Duration LOOK_BACK = Duration.ofMinutes(5);
     private static final Duration LOOK_BACK_PATIENCE = Duration.ofSeconds(30);
+    /**
+     * How often the fan-out's consumer asks Kafka how many partitions the topic has, and the fan-out looks at its
+     * answer: a partition added to the topic is read, and written, within about this long.
+     */
+    static final Duration PARTITIONS_CHECK = Duration.ofSeconds(5);
     private static final String JOIN = "join";
     private static final String LEAVE = "leave";
 
     private final String gatewayId;
+    private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Sessions sessions;
     private final LocalRooms localRooms;
@@ -86,10 +92,15 @@ final class FanOut implements AutoCloseable {
     /** Tells of the records that are not events as a gateway writes them, which are skipped. */
     private final MalformedRecords malformed;
     private final HistoryReplayer replayer;
-    /** Per partition, the offset of the record being handled or the next one: every record below it is delivered. */
-    private final AtomicLongArray nextOffsets;
-    /** Per partition, where this fan-out started reading. */
-    private final long[] startOffsets;
+    /**
+     * Per partition, the offset of the record being handled or the next one: every record below it is delivered. Its
+     * length is the number of partitions this fan-out reads; replaced by a longer one when partitions are added.
+     */
+    private volatile AtomicLongArray nextOffsets;
+    /** Per partition, where this fan-out started reading. Owned by the fan-out thread once it runs. */
+    private long[] startOffsets;
+    /** When the fan-out last looked for partitions added to the topic. Owned by the fan-out thread. */
+    private long partitionsCheckedNanos = System.nanoTime();
     /** Connections queued to since the last poll's records were handled, each once: their writers are woken together. */
     private final List<Connection> toWake = new ArrayList<>();
     /**
@@ -102,9 +113,9 @@ final class FanOut implements AutoCloseable {
      * one frame when something else of the room comes, or when the poll's records are handled.
      */
     private final Map<String, Untold> untold = new HashMap<>();
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final KafkaFollower follower;
+    /** Until when changes recorded below the start count ({@link #START_WINDOW}); null once it closed. */
+    private Long startWindowEnds;
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
            RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, MalformedRecords malformed,
@@ -120,8 +131,11 @@ final class FanOut implements AutoCloseable {
         this.recentIds = recentIds;
         this.metrics = metrics;
         this.replayer = replayer;
-        this.consumer = KafkaClients.consumer(config, "fanout", 2_000);
-        List<TopicPartition> partitions = partitionsOf(config.topic(), Duration.ofSeconds(30));
+        this.topic = config.topic();
+        Properties settings = KafkaClients.consumerProperties(config, "fanout", 2_000);
+        settings.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) PARTITIONS_CHECK.toMillis());
+        this.consumer = new KafkaConsumer<>(settings);
+        List<TopicPartition> partitions = partitionsOf(topic, Duration.ofSeconds(30));
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         // Fix the start positions now, before the gateway accepts anyone, so no event after start-up is missed.
@@ -130,7 +144,7 @@ final class FanOut implements AutoCloseable {
         this.startOffsets = new long[partitions.size()];
         partitions.forEach(tp -> startOffsets[tp.partition()] = nextOffsets.get(tp.partition()));
         lookBack(partitions, clock);
-        this.thread = Thread.ofPlatform().name("fanout-" + gatewayId).daemon(true).unstarted(this::run);
+        this.follower = new KafkaFollower("fanout-" + gatewayId, consumer, POLL, this::onPoll);
     }
 
     /**
@@ -139,8 +153,9 @@ final class FanOut implements AutoCloseable {
      * those positions was written by a session whose claim that replay read.
      */
     void start(List<PresenceState.Session> sessionsAtStart) {
-        roomMembers.seed(sessionsAtStart, room -> startOffsets[partitionOf(room)]);
-        thread.start();
+        roomMembers.seed(sessionsAtStart, this::startOf);
+        startWindowEnds = System.nanoTime() + START_WINDOW.toNanos();
+        follower.start();
     }
 
     /**
@@ -211,48 +226,40 @@ final class FanOut implements AutoCloseable {
         }
     }
 
-    private void run() {
-        long startWindowEnds = System.nanoTime() + START_WINDOW.toNanos();
-        boolean startWindowOpen = true;
-        try {
-            while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                int left = records.count();
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    lastOfPoll = --left == 0;
-                    handle(record);
-                }
-                tellAll();
-                wakeWriters();
-                for (RoomMembers.News item = news.poll(); item != null; item = news.poll()) {
-                    apply(item);
-                }
-                tellAll();
-                wakeWriters();
-                for (Connection c = inboxesToOpen.poll(); c != null; c = inboxesToOpen.poll()) {
-                    // Every record below these positions has been handled: the waiting messages among them come from
-                    // the history, and those above come live (directMessage), so each is delivered once.
-                    long[] positions = new long[nextOffsets.length()];
-                    Arrays.setAll(positions, nextOffsets::get);
-                    c.openInbox(positions);
-                    inbox.deliver(c, positions);
-                    sendMissed(c);
-                }
-                for (Connection c = resumedAccounts.poll(); c != null; c = resumedAccounts.poll()) {
-                    sendMissed(c);
-                }
-                if (startWindowOpen && System.nanoTime() - startWindowEnds > 0) {
-                    roomMembers.closeStartWindow();
-                    startWindowOpen = false;
-                }
-            }
-        } catch (WakeupException e) {
-            // close() woke us to stop.
-        } catch (RuntimeException e) {
-            log.error("fan-out stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-            stopped.countDown();
+    /** One poll's records, then what the other threads handed over meanwhile. On the fan-out thread. */
+    private void onPoll(ConsumerRecords<byte[], byte[]> records) {
+        int left = records.count();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            lastOfPoll = --left == 0;
+            handle(record);
+        }
+        tellAll();
+        wakeWriters();
+        for (RoomMembers.News item = news.poll(); item != null; item = news.poll()) {
+            apply(item);
+        }
+        tellAll();
+        wakeWriters();
+        for (Connection c = inboxesToOpen.poll(); c != null; c = inboxesToOpen.poll()) {
+            // Every record below these positions has been handled: the waiting messages among them come from the
+            // history, and those above come live (directMessage), so each is delivered once.
+            AtomicLongArray offsets = nextOffsets;
+            long[] positions = new long[offsets.length()];
+            Arrays.setAll(positions, offsets::get);
+            c.openInbox(positions);
+            inbox.deliver(c, positions);
+            sendMissed(c);
+        }
+        for (Connection c = resumedAccounts.poll(); c != null; c = resumedAccounts.poll()) {
+            sendMissed(c);
+        }
+        if (System.nanoTime() - partitionsCheckedNanos > PARTITIONS_CHECK.toNanos()) {
+            partitionsCheckedNanos = System.nanoTime();
+            readAddedPartitions();
+        }
+        if (startWindowEnds != null && System.nanoTime() - startWindowEnds > 0) {
+            roomMembers.closeStartWindow();
+            startWindowEnds = null;
         }
     }
 
@@ -261,12 +268,60 @@ final class FanOut implements AutoCloseable {
      * delivered, and a message not yet delivered has this seq or a higher one.
      */
     long nextOffsetOf(String stream) {
-        return nextOffsets.get(partitionOf(stream));
+        AtomicLongArray offsets = nextOffsets;
+        return offsets.get(ChatPartitions.of(stream, offsets.length()));
     }
 
-    /** The partition Kafka's default partitioner gives a record keyed by the stream. */
-    private int partitionOf(String stream) {
-        return Utils.toPositive(Utils.murmur2(stream.getBytes(StandardCharsets.UTF_8))) % nextOffsets.length();
+    /** How many partitions of the topic this fan-out reads: the gateway writes to those alone. */
+    int partitionCount() {
+        return nextOffsets.length();
+    }
+
+    /** Where this fan-out started reading the partition that holds the stream now. */
+    private long startOf(String stream) {
+        return startOffsets[ChatPartitions.of(stream, startOffsets.length)];
+    }
+
+    /**
+     * Reads the partitions added to the topic since the last look, from their first record: they were added after
+     * this fan-out started, so all they hold is news. Only then does {@link #partitionCount} grow, so the gateway
+     * writes nothing to a partition its fan-out does not read, and a stream's position is looked up among the
+     * partitions its events go to. Another gateway may write to a new partition a few seconds before this one reads
+     * it; those records are read then, late but in order.
+     */
+    private void readAddedPartitions() {
+        AtomicLongArray known = nextOffsets;
+        List<TopicPartition> all = new ArrayList<>();
+        Map<TopicPartition, Long> firsts;
+        try {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+            if (infos == null || infos.size() <= known.length()) {
+                return;
+            }
+            for (int partition = 0; partition < infos.size(); partition++) {
+                all.add(new TopicPartition(topic, partition));
+            }
+            firsts = consumer.beginningOffsets(all.subList(known.length(), all.size()), Duration.ofSeconds(2));
+        } catch (TimeoutException e) {
+            log.warn("Kafka did not say which partitions {} has, or where the added ones begin; asking again", topic);
+            return;
+        }
+        List<TopicPartition> added = all.subList(known.length(), all.size());
+        long[] starts = Arrays.copyOf(startOffsets, all.size());
+        AtomicLongArray next = new AtomicLongArray(all.size());
+        for (int partition = 0; partition < known.length(); partition++) {
+            next.set(partition, known.get(partition));
+        }
+        consumer.assign(all);
+        for (TopicPartition tp : added) {
+            long first = firsts.get(tp);
+            consumer.seek(tp, first);
+            starts[tp.partition()] = first;
+            next.set(tp.partition(), first);
+        }
+        startOffsets = starts;
+        nextOffsets = next;
+        log.info("reading partitions {} to {} of {}, added to the topic", known.length(), all.size() - 1, topic);
     }
 
     private void apply(RoomMembers.News item) {
@@ -277,7 +332,7 @@ final class FanOut implements AutoCloseable {
                 }
             }
             case RoomMembers.News.Recorded r -> {
-                long start = startOffsets[partitionOf(r.room())];
+                long start = startOf(r.room());
                 if (r.seq() < start) {
                     announce(r.room(), r.nick(), r.member() ? JOIN : LEAVE,
                         roomMembers.recordedBeforeStart(r.room(), r.nick(), r.session(), r.member(), start));
@@ -311,11 +366,12 @@ final class FanOut implements AutoCloseable {
         roomMembers.messageRead(m.room(), seq);
         tell(m.room());
         Connection sender = gatewayId.equals(m.gateway()) ? sessions.byNick(m.from()) : null;
-        RecentIds.Seen earlier = recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(seq, m.ts()));
+        MessageKey key = MessageKey.of(m);
+        RecentIds.Seen earlier = recentIds.recordIfFirst(key, new RecentIds.Seen(seq, m.ts()));
         if (earlier != null) {
             metrics.duplicateDropped();
             if (sender != null) {
-                sender.readBack(m.room(), m.id(), earlier.seq(), earlier.ts());
+                sender.readBack(key, earlier.seq(), earlier.ts());
             }
             return;
         }
@@ -325,7 +381,7 @@ final class FanOut implements AutoCloseable {
         metrics.messagesOut(members.size());
         for (Connection member : members) {
             if (member == sender) {
-                member.deliverOwn(m.room(), m.id(), seq, m.ts(), line, lastOfPoll);
+                member.deliverOwn(key, seq, m.ts(), line, lastOfPoll);
             } else {
                 member.deliver(m.room(), seq, line, lastOfPoll);
             }
@@ -397,10 +453,10 @@ final class FanOut implements AutoCloseable {
         }
         switch (event) {
             case ChatEvent.MessagePosted m ->
-                recentIds.recordIfFirst(m.room(), m.from(), m.id(), new RecentIds.Seen(record.offset(), m.ts()));
+                recentIds.recordIfFirst(MessageKey.of(m), new RecentIds.Seen(record.offset(), m.ts()));
             case ChatEvent.DirectMessage d -> {
                 RecentIds.Seen first = new RecentIds.Seen(record.offset(), d.ts());
-                if (recentIds.recordIfFirst(d.conversation(), d.from(), d.id(), first) == null && !d.waiting()
+                if (recentIds.recordIfFirst(MessageKey.of(d), first) == null && !d.waiting()
                     && d.toAccount() != null) {
                     recentDirect.keep(d.toAccount(), Instant.ofEpochMilli(record.timestamp()), FrameCodec.encodeLine(
                         new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), record.offset(), d.ts())), null);
@@ -414,17 +470,18 @@ final class FanOut implements AutoCloseable {
         String conversation = d.conversation();
         boolean mine = gatewayId.equals(d.gateway());
         Connection sender = mine ? sessions.byNick(d.from()) : null;
-        RecentIds.Seen earlier = recentIds.recordIfFirst(conversation, d.from(), d.id(), new RecentIds.Seen(seq, d.ts()));
+        MessageKey key = MessageKey.of(d);
+        RecentIds.Seen earlier = recentIds.recordIfFirst(key, new RecentIds.Seen(seq, d.ts()));
         if (earlier != null) {
             metrics.duplicateDropped();
             if (sender != null) {
-                sender.readBack(conversation, d.id(), earlier.seq(), earlier.ts());
+                sender.readBack(key, earlier.seq(), earlier.ts());
             }
             return;
         }
         byte[] line = FrameCodec.encodeLine(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts()));
         if (sender != null) {
-            sender.deliverOwn(conversation, d.id(), seq, d.ts(), line, false);
+            sender.deliverOwn(key, seq, d.ts(), line, false);
             toWake(sender);
             metrics.messagesOut(1);
         }
@@ -559,12 +616,6 @@ final class FanOut implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            stopped.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
         this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, malformed,
             replayer, new Inbox(history, events, config.gatewayId(), metrics), clock);
         replayer.follow(fanOut::nextOffsetOf);
+        events.follow(fanOut::partitionCount);
         presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox, fanOut::resumedAccount);
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
         // the fan-out, and holds at most that many hashes' memory.
@@ -192,7 +193,7 @@ public final class Gateway implements AutoCloseable {
                     metrics, () -> limits.closed(address));
                 sessions.add(connection);
                 if (!accepting) {
-                    connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
+                    connection.bye(CloseReason.SHUTDOWN, null);
                 }
                 connection.start();
             } catch (IOException e) {
@@ -249,7 +250,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         for (Connection connection : sessions.all()) {
-            connection.close(CloseReason.SHUTDOWN, new ServerFrame.Bye("shutdown", null));
+            connection.bye(CloseReason.SHUTDOWN, null);
         }
         awaitWritersDone(deadline.minusMillis(1_500));
         events.close(remaining(deadline.minusMillis(500)));

@@ -82,12 +82,10 @@ public final class KafkaClients {
         return p;
     }
 
-    /** A consumer without a group (the caller assigns partitions: every gateway reads everything) that never commits. */
-    static KafkaConsumer<byte[], byte[]> consumer(GatewayConfig config, String role, int maxPollRecords) {
-        return new KafkaConsumer<>(consumerProperties(config, role, maxPollRecords));
-    }
-
-    /** The settings of {@link #consumer}. */
+    /**
+     * The settings of a consumer without a group (the caller assigns partitions: every gateway reads everything) that
+     * never commits.
+     */
     public static Properties consumerProperties(GatewayConfig config, String role, int maxPollRecords) {
         return consumerProperties(config.kafkaBootstrapServers(), clientId(config, role), maxPollRecords);
     }

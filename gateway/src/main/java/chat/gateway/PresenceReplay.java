@@ -69,11 +69,16 @@ public final class PresenceReplay {
         long records = 0;
         while (consumer.position(partition, patience) < end) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                decode(record, malformed).ifPresent(r -> state.apply(record.timestamp(), r));
+                apply(state, record, malformed);
                 records++;
             }
         }
         return new Replayed(snapshot.isPresent(), from, records, consumer.position(partition, patience));
+    }
+
+    /** Applies the record to the state; a malformed record decides nothing, as on the gateways, and is told of. */
+    public static void apply(PresenceState state, ConsumerRecord<byte[], byte[]> record, MalformedRecords malformed) {
+        decode(record, malformed).ifPresent(r -> state.apply(record.timestamp(), r));
     }
 
     /**

@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.protocol.MessageKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,37 +14,32 @@ final class RecentIds {
     record Seen(long seq, String ts) {}
 
     private final int perRoom;
-    private final LinkedHashMap<String, LinkedHashMap<String, Seen>> rooms;
+    private final LinkedHashMap<String, LinkedHashMap<MessageKey, Seen>> rooms;
 
     RecentIds(int perRoom, int maxRooms) {
         this.perRoom = perRoom;
         this.rooms = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, LinkedHashMap<String, Seen>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, LinkedHashMap<MessageKey, Seen>> eldest) {
                 return size() > maxRooms;
             }
         };
     }
 
-    /** The first sighting of this sender's id in the room, or null when there was none. */
-    synchronized Seen find(String room, String from, String id) {
-        LinkedHashMap<String, Seen> ids = rooms.get(room);
-        return ids == null ? null : ids.get(key(from, id));
+    /** The first sighting of the message, or null when there was none. */
+    synchronized Seen find(MessageKey message) {
+        LinkedHashMap<MessageKey, Seen> ids = rooms.get(message.stream());
+        return ids == null ? null : ids.get(message);
     }
 
-    /** Records a sighting; returns the earlier one when the id was already seen (then nothing changes), else null. */
-    synchronized Seen recordIfFirst(String room, String from, String id, Seen seen) {
-        LinkedHashMap<String, Seen> ids = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>() {
+    /** Records a sighting; returns the earlier one when the message was already seen (then nothing changes), else null. */
+    synchronized Seen recordIfFirst(MessageKey message, Seen seen) {
+        LinkedHashMap<MessageKey, Seen> ids = rooms.computeIfAbsent(message.stream(), r -> new LinkedHashMap<>() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<MessageKey, Seen> eldest) {
                 return size() > perRoom;
             }
         });
-        return ids.putIfAbsent(key(from, id), seen);
-    }
-
-    private static String key(String from, String id) {
-        // Ids are the client's own: two senders may well pick the same one.
-        return from.toLowerCase(java.util.Locale.ROOT) + '\u0000' + id;
+        return ids.putIfAbsent(message, seen);
     }
 }

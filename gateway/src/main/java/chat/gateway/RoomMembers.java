@@ -1,7 +1,7 @@
 package chat.gateway;
 
-import chat.gateway.presence.PresenceCodec;
 import chat.gateway.presence.PresenceState;
+import chat.protocol.Limits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -164,7 +164,7 @@ final class RoomMembers {
      * nick (which is newer), and only while the start window is open.
      */
     synchronized Effect recordedBeforeStart(String room, String nick, String session, boolean member, long start) {
-        if (changedSinceStart == null || changedSinceStart.contains(room + '\0' + PresenceCodec.fold(nick))) {
+        if (changedSinceStart == null || changedSinceStart.contains(membership(room, nick))) {
             return Effect.NONE;
         }
         return member ? list(room, nick, session, start) : unlist(room, nick, session);
@@ -180,11 +180,16 @@ final class RoomMembers {
 
     private void changedLive(String room, String nick) {
         if (changedSinceStart != null) {
-            changedSinceStart.add(room + '\0' + PresenceCodec.fold(nick));
+            changedSinceStart.add(membership(room, nick));
             if (changedSinceStart.size() > CHANGES_REMEMBERED) {
                 closeStartWindow();
             }
         }
+    }
+
+    /** A room and a nick as one value, the nick as nicks compare. */
+    private static String membership(String room, String nick) {
+        return room + '\0' + Limits.foldNick(nick);
     }
 
     /** {@code seq}: from where the room's messages are tracked, if this lists its first member. */
@@ -193,7 +198,7 @@ final class RoomMembers {
             return Effect.NONE;
         }
         Room r = rooms.computeIfAbsent(room, name -> new Room(seq));
-        String folded = PresenceCodec.fold(nick);
+        String folded = Limits.foldNick(nick);
         Member previous = r.members.get(folded);
         if (previous != null && Objects.equals(previous.session(), session)) {
             return Effect.NONE;
@@ -217,7 +222,7 @@ final class RoomMembers {
 
     private Effect unlist(String room, String nick, String session) {
         Room r = rooms.get(room);
-        String folded = PresenceCodec.fold(nick);
+        String folded = Limits.foldNick(nick);
         Member listed = r == null ? null : r.members.get(folded);
         if (listed == null || (session != null && listed.session() != null && !session.equals(listed.session()))) {
             return Effect.NONE;
@@ -245,7 +250,7 @@ final class RoomMembers {
             // Copied out first: a tree's removal may move another entry's key and value into the removed node.
             List<Member> listed = r.members.values().stream().filter(m -> session.equals(m.session())).toList();
             for (Member member : listed) {
-                Effect effect = remove(room, r, PresenceCodec.fold(member.nick()), member);
+                Effect effect = remove(room, r, Limits.foldNick(member.nick()), member);
                 removed.add(new Membership(room, member.nick(), effect));
             }
         }
@@ -263,7 +268,7 @@ final class RoomMembers {
         if (r == null) {
             return new Page(List.of(), 0, false, false);
         }
-        SortedMap<String, Member> from = after == null ? r.members : r.members.tailMap(PresenceCodec.fold(after), false);
+        SortedMap<String, Member> from = after == null ? r.members : r.members.tailMap(Limits.foldNick(after), false);
         List<String> nicks = new ArrayList<>(Math.min(limit, from.size()));
         for (Member m : from.values()) {
             if (nicks.size() == limit) {

@@ -1,6 +1,6 @@
 package chat.gateway;
 
-import chat.gateway.presence.PresenceCodec;
+import chat.protocol.Limits;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,19 +19,19 @@ final class Sessions {
 
     /** The connection now holds the nick's session here, in place of any connection that held it before. */
     void bind(String nick, Connection connection) {
-        byNick.put(PresenceCodec.fold(nick), connection);
+        byNick.put(Limits.foldNick(nick), connection);
     }
 
     /** The connection holding the nick, or null. */
     Connection byNick(String nick) {
-        return byNick.get(PresenceCodec.fold(nick));
+        return byNick.get(Limits.foldNick(nick));
     }
 
     void remove(Connection connection) {
         connections.remove(connection.id());
         String nick = connection.nick();
         if (nick != null) {
-            byNick.remove(PresenceCodec.fold(nick), connection);
+            byNick.remove(Limits.foldNick(nick), connection);
         }
     }
 

@@ -9,6 +9,7 @@ import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.Paced;
+import chat.testkit.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,8 @@ class AbuseLimitsIT {
 
     @Test
     void framesOverTheBurstGetRateLimitedWithTheirRefAndTheConnectionGoesOn() throws Exception {
-        try (Gateway gateway = TestGateways.start("rate", TestGateways.freshTopic(), "--rate", "10", "--burst", "10");
+        try (Gateway gateway = TestGateway.of("rate", TestGateway.freshTopic()).with("--rate", "10", "--burst", "10")
+                .start(InProcessGateway::start);
              ChatTestClient client = ChatTestClient.login(gateway.port(), "eager")) {
             StringBuilder burst = new StringBuilder();
             for (int i = 0; i < 20; i++) {
@@ -70,8 +72,8 @@ class AbuseLimitsIT {
 
     @Test
     void aClientThatKeepsFloodingIsCutOffWhileAWellBehavedOneMissesNothing() throws Exception {
-        try (Gateway gateway = TestGateways.start("flood", TestGateways.freshTopic(),
-                "--rate", "10", "--burst", "10", "--flood-cutoff-ms", "2000");
+        try (Gateway gateway = TestGateway.of("flood", TestGateway.freshTopic())
+                .with("--rate", "10", "--burst", "10", "--flood-cutoff-ms", "2000").start(InProcessGateway::start);
              ChatTestClient flooder = ChatTestClient.login(gateway.port(), "flooder");
              ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
              ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener")) {
@@ -124,7 +126,8 @@ class AbuseLimitsIT {
 
     @Test
     void aSilentConnectionIsClosedAsIdleWhileOneThatPingsStays() throws Exception {
-        try (Gateway gateway = TestGateways.start("idle", TestGateways.freshTopic(), "--idle-timeout-ms", "1500");
+        try (Gateway gateway = TestGateway.of("idle", TestGateway.freshTopic()).with("--idle-timeout-ms", "1500")
+                .start(InProcessGateway::start);
              ChatTestClient quiet = ChatTestClient.connect(gateway.port());
              ChatTestClient pinger = ChatTestClient.login(gateway.port(), "pinger")) {
             Instant pingerLoggedIn = Instant.now();
@@ -151,7 +154,8 @@ class AbuseLimitsIT {
 
     @Test
     void aConnectionThatNeverFinishesItsFirstLineIsClosedWhileOthersGetTheirMessages() throws Exception {
-        try (Gateway gateway = TestGateways.start("loris", TestGateways.freshTopic(), "--first-line-timeout-ms", "1000");
+        try (Gateway gateway = TestGateway.of("loris", TestGateway.freshTopic()).with("--first-line-timeout-ms", "1000")
+                .start(InProcessGateway::start);
              ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
              ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener");
              Socket loris = new Socket()) {
@@ -192,7 +196,8 @@ class AbuseLimitsIT {
 
     @Test
     void aConnectionOverTheAddressLimitIsRefusedUntilAPlaceIsFree() {
-        try (Gateway gateway = TestGateways.start("limit", TestGateways.freshTopic(), "--max-connections-per-address", "3");
+        try (Gateway gateway = TestGateway.of("limit", TestGateway.freshTopic()).with("--max-connections-per-address", "3")
+                .start(InProcessGateway::start);
              ChatTestClient first = ChatTestClient.login(gateway.port(), "first");
              ChatTestClient second = ChatTestClient.login(gateway.port(), "second");
              ChatTestClient third = ChatTestClient.connect(gateway.port())) {

@@ -9,6 +9,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -48,14 +49,14 @@ class AccountsIT {
 
     @BeforeAll
     static void startGateways() throws Exception {
-        topic = TestGateways.freshTopic();
+        topic = TestGateway.freshTopic();
         tokenKey = new byte[32];
         new SecureRandom().nextBytes(tokenKey);
         Path secret = Files.write(dir.resolve("jwt-secret"), tokenKey);
         String[] tokens = {"--jwt-hmac-secret-file", secret.toString()};
-        gw1 = TestGateways.start("gw1", topic, tokens);
-        gw2 = TestGateways.start("gw2", topic, tokens);
-        accountsOnly = TestGateways.start("gw3", topic, "--guests", "false");
+        gw1 = TestGateway.of("gw1", topic).with(tokens).start(InProcessGateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(tokens).start(InProcessGateway::start);
+        accountsOnly = TestGateway.of("gw3", topic).with("--guests", "false").start(InProcessGateway::start);
     }
 
     @AfterAll
@@ -240,7 +241,7 @@ class AccountsIT {
     private static int operator(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--kafka", TestKafka.bootstrapServers(), "--presence-topic",
-            TestGateways.presenceTopicOf(topic), "--password-stdin"));
+            TestGateway.presenceTopicOf(topic), "--password-stdin"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         return AccountsMain.run(all.toArray(String[]::new),
             new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)), new PrintStream(out), new PrintStream(out));

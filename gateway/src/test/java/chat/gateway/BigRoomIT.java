@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.protocol.ClientFrame;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.TestGateway;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -26,9 +27,9 @@ class BigRoomIT {
 
     @BeforeAll
     static void startGateways() {
-        topic = TestGateways.freshTopic();
-        gw1 = TestGateways.start("gw1", topic, ANNOUNCE_FOUR);
-        gw2 = TestGateways.start("gw2", topic, ANNOUNCE_FOUR);
+        topic = TestGateway.freshTopic();
+        gw1 = TestGateway.of("gw1", topic).with(ANNOUNCE_FOUR).start(InProcessGateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(ANNOUNCE_FOUR).start(InProcessGateway::start);
     }
 
     @AfterAll

@@ -12,6 +12,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.JavaProcess;
+import chat.testkit.TestGateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +37,11 @@ class ClusterPresenceIT {
 
     @BeforeAll
     static void startGateways() {
-        topic = TestGateways.freshTopic();
+        topic = TestGateway.freshTopic();
         // These tests ask who and rooms again and again until the gateways agree: more than a person's rate.
-        gw1 = TestGateways.start("gw1", topic, TestGateways.UNLIMITED_RATE);
-        gw2 = TestGateways.start("gw2", topic, TestGateways.UNLIMITED_RATE);
-        gw3 = TestGateways.start("gw3", topic, TestGateways.UNLIMITED_RATE);
+        gw1 = TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
+        gw3 = TestGateway.of("gw3", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
     }
 
     @AfterAll
@@ -168,7 +169,7 @@ class ClusterPresenceIT {
 
     @Test
     void aKilledGatewaysMembersAreShownLeavingAndItsNicksFreedWithin15Seconds() throws Exception {
-        try (JavaProcess doomed = GatewayProcess.start("doomed", topic, logs);
+        try (JavaProcess doomed = TestGateway.of("doomed", topic).startProcess(logs);
              ChatTestClient ian = ChatTestClient.login(doomed.port(), "ian");
              ChatTestClient jo = ChatTestClient.login(gw1.port(), "jo")) {
             ian.join("crash");
@@ -191,7 +192,7 @@ class ClusterPresenceIT {
 
     @Test
     void aDirectMessageSentWhileAnAccountsGatewayIsDeadReachesItWhenItResumesElsewhere() throws Exception {
-        try (JavaProcess doomed = GatewayProcess.start("doomed3", topic, logs);
+        try (JavaProcess doomed = TestGateway.of("doomed3", topic).startProcess(logs);
              ChatTestClient nora = ChatTestClient.connect(doomed.port());
              ChatTestClient otto = ChatTestClient.login(gw1.port(), "otto")) {
             nora.send(new ClientFrame.Hello("nora", 1, null, null));
@@ -245,7 +246,7 @@ class ClusterPresenceIT {
     @Test
     void anAccountsTokenSignsInWithoutThePasswordAfterItsKilledGatewaysLeaseRanOutUntilThePasswordDoes()
         throws Exception {
-        try (JavaProcess doomed = GatewayProcess.start("doomed4", topic, logs);
+        try (JavaProcess doomed = TestGateway.of("doomed4", topic).startProcess(logs);
              ChatTestClient pia = ChatTestClient.connect(doomed.port());
              ChatTestClient quinn = ChatTestClient.login(gw1.port(), "quinn")) {
             pia.send(new ClientFrame.Hello("pia", 1, null, null));
@@ -282,7 +283,7 @@ class ClusterPresenceIT {
 
     @Test
     void aClientOfAKilledGatewayResumesOnAnotherAtOnceAndNobodySeesItLeave() throws Exception {
-        try (JavaProcess doomed = GatewayProcess.start("doomed2", topic, logs);
+        try (JavaProcess doomed = TestGateway.of("doomed2", topic).startProcess(logs);
              ChatTestClient kim = ChatTestClient.connect(doomed.port());
              ChatTestClient lou = ChatTestClient.login(doomed.port(), "lou");
              ChatTestClient max = ChatTestClient.login(gw1.port(), "max")) {

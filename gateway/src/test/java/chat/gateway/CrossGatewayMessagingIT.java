@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.protocol.ClientFrame;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.TestGateway;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ class CrossGatewayMessagingIT {
 
     @BeforeAll
     static void startGateways() {
-        String topic = TestGateways.freshTopic();
-        gw1 = TestGateways.start("gw1", topic, TestGateways.UNLIMITED_RATE);
-        gw2 = TestGateways.start("gw2", topic, TestGateways.UNLIMITED_RATE);
+        String topic = TestGateway.freshTopic();
+        gw1 = TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
     }
 
     @AfterAll
@@ -119,16 +120,16 @@ class CrossGatewayMessagingIT {
 
     @Test
     void aResendToAGatewayStartedAfterTheFirstCopyIsAckedAsTheFirstCopy() {
-        String topic = TestGateways.freshTopic();
+        String topic = TestGateway.freshTopic();
         ServerFrame.Ack first;
-        try (Gateway before = TestGateways.start("before", topic);
+        try (Gateway before = TestGateway.of("before", topic).start(InProcessGateway::start);
              ChatTestClient ivan = ChatTestClient.login(before.port(), "ivan")) {
             ivan.join("restarted");
             ivan.say("restarted", "said before the restart", "r-1");
             first = ivan.nextMatching(ServerFrame.Ack.class, a -> a.id().equals("r-1"));
         }
         // The ack was lost with the gateway, as far as the client knows: it resends to one started since.
-        try (Gateway after = TestGateways.start("after", topic);
+        try (Gateway after = TestGateway.of("after", topic).start(InProcessGateway::start);
              ChatTestClient ivan = ChatTestClient.login(after.port(), "ivan")) {
             ivan.join("restarted");
             ivan.say("restarted", "said before the restart", "r-1");
@@ -199,9 +200,9 @@ class CrossGatewayMessagingIT {
 
     @Test
     void aStoppingGatewaySaysByeToItsClientsAndTheOthersSeeThemLeave() {
-        String topic = TestGateways.freshTopic();
-        Gateway doomed = TestGateways.start("doomed", topic);
-        Gateway survivor = TestGateways.start("survivor", topic);
+        String topic = TestGateway.freshTopic();
+        Gateway doomed = TestGateway.of("doomed", topic).start(InProcessGateway::start);
+        Gateway survivor = TestGateway.of("survivor", topic).start(InProcessGateway::start);
         try (ChatTestClient leaving = ChatTestClient.login(doomed.port(), "max");
              ChatTestClient staying = ChatTestClient.login(survivor.port(), "nora")) {
             staying.join("room");

@@ -10,6 +10,7 @@ import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.Paced;
 import chat.testkit.Poll;
+import chat.testkit.TestGateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,10 +38,10 @@ class FrozenBrokerIT {
     void messagesSaidWhileThePartitionLeaderIsFrozenAreAckedAndDeliveredOnce(@TempDir Path dir) throws Exception {
         try (LocalKafkaCluster kafka = LocalKafkaCluster.start(new LocalKafkaCluster.Settings(dir.resolve("data"), 3, 0,
             dir.resolve("logs")))) {
-            String topic = TestGateways.freshTopic();
+            String topic = TestGateway.freshTopic();
             // One partition, so that the frozen leader is the room's; three replicas, two of them in sync to ack.
-            Gateway gateway = TestGateways.startOn(kafka.bootstrapServers(), "frozen", topic, "--partitions", "1",
-                "--replication", "3");
+            Gateway gateway = TestGateway.on(kafka.bootstrapServers(), "frozen", topic).with("--partitions", "1",
+                "--replication", "3").start(InProcessGateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice");
                  ChatTestClient bob = ChatTestClient.login(gateway.port(), "bob")) {
                 alice.join(ROOM);

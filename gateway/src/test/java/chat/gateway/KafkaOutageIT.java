@@ -10,6 +10,7 @@ import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.LocalHttp;
 import chat.testkit.Poll;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ class KafkaOutageIT {
     @Test
     void aSayWhileKafkaIsDownGetsUnavailableAndTheResendIsDeliveredOnceKafkaIsBack(@TempDir Path dir) throws Exception {
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
-            Gateway gateway = TestGateways.startOn(kafka.bootstrapServers(), "outage", TestGateways.freshTopic(),
-                "--send-timeout-ms", "3000");
+            Gateway gateway = TestGateway.on(kafka.bootstrapServers(), "outage", TestGateway.freshTopic())
+                .with("--send-timeout-ms", "3000").start(InProcessGateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
                 alice.join("ops");
                 alice.say("ops", "before", "b1");
@@ -71,8 +72,8 @@ class KafkaOutageIT {
     @Test
     void aResendWhileTheFirstWriteWaitsForKafkaWritesNoSecondCopy(@TempDir Path dir) throws Exception {
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
-            Gateway gateway = TestGateways.startOn(kafka.bootstrapServers(), "resend", TestGateways.freshTopic(),
-                "--send-timeout-ms", "60000");
+            Gateway gateway = TestGateway.on(kafka.bootstrapServers(), "resend", TestGateway.freshTopic())
+                .with("--send-timeout-ms", "60000").start(InProcessGateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
                 alice.join("ops");
                 kafka.stopBroker(1);

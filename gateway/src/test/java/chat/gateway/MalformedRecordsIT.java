@@ -12,6 +12,7 @@ import chat.testkit.JavaProcess;
 import chat.testkit.LocalHttp;
 import chat.testkit.Poll;
 import chat.testkit.ScrapedMetrics;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,13 +45,11 @@ class MalformedRecordsIT {
 
     @Test
     void malformedRecordsAreSkippedAndToldOfOnceAndTheGatewayGoesOn(@TempDir Path logs) throws Exception {
-        String topic = TestGateways.freshTopic();
-        String presenceTopic = TestGateways.presenceTopicOf(topic);
+        String topic = TestGateway.freshTopic();
+        String presenceTopic = TestGateway.presenceTopicOf(topic);
         int adminPort = freePort();
-        try (JavaProcess gateway = JavaProcess.start("malformed", GatewayMain.class, List.of("--kafka",
-                TestKafka.bootstrapServers(), "--id", "malformed", "--port", "0", "--admin-port", Integer.toString(adminPort),
-                "--topic", topic, "--partitions", "3", "--presence-topic", presenceTopic,
-                "--history-url", TestGateways.NO_HISTORY), logs);
+        try (JavaProcess gateway = TestGateway.of("malformed", topic).with("--admin-port", Integer.toString(adminPort))
+                .startProcess(logs);
              ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice");
              KafkaProducer<byte[], byte[]> producer = producer()) {
             alice.join("lobby");

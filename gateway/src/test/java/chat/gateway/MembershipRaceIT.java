@@ -11,6 +11,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.EventCodec;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +48,11 @@ class MembershipRaceIT {
 
     @BeforeAll
     static void startGateways() {
-        topic = TestGateways.freshTopic();
+        topic = TestGateway.freshTopic();
         gateways = List.of(
-            TestGateways.start("gw1", topic, TestGateways.UNLIMITED_RATE),
-            TestGateways.start("gw2", topic, TestGateways.UNLIMITED_RATE),
-            TestGateways.start("gw3", topic, TestGateways.UNLIMITED_RATE));
+            TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start),
+            TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start),
+            TestGateway.of("gw3", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start));
     }
 
     @AfterAll
@@ -114,12 +115,13 @@ class MembershipRaceIT {
             ChatEvent.MemberJoined join = new ChatEvent.MemberJoined(room, "zed", claim.claim(), "slow-gateway");
             long seq = producer.send(new ProducerRecord<>(topic, EventCodec.key(join), EventCodec.encode(join))).get().offset();
 
-            Gateway late = TestGateways.start("gw-late", topic, TestGateways.UNLIMITED_RATE);
+            Gateway late = TestGateway.of("gw-late", topic).with(TestGateway.UNLIMITED_RATE)
+                .start(InProcessGateway::start);
             try (ChatTestClient amy = ChatTestClient.login(late.port(), "amy")) {
                 assertEquals(List.of(), who(amy, room), "the late gateway has not heard of zed's join yet");
                 PresenceRecord.Room joined = new PresenceRecord.Room("zed", claim.claim(),
                     new PresenceRecord.RoomChange(room, seq), true);
-                producer.send(new ProducerRecord<>(TestGateways.presenceTopicOf(topic), 0, PresenceCodec.key(joined),
+                producer.send(new ProducerRecord<>(TestGateway.presenceTopicOf(topic), 0, PresenceCodec.key(joined),
                     PresenceCodec.encode(joined))).get();
 
                 assertEquals(new ServerFrame.Presence(room, "zed", "join"), presenceAfterJoining(amy, room, "zed"));
@@ -146,7 +148,7 @@ class MembershipRaceIT {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition presence = new TopicPartition(TestGateways.presenceTopicOf(topic), 0);
+            TopicPartition presence = new TopicPartition(TestGateway.presenceTopicOf(topic), 0);
             consumer.assign(List.of(presence));
             consumer.seekToBeginning(List.of(presence));
             long end = consumer.endOffsets(List.of(presence)).get(presence);

@@ -15,6 +15,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.Poll;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -64,8 +65,8 @@ class PresenceSnapshotsIT {
 
     @Test
     void aGatewayStartedFromASnapshotHoldsWhatTheGatewayBeforeItAndAReplayOfEveryRecordHold() {
-        String topic = TestGateways.freshTopic();
-        Gateway first = TestGateways.start("snap-first", topic, SNAPSHOT_EVERY_20);
+        String topic = TestGateway.freshTopic();
+        Gateway first = TestGateway.of("snap-first", topic).with(SNAPSHOT_EVERY_20).start(InProcessGateway::start);
         Gateway second = null;
         List<ChatTestClient> clients = new ArrayList<>();
         try {
@@ -89,7 +90,7 @@ class PresenceSnapshotsIT {
             part(clients.get(2), "room-2");
             awaitHolding(first, "late", Set.of("lobby", "later"));
 
-            second = TestGateways.start("snap-second", topic);
+            second = TestGateway.of("snap-second", topic).start(InProcessGateway::start);
             PresenceReplay.Replayed replayed = second.presence().replayed();
             assertTrue(replayed.fromSnapshot() && replayed.from() >= snapshot.offset(), "from a snapshot: " + replayed);
             assertTrue(replayed.records() > 0, "and the records after it: " + replayed);
@@ -122,8 +123,8 @@ class PresenceSnapshotsIT {
 
     @Test
     void recordsBelowTheNewestSnapshotMayBeDeletedAndAGatewayRefusesToStartWhenOneAboveItWas() throws Exception {
-        String topic = TestGateways.freshTopic();
-        Gateway first = TestGateways.start("keep-first", topic, SNAPSHOT_EVERY_20);
+        String topic = TestGateway.freshTopic();
+        Gateway first = TestGateway.of("keep-first", topic).with(SNAPSHOT_EVERY_20).start(InProcessGateway::start);
         try (ChatTestClient keeper = ChatTestClient.login(first.port(), "keeper")) {
             keeper.join("kept");
             register(keeper);
@@ -131,7 +132,7 @@ class PresenceSnapshotsIT {
             SnapshotCodec.AtOffset snapshot = awaitSnapshot(topic, presenceEnd(topic));
             deleteRecordsBelow(topic, snapshot.offset());
 
-            Gateway second = TestGateways.start("keep-second", topic);
+            Gateway second = TestGateway.of("keep-second", topic).start(InProcessGateway::start);
             try {
                 PresenceState state = second.presence().state();
                 assertEquals(Set.of("kept"), state.session("keeper").rooms());
@@ -147,13 +148,13 @@ class PresenceSnapshotsIT {
 
         // One record above the newest snapshot, then everything up to the end, deleted.
         writeHeartbeatOfNoGateway(topic);
-        long newest = PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test", TestGateways.presenceTopicOf(topic),
+        long newest = PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test", TestGateway.presenceTopicOf(topic),
             PATIENCE).orElseThrow().offset();
         long end = presenceEnd(topic);
         assertTrue(end > newest, "a record above the newest snapshot");
         deleteRecordsBelow(topic, end);
         IllegalStateException refused = assertThrows(IllegalStateException.class,
-            () -> TestGateways.start("keep-refused", topic).close());
+            () -> TestGateway.of("keep-refused", topic).start(InProcessGateway::start).close());
         String why = rootCause(refused).getMessage();
         assertTrue(why.contains("begins at offset " + end) && why.contains("covers only the records below " + newest)
             && why.contains("does not start"), why);
@@ -161,22 +162,22 @@ class PresenceSnapshotsIT {
 
     @Test
     void aGatewayRefusesToStartWhenRecordsWereDeletedAndThereIsNoSnapshot() throws Exception {
-        String topic = TestGateways.freshTopic();
-        TestGateways.start("bare-first", topic).close();
+        String topic = TestGateway.freshTopic();
+        TestGateway.of("bare-first", topic).start(InProcessGateway::start).close();
         long end = presenceEnd(topic);
         assertEquals(Optional.empty(), PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test",
-            TestGateways.presenceTopicOf(topic), PATIENCE), "no snapshot is due after a few records");
+            TestGateway.presenceTopicOf(topic), PATIENCE), "no snapshot is due after a few records");
         deleteRecordsBelow(topic, end);
         String why = rootCause(assertThrows(IllegalStateException.class,
-            () -> TestGateways.start("bare-refused", topic).close())).getMessage();
+            () -> TestGateway.of("bare-refused", topic).start(InProcessGateway::start).close())).getMessage();
         assertTrue(why.contains("begins at offset " + end) && why.contains("has no snapshot"), why);
     }
 
     @Test
     void theSnapshotReadIsTheOneCoveringTheMostRecordsAndOneThatDoesNotReadIsPassedOver() throws Exception {
-        String topic = TestGateways.freshTopic();
+        String topic = TestGateway.freshTopic();
         GatewayConfig config = GatewayConfig.parse(new String[] {"--kafka", TestKafka.bootstrapServers(), "--topic",
-            topic, "--presence-topic", TestGateways.presenceTopicOf(topic)}, Map.of());
+            topic, "--presence-topic", TestGateway.presenceTopicOf(topic)}, Map.of());
         Topics.ensure(config);
         PresenceState state = new PresenceState();
         state.apply(1_000, new PresenceRecord.Heartbeat("gw", "i", true));
@@ -195,7 +196,7 @@ class PresenceSnapshotsIT {
     }
 
     private static long newestOffset(String topic) {
-        return PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test", TestGateways.presenceTopicOf(topic),
+        return PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test", TestGateway.presenceTopicOf(topic),
             PATIENCE).orElseThrow().offset();
     }
 
@@ -224,12 +225,12 @@ class PresenceSnapshotsIT {
     private static SnapshotCodec.AtOffset awaitSnapshot(String topic, long covering) {
         return Poll.until("a snapshot covering the records below " + covering, Duration.ofSeconds(60),
             Duration.ofMillis(100), () -> PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test",
-                TestGateways.presenceTopicOf(topic), PATIENCE),
+                TestGateway.presenceTopicOf(topic), PATIENCE),
             newest -> newest.isPresent() && newest.get().offset() >= covering).orElseThrow();
     }
 
     private static long presenceEnd(String topic) {
-        TopicPartition presence = new TopicPartition(TestGateways.presenceTopicOf(topic), 0);
+        TopicPartition presence = new TopicPartition(TestGateway.presenceTopicOf(topic), 0);
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             return consumer.endOffsets(List.of(presence), PATIENCE).get(presence);
         }
@@ -237,7 +238,7 @@ class PresenceSnapshotsIT {
 
     /** A fresh state given every record of the presence topic, from the first. */
     private static PresenceState replayEveryRecord(String topic) {
-        TopicPartition presence = new TopicPartition(TestGateways.presenceTopicOf(topic), 0);
+        TopicPartition presence = new TopicPartition(TestGateway.presenceTopicOf(topic), 0);
         PresenceState state = new PresenceState();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.assign(List.of(presence));
@@ -261,7 +262,7 @@ class PresenceSnapshotsIT {
     /** Deletes the presence topic's records below {@code offset}, as its retention would. */
     private static void deleteRecordsBelow(String topic, long offset) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
-            admin.deleteRecords(Map.of(new TopicPartition(TestGateways.presenceTopicOf(topic), 0),
+            admin.deleteRecords(Map.of(new TopicPartition(TestGateway.presenceTopicOf(topic), 0),
                 RecordsToDelete.beforeOffset(offset))).all().get();
         }
     }
@@ -270,7 +271,7 @@ class PresenceSnapshotsIT {
     private static void writeHeartbeatOfNoGateway(String topic) throws Exception {
         PresenceRecord beat = new PresenceRecord.Heartbeat("nobody", "never-started", false);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(TestGateways.presenceTopicOf(topic), 0, PresenceCodec.key(beat),
+            producer.send(new ProducerRecord<>(TestGateway.presenceTopicOf(topic), 0, PresenceCodec.key(beat),
                 PresenceCodec.encode(beat))).get();
         }
     }
@@ -284,7 +285,7 @@ class PresenceSnapshotsIT {
     private static void operator(String topic, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--kafka", TestKafka.bootstrapServers(), "--presence-topic",
-            TestGateways.presenceTopicOf(topic), "--password-stdin"));
+            TestGateway.presenceTopicOf(topic), "--password-stdin"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = AccountsMain.run(all.toArray(String[]::new),
             new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)), new PrintStream(out),

@@ -8,6 +8,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
+import chat.testkit.TestGateway;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,7 @@ class ProtocolErrorsIT {
 
     @BeforeAll
     static void startGateway() {
-        gateway = TestGateways.start("errors", TestGateways.freshTopic());
+        gateway = TestGateway.of("errors", TestGateway.freshTopic()).start(InProcessGateway::start);
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package chat.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import chat.protocol.MessageKey;
 import org.junit.jupiter.api.Test;
 
 class RecentIdsTest {
@@ -12,32 +13,32 @@ class RecentIdsTest {
     @Test
     void theFirstSightingWinsAndIsRemembered() {
         RecentIds ids = new RecentIds(10, 10);
-        assertNull(ids.recordIfFirst("room", "alice", "m1", FIRST));
-        assertEquals(FIRST, ids.recordIfFirst("room", "ALICE", "m1", SECOND));
-        assertEquals(FIRST, ids.find("room", "alice", "m1"));
+        assertNull(ids.recordIfFirst(new MessageKey("room", "alice", "m1"), FIRST));
+        assertEquals(FIRST, ids.recordIfFirst(new MessageKey("room", "ALICE", "m1"), SECOND));
+        assertEquals(FIRST, ids.find(new MessageKey("room", "alice", "m1")));
     }
 
     @Test
     void idsAreTheSendersOwnAndRoomsAreApart() {
         RecentIds ids = new RecentIds(10, 10);
-        ids.recordIfFirst("room", "alice", "m1", FIRST);
-        assertNull(ids.recordIfFirst("room", "bob", "m1", SECOND));
-        assertNull(ids.recordIfFirst("other", "alice", "m1", SECOND));
+        ids.recordIfFirst(new MessageKey("room", "alice", "m1"), FIRST);
+        assertNull(ids.recordIfFirst(new MessageKey("room", "bob", "m1"), SECOND));
+        assertNull(ids.recordIfFirst(new MessageKey("other", "alice", "m1"), SECOND));
     }
 
     @Test
     void memoryIsBoundedPerRoomAndInRooms() {
         RecentIds ids = new RecentIds(2, 2);
-        ids.recordIfFirst("a", "x", "1", FIRST);
-        ids.recordIfFirst("a", "x", "2", FIRST);
-        ids.recordIfFirst("a", "x", "3", FIRST);
-        assertNull(ids.find("a", "x", "1"), "the oldest id of a full room is forgotten");
-        assertEquals(FIRST, ids.find("a", "x", "3"));
+        ids.recordIfFirst(new MessageKey("a", "x", "1"), FIRST);
+        ids.recordIfFirst(new MessageKey("a", "x", "2"), FIRST);
+        ids.recordIfFirst(new MessageKey("a", "x", "3"), FIRST);
+        assertNull(ids.find(new MessageKey("a", "x", "1")), "the oldest id of a full room is forgotten");
+        assertEquals(FIRST, ids.find(new MessageKey("a", "x", "3")));
 
-        ids.recordIfFirst("b", "x", "1", FIRST);
-        ids.find("a", "x", "3");
-        ids.recordIfFirst("c", "x", "1", FIRST);
-        assertNull(ids.find("b", "x", "1"), "the least recently used room is forgotten");
-        assertEquals(FIRST, ids.find("a", "x", "3"));
+        ids.recordIfFirst(new MessageKey("b", "x", "1"), FIRST);
+        ids.find(new MessageKey("a", "x", "3"));
+        ids.recordIfFirst(new MessageKey("c", "x", "1"), FIRST);
+        assertNull(ids.find(new MessageKey("b", "x", "1")), "the least recently used room is forgotten");
+        assertEquals(FIRST, ids.find(new MessageKey("a", "x", "3")));
     }
 }

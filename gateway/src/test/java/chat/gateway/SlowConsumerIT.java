@@ -10,6 +10,7 @@ import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.ScrapedMetrics;
+import chat.testkit.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,8 +33,8 @@ class SlowConsumerIT {
 
     @Test
     void aClientThatStopsReadingIsCutOffWhileAnotherKeepsGettingEveryMessage() throws Exception {
-        Gateway gateway = TestGateways.start("slow", TestGateways.freshTopic(), "--outbound-queue", "64",
-            "--rate", "1000000", "--burst", "1000000");
+        Gateway gateway = TestGateway.of("slow", TestGateway.freshTopic()).with("--outbound-queue", "64")
+            .with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
         try (Socket stuck = new Socket();
              ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
              ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener")) {

@@ -8,6 +8,7 @@ import chat.protocol.ClientFrame;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.Poll;
+import chat.testkit.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -31,8 +32,9 @@ class StuckHistoryIT {
     @Test
     void aJoinsReplayEndsUnavailableAndNobodyWaitsForAHistoryServiceThatNeverAnswers() throws Exception {
         try (SilentServer history = new SilentServer()) {
-            Gateway gateway = TestGateways.start("stuck-history", TestGateways.freshTopic(), "--history-url",
-                "http://127.0.0.1:" + history.port(), "--history-timeout-ms", Long.toString(HISTORY_TIMEOUT.toMillis()));
+            Gateway gateway = TestGateway.of("stuck-history", TestGateway.freshTopic())
+                .history("http://127.0.0.1:" + history.port())
+                .with("--history-timeout-ms", Long.toString(HISTORY_TIMEOUT.toMillis())).start(InProcessGateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice");
                  ChatTestClient bob = ChatTestClient.login(gateway.port(), "bob");
                  ChatTestClient carol = ChatTestClient.login(gateway.port(), "carol")) {

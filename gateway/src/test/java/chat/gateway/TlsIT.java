@@ -12,6 +12,7 @@ import chat.testkit.ChatTestClient;
 import chat.testkit.LocalHttp;
 import chat.testkit.Paced;
 import chat.testkit.Poll;
+import chat.testkit.TestGateway;
 import chat.testkit.TestTls;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,9 +37,8 @@ class TlsIT {
 
     @BeforeAll
     static void start() {
-        List<String> args = new ArrayList<>(TLS.gatewayArgs());
-        args.addAll(List.of("--first-line-timeout-ms", "2000"));
-        gateway = TestGateways.start("tls", TestGateways.freshTopic(), args.toArray(String[]::new));
+        gateway = TestGateway.of("tls", TestGateway.freshTopic()).with(TLS.gatewayArgs())
+            .with("--first-line-timeout-ms", "2000").start(InProcessGateway::start);
     }
 
     @AfterAll

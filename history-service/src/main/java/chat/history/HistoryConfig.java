@@ -1,8 +1,11 @@
 package chat.history;
 
+import static chat.settings.SettingSpec.option;
+
 import chat.admin.AdminServer;
 import chat.history.ingest.Ingest;
 import chat.settings.Secret;
+import chat.settings.SettingSpec;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.net.InetAddress;
@@ -30,58 +33,38 @@ public record HistoryConfig(
 
     /** One setting: its flag, its environment variable, its default and what it does. */
     public enum Setting implements chat.settings.Setting {
-        KAFKA("--kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092", "Kafka bootstrap servers, HOST:PORT,..."),
-        TOPIC("--topic", "CHAT_TOPIC", "chat.events", "the chat topic to read"),
-        GROUP("--group", "HISTORY_GROUP", "chat-history",
-            "Kafka consumer group; instances in one group share the topic's partitions"),
-        DB_URL("--db-url", "HISTORY_DB_URL", "jdbc:sqlite:data/history.db",
+        KAFKA(option("--kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092", "Kafka bootstrap servers, HOST:PORT,...")),
+        TOPIC(option("--topic", "CHAT_TOPIC", "chat.events", "the chat topic to read")),
+        GROUP(option("--group", "HISTORY_GROUP", "chat-history",
+            "Kafka consumer group; instances in one group share the topic's partitions")),
+        DB_URL(option("--db-url", "HISTORY_DB_URL", "jdbc:sqlite:data/history.db",
             "the database: jdbc:sqlite:FILE, or jdbc:postgresql://HOST:PORT/DB for several instances; a new, empty one"
-                + " fills itself with every message the topic still holds"),
-        DB_USER("--db-user", "HISTORY_DB_USER", null, "database user (PostgreSQL)"),
-        DB_PASSWORD("--db-password", "HISTORY_DB_PASSWORD", null, "database password (PostgreSQL; prefer the variable)"),
-        DB_READERS("--db-readers", "HISTORY_DB_READERS", "8", "database connections that serve queries"),
-        HOST("--host", "HISTORY_HOST", "127.0.0.1", "address of the HTTP query API"),
-        PORT("--port", "HISTORY_PORT", "7100", "port of the HTTP query API (0 picks a free one)"),
-        BATCH("--batch", "HISTORY_BATCH", "5000", "most messages written in one database transaction"),
-        ADMIN_HOST("--admin-host", "HISTORY_ADMIN_HOST", null,
-            "address of the admin port, GET /health and GET /metrics (default: --host)"),
-        ADMIN_PORT("--admin-port", "HISTORY_ADMIN_PORT", null,
-            "the admin port (default: --port plus 1000, so 8100 for 7100; 0 picks a free one, as does --port 0)"),
-        API_SECRET_FILE("--api-secret-file", "HISTORY_API_SECRET_FILE", null,
-            "file holding the secret every query must present (Authorization: Bearer); needed unless --host is loopback"),
-        API_SECRET("--api-secret", "HISTORY_API_SECRET", null,
-            "the secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)");
+                + " fills itself with every message the topic still holds")),
+        DB_USER(option("--db-user", "HISTORY_DB_USER", null, "database user (PostgreSQL)")),
+        DB_PASSWORD(option("--db-password", "HISTORY_DB_PASSWORD", null,
+            "database password (PostgreSQL; prefer the variable)")),
+        DB_READERS(option("--db-readers", "HISTORY_DB_READERS", "8", "database connections that serve queries")),
+        HOST(option("--host", "HISTORY_HOST", "127.0.0.1", "address of the HTTP query API")),
+        PORT(option("--port", "HISTORY_PORT", "7100", "port of the HTTP query API (0 picks a free one)")),
+        BATCH(option("--batch", "HISTORY_BATCH", "5000", "most messages written in one database transaction")),
+        ADMIN_HOST(option("--admin-host", "HISTORY_ADMIN_HOST", null,
+            "address of the admin port, GET /health and GET /metrics (default: --host)")),
+        ADMIN_PORT(option("--admin-port", "HISTORY_ADMIN_PORT", null,
+            "the admin port (default: --port plus 1000, so 8100 for 7100; 0 picks a free one, as does --port 0)")),
+        API_SECRET_FILE(option("--api-secret-file", "HISTORY_API_SECRET_FILE", null,
+            "file holding the secret every query must present (Authorization: Bearer); needed unless --host is loopback")),
+        API_SECRET(option("--api-secret", "HISTORY_API_SECRET", null,
+            "the secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)"));
 
-        private final String flag;
-        private final String env;
-        private final String defaultValue;
-        private final String doc;
+        private final SettingSpec spec;
 
-        Setting(String flag, String env, String defaultValue, String doc) {
-            this.flag = flag;
-            this.env = env;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+        Setting(SettingSpec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String flag() {
-            return flag;
-        }
-
-        @Override
-        public String env() {
-            return env;
-        }
-
-        @Override
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        @Override
-        public String doc() {
-            return doc;
+        public SettingSpec spec() {
+            return spec;
         }
     }
 

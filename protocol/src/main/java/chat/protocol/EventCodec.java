@@ -22,16 +22,20 @@ public final class EventCodec {
 
     private EventCodec() {}
 
-    /** The record key: the room, or for a direct message its conversation, so that each keeps its order. */
+    /** The record key: the event's {@link #stream}, so that each keeps its order. */
     public static byte[] key(ChatEvent event) {
-        String key = switch (event) {
+        return stream(event).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The stream the event belongs to: the room, or for a direct message its conversation. */
+    public static String stream(ChatEvent event) {
+        return switch (event) {
             case ChatEvent.MessagePosted m -> m.room();
             case ChatEvent.MemberJoined j -> j.room();
             case ChatEvent.MemberLeft l -> l.room();
             case ChatEvent.DirectMessage d -> d.conversation();
             case ChatEvent.WaitingDelivered w -> w.conversation();
         };
-        return key.getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] encode(ChatEvent event) {

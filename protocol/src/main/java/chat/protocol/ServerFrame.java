@@ -109,7 +109,27 @@ public sealed interface ServerFrame {
 
     record Pong(String ref) implements ServerFrame {}
 
-    record Bye(String reason, String ref) implements ServerFrame {}
+    /**
+     * The gateway is about to close the connection. {@code reason} is the wire text, kept as it came so that a reason
+     * this side does not know still reads; {@link #why()} names it from the catalogue.
+     */
+    record Bye(String reason, String ref) implements ServerFrame {
+        public Bye(ByeReason reason, String ref) {
+            this(requireSendable(reason).wireText(), ref);
+        }
+
+        /** The reason as {@link ByeReason} names it, {@link ByeReason#UNKNOWN} for one this side does not know. */
+        public ByeReason why() {
+            return ByeReason.fromWireText(reason);
+        }
+
+        private static ByeReason requireSendable(ByeReason reason) {
+            if (reason == ByeReason.UNKNOWN) {
+                throw new IllegalArgumentException("a bye names a reason of the catalogue");
+            }
+            return reason;
+        }
+    }
 
     record Error(ErrorCode code, String message, String ref) implements ServerFrame {}
 }

@@ -132,6 +132,28 @@ class FrameCodecTest {
         }
     }
 
+    @Test
+    void everyByeReasonTravelsAsItsWireTextAndComesBackNamed() throws Exception {
+        for (ByeReason reason : ByeReason.values()) {
+            if (reason == ByeReason.UNKNOWN) {
+                continue;
+            }
+            String line = FrameCodec.encode(new ServerFrame.Bye(reason, "r"));
+            assertEquals("{\"type\":\"bye\",\"reason\":\"" + reason.wireText() + "\",\"ref\":\"r\"}", line);
+            ServerFrame.Bye back = (ServerFrame.Bye) FrameCodec.decodeServer(line);
+            assertEquals(reason, back.why());
+            assertEquals(reason.wireText(), back.reason());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ServerFrame.Bye(ByeReason.UNKNOWN, null));
+    }
+
+    @Test
+    void aByeOfAReasonThisSideDoesNotKnowStillDecodesWithItsText() throws Exception {
+        ServerFrame.Bye bye = (ServerFrame.Bye) FrameCodec.decodeServer("{\"type\":\"bye\",\"reason\":\"moved to mars\"}");
+        assertEquals(ByeReason.UNKNOWN, bye.why());
+        assertEquals("moved to mars", bye.reason());
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
         "not json                                                   | bad_frame",

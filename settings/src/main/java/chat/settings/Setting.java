@@ -1,23 +1,31 @@
 package chat.settings;
 
 /**
- * One setting of a service, as an enum constant of the service's own: its command-line flag, its environment
- * variable, its default ({@code null} for none) and what it does, for {@code --help}.
+ * One setting of a service, as an enum constant of the service's own that carries its {@link SettingSpec}: its
+ * command-line flag, its environment variable, its default ({@code null} for none) and what it does, for
+ * {@code --help}.
  */
 public interface Setting {
-    String flag();
+    SettingSpec spec();
 
-    String env();
+    default String flag() {
+        return spec().flag();
+    }
 
-    String defaultValue();
+    default String env() {
+        return spec().env();
+    }
 
-    String doc();
+    default String defaultValue() {
+        return spec().defaultValue();
+    }
 
-    /**
-     * Whether the flag is a switch: given alone ({@code --tls}) it means {@code true}, and it takes no value but
-     * through {@code =} ({@code --tls=false}). Its variable holds {@code true} or {@code false}.
-     */
+    default String doc() {
+        return spec().doc();
+    }
+
+    /** Whether the flag is a switch (see {@link SettingSpec#isSwitch()}). */
     default boolean isSwitch() {
-        return false;
+        return spec().isSwitch();
     }
 }

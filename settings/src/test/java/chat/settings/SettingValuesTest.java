@@ -1,5 +1,7 @@
 package chat.settings;
 
+import static chat.settings.SettingSpec.onOff;
+import static chat.settings.SettingSpec.option;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,30 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SettingValuesTest {
     enum Demo implements Setting {
-        PORT("--port", "DEMO_PORT", "7001", "a port"),
-        NAME("--name", "DEMO_NAME", null, "a name"),
-        URL("--url", "DEMO_URL", "http://127.0.0.1:7100/", "a URL"),
-        SECRET_FILE("--secret-file", "DEMO_SECRET_FILE", null, "a file holding a secret"),
-        SECRET("--secret", "DEMO_SECRET", null, "a secret"),
-        SWITCH("--switch", "DEMO_SWITCH", "false", "a switch");
+        PORT(option("--port", "DEMO_PORT", "7001", "a port")),
+        NAME(option("--name", "DEMO_NAME", null, "a name")),
+        URL(option("--url", "DEMO_URL", "http://127.0.0.1:7100/", "a URL")),
+        SECRET_FILE(option("--secret-file", "DEMO_SECRET_FILE", null, "a file holding a secret")),
+        SECRET(option("--secret", "DEMO_SECRET", null, "a secret")),
+        SWITCH(onOff("--switch", "DEMO_SWITCH", "a switch"));
 
-        private final String flag;
-        private final String env;
-        private final String defaultValue;
-        private final String doc;
+        private final SettingSpec spec;
 
-        Demo(String flag, String env, String defaultValue, String doc) {
-            this.flag = flag;
-            this.env = env;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+        Demo(SettingSpec spec) {
+            this.spec = spec;
         }
 
-        @Override public String flag() { return flag; }
-        @Override public String env() { return env; }
-        @Override public String defaultValue() { return defaultValue; }
-        @Override public String doc() { return doc; }
-        @Override public boolean isSwitch() { return this == SWITCH; }
+        @Override
+        public SettingSpec spec() {
+            return spec;
+        }
     }
 
     @Test
@@ -104,6 +99,23 @@ class SettingValuesTest {
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertThrows(IllegalArgumentException.class, () -> SettingValues.parse(Demo.class,
             new String[] {"--secret-file", empty.toString()}, Map.of()).secret(Demo.SECRET_FILE, Demo.SECRET));
+    }
+
+    @Test
+    void usagePrintsEachSettingOnOneLineInTheOrderOfItsEnum() {
+        String usage = SettingValues.usage(Demo.class, "");
+        assertEquals(String.format("  %-30s %-36s %s%n", "--port VALUE", "DEMO_PORT", "a port [7001]"),
+            usage.lines().findFirst().orElseThrow() + System.lineSeparator());
+        assertTrue(usage.contains(String.format("  %-30s %-36s %s%n", "--switch", "DEMO_SWITCH", "a switch [false]")),
+            "a switch takes no VALUE and is off unless given: " + usage);
+        assertTrue(usage.contains(String.format("  %-30s %-36s %s%n", "--name VALUE", "DEMO_NAME", "a name")),
+            "a setting without a default shows none: " + usage);
+    }
+
+    @Test
+    void aSpecWithoutItsDashesOrVariableIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> option("port", "DEMO_PORT", null, "a port"));
+        assertThrows(NullPointerException.class, () -> option("--port", null, null, "a port"));
     }
 
     @Test

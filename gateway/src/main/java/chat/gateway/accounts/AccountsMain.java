@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.Properties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -217,14 +216,9 @@ public final class AccountsMain {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the record was written but not read back within " + PATIENCE);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> apply(state, record));
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> PresenceReplay.apply(state, record, MALFORMED));
             }
             return state;
-        }
-
-        private static void apply(PresenceState state, ConsumerRecord<byte[], byte[]> record) {
-            // A malformed record decides nothing, as on the gateways.
-            PresenceReplay.decode(record, MALFORMED).ifPresent(r -> state.apply(record.timestamp(), r));
         }
 
         @Override

@@ -27,13 +27,13 @@ public final class PresenceCodec {
         String key = switch (record) {
             case PresenceRecord.Heartbeat h -> "gateway:" + h.incarnation();
             case PresenceRecord.Stopped s -> "gateway:" + s.incarnation();
-            case PresenceRecord.Claim c -> "nick:" + fold(c.nick());
-            case PresenceRecord.Release r -> "nick:" + fold(r.nick());
-            case PresenceRecord.Rooms r -> "nick:" + fold(r.nick());
-            case PresenceRecord.Room r -> "nick:" + fold(r.nick());
-            case PresenceRecord.Register r -> "nick:" + fold(r.nick());
-            case PresenceRecord.Passwd p -> "nick:" + fold(p.nick());
-            case PresenceRecord.Unregister u -> "nick:" + fold(u.nick());
+            case PresenceRecord.Claim c -> "nick:" + Limits.foldNick(c.nick());
+            case PresenceRecord.Release r -> "nick:" + Limits.foldNick(r.nick());
+            case PresenceRecord.Rooms r -> "nick:" + Limits.foldNick(r.nick());
+            case PresenceRecord.Room r -> "nick:" + Limits.foldNick(r.nick());
+            case PresenceRecord.Register r -> "nick:" + Limits.foldNick(r.nick());
+            case PresenceRecord.Passwd p -> "nick:" + Limits.foldNick(p.nick());
+            case PresenceRecord.Unregister u -> "nick:" + Limits.foldNick(u.nick());
         };
         return key.getBytes(StandardCharsets.UTF_8);
     }
@@ -146,11 +146,6 @@ public final class PresenceCodec {
         } catch (IOException e) {
             throw new IllegalArgumentException("presence record is not JSON", e);
         }
-    }
-
-    /** Nicks are compared ignoring case: this is the form they are compared in. */
-    public static String fold(String nick) {
-        return Limits.foldNick(nick);
     }
 
     static String optionalText(JsonNode o, String field) {

@@ -1,5 +1,6 @@
 package chat.gateway.presence;
 
+import chat.protocol.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -168,7 +169,7 @@ public final class PresenceState {
     private long logTime;
     /** By incarnation, in order: leases that lapse together expire in that order on every gateway. */
     private final Map<String, Lease> leases = new TreeMap<>();
-    private static final Comparator<Session> BY_NICK = Comparator.comparing(s -> PresenceCodec.fold(s.nick()));
+    private static final Comparator<Session> BY_NICK = Comparator.comparing(s -> Limits.foldNick(s.nick()));
 
     private final Map<String, Session> sessions = new HashMap<>();
     /** Registered nicks, by folded nick. */
@@ -187,7 +188,7 @@ public final class PresenceState {
             }
             case PresenceRecord.Claim c -> changes.add(claim(c));
             case PresenceRecord.Release r -> {
-                Session held = sessions.get(PresenceCodec.fold(r.nick()));
+                Session held = sessions.get(Limits.foldNick(r.nick()));
                 if (held != null && held.claim().equals(r.claim())) {
                     remove(held);
                     changes.add(new Change.Released(held));
@@ -195,22 +196,22 @@ public final class PresenceState {
             }
             case PresenceRecord.Register r -> register(r, changes);
             case PresenceRecord.Passwd p -> {
-                Account account = accounts.get(PresenceCodec.fold(p.nick()));
+                Account account = accounts.get(Limits.foldNick(p.nick()));
                 if (account != null && account.id().equals(p.account())) {
-                    accounts.put(PresenceCodec.fold(p.nick()), new Account(account.id(), account.nick(), p.credential()));
+                    accounts.put(Limits.foldNick(p.nick()), new Account(account.id(), account.nick(), p.credential()));
                     // A reset is what an owner does when the password leaked: whoever signed in with it is out.
-                    revoke(PresenceCodec.fold(p.nick()), changes);
+                    revoke(Limits.foldNick(p.nick()), changes);
                 }
             }
             case PresenceRecord.Unregister u -> {
-                Account account = accounts.get(PresenceCodec.fold(u.nick()));
+                Account account = accounts.get(Limits.foldNick(u.nick()));
                 if (account != null && account.id().equals(u.account())) {
-                    accounts.remove(PresenceCodec.fold(u.nick()));
-                    revoke(PresenceCodec.fold(u.nick()), changes);
+                    accounts.remove(Limits.foldNick(u.nick()));
+                    revoke(Limits.foldNick(u.nick()), changes);
                 }
             }
             case PresenceRecord.Rooms r -> {
-                Session held = sessions.get(PresenceCodec.fold(r.nick()));
+                Session held = sessions.get(Limits.foldNick(r.nick()));
                 if (held != null && held.claim().equals(r.claim())) {
                     Session recorded = held.withRooms(Set.copyOf(r.rooms()));
                     put(recorded);
@@ -220,7 +221,7 @@ public final class PresenceState {
                 }
             }
             case PresenceRecord.Room r -> {
-                Session held = sessions.get(PresenceCodec.fold(r.nick()));
+                Session held = sessions.get(Limits.foldNick(r.nick()));
                 if (held != null && held.claim().equals(r.claim())) {
                     Set<String> rooms = new HashSet<>(held.rooms());
                     if (r.member()) {
@@ -267,7 +268,7 @@ public final class PresenceState {
         if (!leases.containsKey(c.incarnation())) {
             return new Change.ClaimDecided(c, Verdict.REFUSED, null, null);
         }
-        Session held = sessions.get(PresenceCodec.fold(c.nick()));
+        Session held = sessions.get(Limits.foldNick(c.nick()));
         if (held != null && c.proof() != null && c.proof().equals(held.sessionHash())) {
             // The session keeps its token, its rooms, its account and its nick as first written; only the holding moves.
             Session resumed = new Session(held.id(), held.nick(), c.claim(), held.sessionHash(), c.gateway(),
@@ -276,14 +277,14 @@ public final class PresenceState {
             put(resumed);
             return new Change.ClaimDecided(c, Verdict.RESUMED, resumed, held);
         }
-        Account account = accounts.get(PresenceCodec.fold(c.nick()));
+        Account account = accounts.get(Limits.foldNick(c.nick()));
         if (c.account() != null && (account == null || !account.id().equals(c.account()))) {
             return new Change.ClaimDecided(c, Verdict.STALE_ACCOUNT, held, null);
         }
         String signedIn = c.account() != null ? c.account() : signedInByLapsedToken(c, account);
         if (c.account() != null && account.lapsed() != null) {
             // The owner proved itself anew: the lost session's token is no proof any more.
-            accounts.put(PresenceCodec.fold(account.nick()), account.withLapsed(null));
+            accounts.put(Limits.foldNick(account.nick()), account.withLapsed(null));
         }
         if (held != null && signedIn != null && signedIn.equals(held.account())) {
             Session regained = new Session(held.id(), held.nick(), c.claim(), c.session(), c.gateway(), c.incarnation(),
@@ -318,7 +319,7 @@ public final class PresenceState {
     }
 
     private void register(PresenceRecord.Register r, List<Change> changes) {
-        String folded = PresenceCodec.fold(r.nick());
+        String folded = Limits.foldNick(r.nick());
         Session held = sessions.get(folded);
         boolean askerHolds = r.claim() == null || (held != null && held.claim().equals(r.claim()));
         if (accounts.containsKey(folded) || !askerHolds) {
@@ -356,20 +357,20 @@ public final class PresenceState {
         dropped.sort(BY_NICK);
         dropped.forEach(this::remove);
         for (Session s : dropped) {
-            Account account = s.account() == null ? null : accounts.get(PresenceCodec.fold(s.nick()));
+            Account account = s.account() == null ? null : accounts.get(Limits.foldNick(s.nick()));
             if (account != null && account.id().equals(s.account())) {
-                accounts.put(PresenceCodec.fold(s.nick()), account.withLapsed(new Lapsed(s.sessionHash(), logTime)));
+                accounts.put(Limits.foldNick(s.nick()), account.withLapsed(new Lapsed(s.sessionHash(), logTime)));
             }
         }
         return dropped;
     }
 
     private void put(Session s) {
-        sessions.put(PresenceCodec.fold(s.nick()), s);
+        sessions.put(Limits.foldNick(s.nick()), s);
     }
 
     private void remove(Session s) {
-        sessions.remove(PresenceCodec.fold(s.nick()));
+        sessions.remove(Limits.foldNick(s.nick()));
     }
 
     // ---- queries ----
@@ -381,12 +382,12 @@ public final class PresenceState {
 
     /** The account the nick is registered to (compared ignoring case), or null. */
     public synchronized Account account(String nick) {
-        return accounts.get(PresenceCodec.fold(nick));
+        return accounts.get(Limits.foldNick(nick));
     }
 
     /** The session holding the nick (compared ignoring case), or null. */
     public synchronized Session session(String nick) {
-        return sessions.get(PresenceCodec.fold(nick));
+        return sessions.get(Limits.foldNick(nick));
     }
 
     /**
@@ -419,7 +420,7 @@ public final class PresenceState {
         List<Session> allSessions = new ArrayList<>(sessions.values());
         allSessions.sort(BY_NICK);
         List<Account> allAccounts = new ArrayList<>(accounts.values());
-        allAccounts.sort(Comparator.comparing(a -> PresenceCodec.fold(a.nick())));
+        allAccounts.sort(Comparator.comparing(a -> Limits.foldNick(a.nick())));
         return new Snapshot(started, lastAppendTime, logTime, List.copyOf(leases.values()), allSessions, allAccounts);
     }
 
@@ -437,6 +438,6 @@ public final class PresenceState {
         logTime = snapshot.logTime();
         snapshot.leases().forEach(lease -> leases.put(lease.incarnation(), lease));
         snapshot.sessions().forEach(this::put);
-        snapshot.accounts().forEach(account -> accounts.put(PresenceCodec.fold(account.nick()), account));
+        snapshot.accounts().forEach(account -> accounts.put(Limits.foldNick(account.nick()), account));
     }
 }

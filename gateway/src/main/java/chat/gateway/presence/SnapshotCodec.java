@@ -175,7 +175,8 @@ public final class SnapshotCodec {
         expect(token, JsonToken.START_ARRAY);
         List<T> items = new ArrayList<>();
         while (in.nextToken() == JsonToken.START_OBJECT) {
-            items.add(item.apply(in.readValueAsTree()));
+            // Read by this codec's mapper: a parser's own codec is whichever mapper first took the shared factory.
+            items.add(item.apply(JSON.readTree(in)));
         }
         expect(in.currentToken(), JsonToken.END_ARRAY);
         return items;

@@ -7,13 +7,13 @@ import chat.history.store.HistoryStore;
 import chat.history.store.StoreException;
 import chat.history.store.StoredMessage;
 import chat.protocol.ChatEvent;
+import chat.protocol.ChatPartitions;
 import chat.protocol.EventCodec;
 import chat.protocol.Limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +39,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +59,8 @@ public final class Ingest implements AutoCloseable {
     private static final Duration STALE = Duration.ofSeconds(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(5);
+    /** How often the consumer asks Kafka for the topic's partitions, as the gateways' fan-outs do. */
+    static final Duration PARTITIONS_CHECK = Duration.ofSeconds(5);
 
     /** What the ingest is doing, for the health check. */
     public record Status(boolean reading, long lag, int partitionsAssigned, String problem) {}
@@ -143,6 +144,9 @@ public final class Ingest implements AutoCloseable {
         p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250L);
         p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1_000L);
         p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 3_000L);
+        // Partitions added to the topic are learned at the next refresh, and the gateways write to them within
+        // seconds: a page asked for a stream of a new partition waits on that partition once this knows it.
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) PARTITIONS_CHECK.toMillis());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return p;
@@ -173,8 +177,7 @@ public final class Ingest implements AutoCloseable {
         if (partitions == 0) {
             return -1;
         }
-        // The producer's rule for a keyed record: murmur2 of the key bytes.
-        return Utils.toPositive(Utils.murmur2(stream.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return ChatPartitions.of(stream, partitions);
     }
 
     /**

@@ -109,7 +109,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     insert.setString(1, m.stream());
                     insert.setLong(2, m.seq());
                     insert.setString(3, m.sender());
-                    insert.setString(4, m.senderKey());
+                    insert.setString(4, m.key().sender());
                     insert.setString(5, m.recipient());
                     insert.setString(6, m.id());
                     insert.setString(7, m.text());

@@ -2,6 +2,7 @@ package chat.history.store;
 
 import chat.protocol.ChatEvent;
 import chat.protocol.Limits;
+import chat.protocol.MessageKey;
 
 /**
  * One row of the chat log: a message of a room, or a direct message ({@code recipient} set). {@code stream} is the
@@ -20,12 +21,12 @@ public record StoredMessage(String stream, int partition, long seq, String sende
             d.fromAccount(), d.toAccount(), d.waiting());
     }
 
-    /** Nicks are one nick whatever their case: a resend under another case is still the same sender. */
-    public String senderKey() {
-        return Limits.foldNick(sender);
+    /** What makes the message the same message: the store keeps one row per key, however often it was resent. */
+    public MessageKey key() {
+        return new MessageKey(stream, sender, id);
     }
 
-    /** The addressee's nick as {@link #senderKey()} folds it, or null for a room's message. */
+    /** The addressee's nick folded as the key's sender is, or null for a room's message. */
     public String recipientKey() {
         return recipient == null ? null : Limits.foldNick(recipient);
     }

@@ -6,6 +6,7 @@ import chat.client.failover.Failover;
 import chat.gateway.GatewayMain;
 import chat.history.HistoryMain;
 import chat.ops.kafka.LocalKafkaCluster;
+import chat.protocol.ChatPartitions;
 import chat.testkit.LocalHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The cluster a chaos run breaks: three Kafka nodes, the history service and three gateways, each a process of its own
@@ -167,9 +167,7 @@ final class ChaosCluster implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             Map<String, TopicDescription> topics = admin.describeTopics(List.of(TOPIC)).allTopicNames().get();
             List<TopicPartitionInfo> partitions = topics.get(TOPIC).partitions();
-            // Kafka's own rule for a keyed record, as the gateways' producers apply it.
-            int partition = Utils.toPositive(Utils.murmur2(room.getBytes(StandardCharsets.UTF_8))) % partitions.size();
-            return partitions.get(partition).leader().id();
+            return partitions.get(ChatPartitions.of(room, partitions.size())).leader().id();
         }
     }
 

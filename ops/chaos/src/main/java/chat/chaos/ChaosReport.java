@@ -1,6 +1,9 @@
 package chat.chaos;
 
 import chat.bench.Percentiles;
+import chat.protocol.ChatEvent;
+import chat.protocol.Limits;
+import chat.protocol.MessageKey;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -183,11 +186,11 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
         Comparison(List<ChaosClient> clients, List<ChaosDatabase.Row> rows) {
             Map<String, List<ChaosDatabase.Row>> byStream = rows.stream()
                 .collect(Collectors.groupingBy(ChaosDatabase.Row::stream, TreeMap::new, Collectors.toList()));
-            Map<String, Long> seqOf = new HashMap<>();
+            Map<MessageKey, Long> seqOf = new HashMap<>();
             Set<String> nicks = clients.stream().map(ChaosClient::nick).collect(Collectors.toSet());
             Set<String> texts = new HashSet<>();
             for (ChaosDatabase.Row row : rows) {
-                seqOf.put(row.stream() + '\0' + row.sender() + '\0' + row.id(), row.seq());
+                seqOf.put(new MessageKey(row.stream(), row.sender(), row.id()), row.seq());
                 if (!nicks.contains(row.sender())) {
                     // The fuzzer's: its texts repeat under new ids.
                     continue;
@@ -210,25 +213,25 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
         }
 
         private void compare(ChaosClient client, Map<String, List<ChaosDatabase.Row>> byStream,
-                             Map<String, Long> seqOf) {
+                             Map<MessageKey, Long> seqOf) {
             String me = client.nick();
             Map<String, List<ChaosClient.Shown>> shownIn = client.shown().stream()
                 .collect(Collectors.groupingBy(ChaosClient.Shown::stream));
             for (Map.Entry<String, List<ChaosClient.Shown>> e : shownIn.entrySet()) {
                 String stream = e.getKey();
-                String stored = stream.startsWith("@") ? conversation(me, stream.substring(1)) : stream;
-                Set<String> seen = new HashSet<>();
+                String stored = stream.startsWith("@") ? ChatEvent.conversationOf(me, stream.substring(1)) : stream;
+                Set<MessageKey> seen = new HashSet<>();
                 long highest = -1;
                 for (ChaosClient.Shown s : e.getValue()) {
-                    String key = s.from() + '\0' + s.id();
-                    Long logSeq = seqOf.get(stored + '\0' + key);
+                    MessageKey key = new MessageKey(stored, s.from(), s.id());
+                    Long logSeq = seqOf.get(key);
                     if (!seen.add(key) || (logSeq != null && logSeq != s.seq())) {
                         doubled++;
                         example(Kind.DOUBLED, me + " was shown twice, or under another seq than the log's: " + s);
                     }
                     if (s.filledIn()) {
                         filledIn++;
-                    } else if (!s.from().equalsIgnoreCase(me)) {
+                    } else if (!sameNick(s.from(), me)) {
                         if (s.seq() < highest) {
                             outOfOrder++;
                             example(Kind.OUT_OF_ORDER, me + " was shown " + s + " after seq " + highest);
@@ -244,10 +247,11 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                 long from;
                 if (stream.startsWith("@")) {
                     String[] pair = stream.substring(1).split(":");
-                    if (!pair[0].equals(me) && !pair[1].equals(me)) {
+                    String folded = Limits.foldNick(me);
+                    if (!pair[0].equals(folded) && !pair[1].equals(folded)) {
                         continue;
                     }
-                    shownAs = "@" + (pair[0].equals(me) ? pair[1] : pair[0]);
+                    shownAs = "@" + (pair[0].equals(folded) ? pair[1] : pair[0]);
                     from = 0;
                 } else {
                     Long live = firstLive.get(stream);
@@ -257,12 +261,12 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                     shownAs = stream;
                     from = live;
                 }
-                Set<String> seen = new HashSet<>();
+                Set<MessageKey> seen = new HashSet<>();
                 for (ChaosClient.Shown s : shownIn.getOrDefault(shownAs, List.of())) {
-                    seen.add(s.from() + '\0' + s.id());
+                    seen.add(new MessageKey(stream, s.from(), s.id()));
                 }
                 for (ChaosDatabase.Row row : e.getValue()) {
-                    if (row.seq() >= from && !seen.contains(row.sender() + '\0' + row.id())) {
+                    if (row.seq() >= from && !seen.contains(new MessageKey(stream, row.sender(), row.id()))) {
                         storedNotShown++;
                         example(Kind.LOST, me + " was not shown " + row);
                     }
@@ -280,10 +284,10 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                 examples.add(what);
             }
         }
+    }
 
-        private static String conversation(String a, String b) {
-            return "@" + (a.compareTo(b) < 0 ? a + ":" + b : b + ":" + a);
-        }
+    private static boolean sameNick(String a, String b) {
+        return Limits.foldNick(a).equals(Limits.foldNick(b));
     }
 
     /** How long each message took from being said to being shown to each other client. */
@@ -296,7 +300,7 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
             clients.forEach(c -> byNick.put(c.nick(), c));
             for (ChaosClient client : clients) {
                 for (ChaosClient.Shown s : client.shown()) {
-                    if (s.from().equalsIgnoreCase(client.nick())) {
+                    if (sameNick(s.from(), client.nick())) {
                         continue;
                     }
                     String[] parts = s.text().split(" ");

@@ -1,5 +1,6 @@
 package chat.chaos;
 
+import chat.protocol.ByeReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +95,8 @@ record FuzzExpectation(String label, List<Step> steps, boolean closes, Effect ef
     }
 
     static FuzzExpectation quit(String ref) {
-        return new FuzzExpectation("bye quit, closed", List.of(fields("bye", ref, "reason", "quit")), true, Effect.NONE);
+        return new FuzzExpectation("bye quit, closed", List.of(fields("bye", ref, "reason", ByeReason.QUIT.wireText())),
+            true, Effect.NONE);
     }
 
     /** The same answer, but without a ref: the frame's ref was null, which counts as none. */

@@ -1,6 +1,9 @@
 package chat.chaos;
 
+import static chat.settings.SettingSpec.option;
+
 import chat.settings.Setting;
+import chat.settings.SettingSpec;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.time.Duration;
@@ -46,40 +49,21 @@ public record FuzzSettings(int frames, int connections, long seed, double frames
 
     /** The options of {@code ops/chat chaos fuzz}. */
     enum Option implements Setting {
-        FRAMES("--frames", "CHAT_FUZZ_FRAMES", "100000", "frames to send, all connections together"),
-        CONNECTIONS("--connections", "CHAT_FUZZ_CONNECTIONS", "50", "connections to send them from (at most 200)"),
-        SEED("--seed", "CHAT_FUZZ_SEED", "1", "the seed that decides every frame: the same seed sends the same frames");
+        FRAMES(option("--frames", "CHAT_FUZZ_FRAMES", "100000", "frames to send, all connections together")),
+        CONNECTIONS(option("--connections", "CHAT_FUZZ_CONNECTIONS", "50",
+            "connections to send them from (at most 200)")),
+        SEED(option("--seed", "CHAT_FUZZ_SEED", "1",
+            "the seed that decides every frame: the same seed sends the same frames"));
 
-        private final String flag;
-        private final String env;
-        private final String defaultValue;
-        private final String doc;
+        private final SettingSpec spec;
 
-        Option(String flag, String env, String defaultValue, String doc) {
-            this.flag = flag;
-            this.env = env;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+        Option(SettingSpec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String flag() {
-            return flag;
-        }
-
-        @Override
-        public String env() {
-            return env;
-        }
-
-        @Override
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        @Override
-        public String doc() {
-            return doc;
+        public SettingSpec spec() {
+            return spec;
         }
     }
 

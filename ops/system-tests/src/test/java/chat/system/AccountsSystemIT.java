@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.gateway.Gateway;
-import chat.gateway.GatewayMain;
 import chat.history.HistoryMain;
 import chat.history.HistoryService;
 import chat.ops.kafka.LocalKafkaCluster;
@@ -15,6 +14,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.JavaProcess;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import chat.gateway.accounts.AccountsMain;
 import java.io.ByteArrayInputStream;
@@ -96,7 +96,7 @@ class AccountsSystemIT {
     @EnumSource(Database.class)
     void storedDirectMessagesAreServedToTheirAccountOnlyAndFromItsRegistrationOn(Database database) throws Exception {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         try (HistoryService history = Stack.history(kafka, topic, database.freshUrl(dir));
              Gateway gw1 = Stack.gateway(kafka, "gw1", topic, history.port());
              Gateway gw2 = Stack.gateway(kafka, "gw2", topic, history.port())) {
@@ -140,7 +140,7 @@ class AccountsSystemIT {
     void aMessageToAnOfflineAccountWaitsAndArrivesOnceAtItsNextSignInThroughARestartedGateway(Database database)
         throws Exception {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         try (HistoryService history = Stack.history(kafka, topic, database.freshUrl(dir));
              Gateway gw1 = Stack.gateway(kafka, "gw1", topic, history.port())) {
             Gateway gw2 = Stack.gateway(kafka, "gw2", topic, history.port());
@@ -197,15 +197,14 @@ class AccountsSystemIT {
     void noPasswordIsKeptInClearInKafkaTheDatabaseOrAnyLog() throws Exception {
         String password = "Unmistakable-" + UUID.randomUUID();
         Path logs = Files.createDirectories(dir.resolve("logs"));
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         Path db = dir.resolve("history.db");
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir.resolve("kafka"))) {
             String bootstrap = kafka.bootstrapServers();
             try (JavaProcess history = JavaProcess.start("history", HistoryMain.class,
                      Stack.historyArgs(bootstrap, topic, "jdbc:sqlite:" + db, 0), logs);
-                 JavaProcess gateway = JavaProcess.start("gateway", GatewayMain.class, List.of("--kafka", bootstrap,
-                     "--id", "gw1", "--port", "0", "--admin-port", "0", "--topic", topic, "--partitions", "3",
-                     "--presence-topic", topic + "-presence", "--history-url", Stack.historyUrl(history.port())), logs)) {
+                 JavaProcess gateway = Stack.gatewayOf(bootstrap, "gw1", topic, history.port()).with("--admin-port", "0")
+                     .startProcess(logs)) {
                 try (ChatTestClient paula = ChatTestClient.login(gateway.port(), "paula")) {
                     paula.send(new ClientFrame.Register(password, null));
                     paula.next(ServerFrame.Registered.class);
@@ -241,7 +240,7 @@ class AccountsSystemIT {
     /** Runs the operator's account tool against the test's cluster, with the password on standard input. */
     private static int operator(String kafka, String topic, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--kafka", kafka, "--presence-topic", topic + "-presence", "--password-stdin"));
+        all.addAll(List.of("--kafka", kafka, "--presence-topic", TestGateway.presenceTopicOf(topic), "--password-stdin"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         return AccountsMain.run(all.toArray(String[]::new),
             new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)), new PrintStream(out), new PrintStream(out));

@@ -8,6 +8,7 @@ import chat.history.HistoryService;
 import chat.testkit.ChatTestClient;
 import chat.testkit.LocalHttp;
 import chat.testkit.ScrapedMetrics;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class AdminPortIT {
     Path dir;
 
     private final String kafka = TestKafka.bootstrapServers();
-    private final String topic = Stack.freshTopic();
+    private final String topic = TestGateway.freshTopic();
     private HistoryService history;
     private Gateway gw1;
     private Gateway gw2;

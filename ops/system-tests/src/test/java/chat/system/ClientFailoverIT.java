@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.client.conversation.Timeline;
 import chat.client.failover.Failover;
 import chat.client.session.ChatSession;
-import chat.gateway.GatewayMain;
 import chat.history.HistoryService;
 import chat.testkit.JavaProcess;
 import chat.testkit.Paced;
 import chat.testkit.TestDatabase;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,10 +49,10 @@ class ClientFailoverIT {
 
     private void talkThroughTheLossOfAGateway(boolean freeze) throws Exception {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         try (HistoryService history = Stack.history(kafka, topic, TestDatabase.sqliteUrl(dir));
-             JavaProcess gw1 = gateway("gw1", kafka, topic, history.port());
-             JavaProcess gw2 = gateway("gw2", kafka, topic, history.port())) {
+             JavaProcess gw1 = Stack.gatewayOf(kafka, "gw1", topic, history.port()).startProcess(Path.of("target"));
+             JavaProcess gw2 = Stack.gatewayOf(kafka, "gw2", topic, history.port()).startProcess(Path.of("target"))) {
             Failover.Gateway g1 = new Failover.Gateway("127.0.0.1", gw1.port());
             Failover.Gateway g2 = new Failover.Gateway("127.0.0.1", gw2.port());
             Semaphore changes = new Semaphore(0);
@@ -101,16 +101,6 @@ class ClientFailoverIT {
                 gw1.kill();
             }
         }
-    }
-
-    /** A gateway in a JVM of its own, to be killed with SIGKILL; {@code extraArgs} add to its settings. */
-    static JavaProcess gateway(String id, String kafka, String topic, int historyPort, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--kafka", kafka, "--id", id, "--port", "0",
-            "--topic", topic, "--partitions", "3", "--presence-topic", topic + "-presence",
-            "--history-url", Stack.historyUrl(historyPort), "--rate", "1000", "--burst", "1000"));
-        args.addAll(Stack.historySecretArgs());
-        args.addAll(List.of(extraArgs));
-        return JavaProcess.start(id, GatewayMain.class, args, Path.of("target"));
     }
 
     /** A listener that counts each change on {@code changes} and keeps each state of the connection in {@code states}. */

@@ -9,6 +9,7 @@ import chat.gateway.Gateway;
 import chat.history.HistoryService;
 import chat.protocol.ServerFrame;
 import chat.testkit.TestDatabase;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class ClientOfflineIT {
     @Test
     void messagesSaidWhileNoGatewayAnswersAreQueuedThenSentOnceOneDoes() throws Exception {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();

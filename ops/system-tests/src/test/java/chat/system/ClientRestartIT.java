@@ -11,6 +11,7 @@ import chat.client.session.ChatSession;
 import chat.gateway.Gateway;
 import chat.history.HistoryService;
 import chat.testkit.TestDatabase;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import com.googlecode.lanterna.input.KeyStroke;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class ClientRestartIT {
     @BeforeEach
     void start() {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         history = Stack.history(kafka, topic, TestDatabase.sqliteUrl(dir));
         gateway = Stack.gateway(kafka, "gw1", topic, history.port());
         gatewayAddress = "127.0.0.1:" + gateway.port();

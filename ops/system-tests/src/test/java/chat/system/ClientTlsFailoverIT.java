@@ -11,6 +11,7 @@ import chat.testkit.JavaProcess;
 import chat.testkit.Paced;
 import chat.testkit.Poll;
 import chat.testkit.TestDatabase;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import chat.testkit.TestTls;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class ClientTlsFailoverIT {
     @Test
     void aTlsClientWhoseGatewayIsKilledMovesToTheNextTlsGatewayAndShowsEveryMessageOnce() throws Exception {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         try (HistoryService history = Stack.history(kafka, topic, TestDatabase.sqliteUrl(dir));
              JavaProcess gw1 = tlsGateway("gw1", kafka, topic, history.port());
              JavaProcess gw2 = tlsGateway("gw2", kafka, topic, history.port())) {
@@ -84,7 +85,7 @@ class ClientTlsFailoverIT {
     @Test
     void aGatewayWhoseCertificateIsNotTrustedIsSaidSoAndTheNextIsTried() throws Exception {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         try (HistoryService history = Stack.history(kafka, topic, TestDatabase.sqliteUrl(dir));
              JavaProcess gw1 = tlsGateway("gw1", kafka, topic, history.port())) {
             Failover.Gateway tlsPort = new Failover.Gateway("127.0.0.1", gw1.tlsPort());
@@ -114,6 +115,6 @@ class ClientTlsFailoverIT {
     }
 
     private static JavaProcess tlsGateway(String id, String kafka, String topic, int historyPort) {
-        return ClientFailoverIT.gateway(id, kafka, topic, historyPort, TLS.gatewayArgs().toArray(String[]::new));
+        return Stack.gatewayOf(kafka, id, topic, historyPort).with(TLS.gatewayArgs()).startProcess(Path.of("target"));
     }
 }

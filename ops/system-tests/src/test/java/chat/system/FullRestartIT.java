@@ -6,6 +6,7 @@ import chat.gateway.Gateway;
 import chat.history.HistoryService;
 import chat.ops.kafka.LocalKafkaCluster;
 import chat.testkit.ChatTestClient;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class FullRestartIT {
 
     @Test
     void afterEverythingRestartsAJoinGetsTheLast50AndAfterGetsExactlyWhatWasMissed() throws Exception {
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         String dbUrl = database.freshUrl(dir);
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir.resolve("kafka"))) {
             long bobLastSeen;

@@ -9,6 +9,7 @@ import chat.protocol.EventCodec;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.JavaProcess;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -43,7 +44,7 @@ class HistoryDurabilityIT {
     @Test
     void everyAckedMessageIsStoredExactlyOnceThroughAKilledHistoryService() throws Exception {
         String kafka = TestKafka.bootstrapServers();
-        String topic = Stack.freshTopic();
+        String topic = TestGateway.freshTopic();
         String dbUrl = database.freshUrl(dir);
         Gateway gateway = Stack.gateway(kafka, "gw1", topic, 1);
         JavaProcess history = Stack.historyProcess("history-1", kafka, topic, dbUrl, dir);

@@ -14,6 +14,7 @@ import chat.protocol.LineReader;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.ScrapedMetrics;
+import chat.testkit.TestGateway;
 import chat.testkit.TestKafka;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -51,7 +52,7 @@ class JoinReplayIT {
     Path dir;
 
     private final String kafka = TestKafka.bootstrapServers();
-    private final String topic = Stack.freshTopic();
+    private final String topic = TestGateway.freshTopic();
     private HistoryService history;
     private Gateway gw1;
     private Gateway gw2;

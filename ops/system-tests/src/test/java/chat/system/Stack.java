@@ -11,6 +11,7 @@ import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.JavaProcess;
 import chat.testkit.LocalHttp;
+import chat.testkit.TestGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -44,25 +45,23 @@ final class Stack {
     }
 
     /** A gateway's flags to present the history services' secret. */
-    static List<String> historySecretArgs() {
+    private static List<String> historySecretArgs() {
         return List.of("--history-secret-file", SECRET_FILE.toString());
     }
 
-    static String freshTopic() {
-        return "sys-" + UUID.randomUUID();
+    /**
+     * A gateway of the stack: it asks the history service on {@code historyPort}, presenting the run's secret, and
+     * limits no one's rate (these tests talk faster than people).
+     */
+    static TestGateway gatewayOf(String kafka, String id, String topic, int historyPort) {
+        return TestGateway.on(kafka, id, topic).history(historyUrl(historyPort)).with(TestGateway.UNLIMITED_RATE)
+            .with(historySecretArgs());
     }
 
+    /** That gateway in the test's JVM, with the test's own flags. */
     static Gateway gateway(String kafka, String id, String topic, int historyPort, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--kafka", kafka, "--id", id, "--port", "0", "--topic", topic,
-            "--partitions", "3", "--presence-topic", topic + "-presence", "--history-url", historyUrl(historyPort),
-            "--rate", "1000000", "--burst", "1000000"));
-        args.addAll(historySecretArgs());
-        args.addAll(List.of(extraArgs));
-        try {
-            return Gateway.start(GatewayConfig.parse(args.toArray(String[]::new), Map.of()));
-        } catch (Exception e) {
-            throw new IllegalStateException("gateway " + id + " did not start", e);
-        }
+        return gatewayOf(kafka, id, topic, historyPort).with(extraArgs)
+            .start(args -> Gateway.start(GatewayConfig.parse(args, Map.of())));
     }
 
     static List<String> historyArgs(String kafka, String topic, String dbUrl, int port) {

@@ -39,12 +39,17 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     public static JavaProcess start(String name, Class<?> mainClass, List<String> args, Path logDir) {
+        return start(name, mainClass.getName(), args, logDir);
+    }
+
+    /** The same, for a main class this module cannot refer to (a service whose tests depend on this kit). */
+    public static JavaProcess start(String name, String mainClass, List<String> args, Path logDir) {
         String java = ProcessHandle.current().info().command().orElse("java");
         // The service's own log level, whichever logging settings file comes first on the test's class path: its
         // "listening on" line is what tells that it started.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
             "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", System.getProperty("java.class.path"),
-            mainClass.getName()));
+            mainClass));
         command.addAll(args);
         // One file per start, so that a test's logs survive the tests after it.
         Path log = logDir.resolve(name + "-" + STARTS.incrementAndGet() + "-" + ProcessHandle.current().pid() + ".log");

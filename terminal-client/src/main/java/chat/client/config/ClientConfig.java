@@ -1,7 +1,11 @@
 package chat.client.config;
 
+import static chat.settings.SettingSpec.onOff;
+import static chat.settings.SettingSpec.option;
+
 import chat.client.failover.Failover.Gateway;
 import chat.protocol.Limits;
+import chat.settings.SettingSpec;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
 import java.io.IOException;
@@ -49,75 +53,49 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
 
     /** One setting: its flag, its environment variable, its default, what it does, and its key in the settings file. */
     public enum Setting implements chat.settings.Setting {
-        NICK("--nick", "CHAT_NICK", null,
-            "nick to use: a letter, then up to 19 letters, digits, _ or - (default: the last one used, else asked)",
+        NICK(option("--nick", "CHAT_NICK", null,
+            "nick to use: a letter, then up to 19 letters, digits, _ or - (default: the last one used, else asked)"),
             "nick"),
-        GATEWAYS("--gateways", "CHAT_GATEWAYS", "127.0.0.1:7001,127.0.0.1:7002",
+        GATEWAYS(option("--gateways", "CHAT_GATEWAYS", "127.0.0.1:7001,127.0.0.1:7002",
             "gateways to talk to, HOST:PORT,... ([::1]:7001 for IPv6), the next tried when one is lost "
-                + "(default: the last ones used with this nick, else these)",
+                + "(default: the last ones used with this nick, else these)"),
             "gateways"),
-        ROOMS("--rooms", "CHAT_ROOMS", "lobby",
+        ROOMS(option("--rooms", "CHAT_ROOMS", "lobby",
             "rooms to join at start, ROOM,... (default: the rooms open when the client last ran with this nick, "
-                + "else this)",
+                + "else this)"),
             "rooms"),
-        CONFIG_DIR("--config-dir", "CHAT_CONFIG_DIR", null,
+        CONFIG_DIR(option("--config-dir", "CHAT_CONFIG_DIR", null,
             "directory of client.properties and of what the client remembers of each nick (default "
-                + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)",
+                + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)"),
             null),
-        TLS("--tls", "CHAT_TLS", "false",
-            "talk TLS to the gateways (their TLS ports: 9001.. for ops/chat), checking their certificates and host names",
+        TLS(onOff("--tls", "CHAT_TLS",
+            "talk TLS to the gateways (their TLS ports: 9001.. for ops/chat), checking their certificates and host names"),
             "tls"),
-        CA("--ca", "CHAT_CA", null,
-            "PEM file of the authorities to trust besides the system's, with --tls (ops/chat: data/tls/ca.pem)", "ca"),
-        SIGN_IN("--sign-in", "CHAT_SIGN_IN", "false",
+        CA(option("--ca", "CHAT_CA", null,
+            "PEM file of the authorities to trust besides the system's, with --tls (ops/chat: data/tls/ca.pem)"), "ca"),
+        SIGN_IN(onOff("--sign-in", "CHAT_SIGN_IN",
             "ask for the nick's password before connecting (without it, the client asks when the gateway says the "
-                + "nick is registered)",
+                + "nick is registered)"),
             null),
-        PASSWORD_STDIN("--password-stdin", "CHAT_PASSWORD_STDIN", "false",
+        PASSWORD_STDIN(onOff("--password-stdin", "CHAT_PASSWORD_STDIN",
             "sign in with the password on the first line of standard input, read before the screen starts (for "
-                + "scripts)",
+                + "scripts)"),
             null),
-        TOKEN_FILE("--token-file", "CHAT_TOKEN_FILE", null,
-            "sign in with the signed token (JWT) in this file rather than a password",
+        TOKEN_FILE(option("--token-file", "CHAT_TOKEN_FILE", null,
+            "sign in with the signed token (JWT) in this file rather than a password"),
             null);
 
-        private final String flag;
-        private final String env;
-        private final String defaultValue;
-        private final String doc;
+        private final SettingSpec spec;
         private final String fileKey;
 
-        Setting(String flag, String env, String defaultValue, String doc, String fileKey) {
-            this.flag = flag;
-            this.env = env;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
+        Setting(SettingSpec spec, String fileKey) {
+            this.spec = spec;
             this.fileKey = fileKey;
         }
 
         @Override
-        public String flag() {
-            return flag;
-        }
-
-        @Override
-        public String env() {
-            return env;
-        }
-
-        @Override
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        @Override
-        public String doc() {
-            return doc;
-        }
-
-        @Override
-        public boolean isSwitch() {
-            return this == TLS || this == SIGN_IN || this == PASSWORD_STDIN;
+        public SettingSpec spec() {
+            return spec;
         }
 
         /** Its key in {@code client.properties}, or null when the file cannot set it. */
