@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Answers that depend on Kafka (welcome, ack, joined, parted) come later, from the producer, the fan-out or the
  * presence thread. Thread-safe: called from every connection's reader thread.
  */
-final class Commands {
+final class Commands implements Connection.Handler {
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
     private static final DateTimeFormatter TIMESTAMP =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -64,7 +64,8 @@ final class Commands {
         this.helloPatience = sendTimeout.plusSeconds(5);
     }
 
-    void dispatch(Connection c, ClientFrame frame) {
+    @Override
+    public void dispatch(Connection c, ClientFrame frame) {
         String ref = frame.ref();
         boolean helloDone = c.nick() != null;
         boolean allowedBeforeHello = frame instanceof ClientFrame.Hello || frame instanceof ClientFrame.Ping
@@ -202,7 +203,7 @@ final class Commands {
         String ts = TIMESTAMP.format(clock.instant());
         ChatEvent.MessagePosted event = new ChatEvent.MessagePosted(say.room(), c.nick(), say.text(), say.id(), ts,
             gatewayId);
-        send(c, MessageKey.of(event), say.ref(), event, ts);
+        send(c, MessageKey.of(event), say.ref(), say.resend(), event, ts);
     }
 
     /**
@@ -223,11 +224,11 @@ final class Commands {
         String toAccount = account == null ? null : account.id();
         ChatEvent.DirectMessage event = new ChatEvent.DirectMessage(c.nick(), to, dm.text(), dm.id(), ts, gatewayId,
             c.account(), toAccount, addressee == null);
-        send(c, MessageKey.of(event), dm.ref(), event, ts);
+        send(c, MessageKey.of(event), dm.ref(), dm.resend(), event, ts);
     }
 
     /** Writes a message of a stream (a room or a conversation) to Kafka, acking it once Kafka has it. */
-    private void send(Connection c, MessageKey message, String ref, ChatEvent event, String ts) {
+    private void send(Connection c, MessageKey message, String ref, boolean resend, ChatEvent event, String ts) {
         RecentIds.Seen earlier = recentIds.find(message);
         if (earlier == null) {
             earlier = c.ackedAhead(message);
@@ -242,7 +243,7 @@ final class Commands {
             return;
         }
         metrics.messageIn();
-        c.expectAck(message, ref);
+        c.expectAck(message, ref, resend);
         events.publish(event, (offset, failure) -> {
             if (failure == null) {
                 c.ackFromKafka(message, offset, ts);
@@ -257,7 +258,8 @@ final class Commands {
      * its rooms and release its nick; or, when the client said nothing after its hello, give it a while to take the
      * session up on another gateway first.
      */
-    void disconnected(Connection c) {
+    @Override
+    public void disconnected(Connection c) {
         sessions.remove(c);
         Set<String> rooms = new HashSet<>(c.rooms());
         rooms.addAll(c.pendingJoins.keySet());

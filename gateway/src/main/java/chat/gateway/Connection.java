@@ -34,6 +34,21 @@ final class Connection {
     /** A client frame waiting for Kafka, and the {@code ref} its answer must carry (null when it had none). */
     record Pending(String ref) {}
 
+    /** What the gateway does with a connection's frames, and when it ends ({@link Commands}). */
+    interface Handler {
+        /** A valid frame from the client, on the connection's reader thread. */
+        void dispatch(Connection c, ClientFrame frame);
+
+        /** The connection ended, before its last frame is queued. */
+        void disconnected(Connection c);
+    }
+
+    /**
+     * An ack owed under {@code ref}. {@code atReadBack}: a resend, acked only when the fan-out reads it back, since
+     * Kafka's answer names this copy and an earlier one may lie below it, unread yet (see {@link #expectAck}).
+     */
+    private record AwaitedAck(String ref, boolean atReadBack) {}
+
     private final long id;
     private final Socket socket;
     /** The rate, idle and queue limits this connection is held to. */
@@ -42,7 +57,7 @@ final class Connection {
     private final Replays replays;
     /** Run once, when the connection is over: gives back its place under the connection limits. */
     private final Runnable onEnd;
-    private final Commands commands;
+    private final Handler handler;
     private final GatewayMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** A TLS connection whose handshake has not ended yet: a close then closes the socket, which ends the handshake. */
@@ -75,14 +90,14 @@ final class Connection {
     final Map<String, ClientFrame.Join> pendingJoins = new ConcurrentHashMap<>();
     final Map<String, Pending> pendingParts = new ConcurrentHashMap<>();
     /** Messages said and not yet acked. Guarded by itself for ack-before-message order. */
-    private final Map<MessageKey, Pending> pendingAcks = new ConcurrentHashMap<>();
+    private final Map<MessageKey, AwaitedAck> pendingAcks = new ConcurrentHashMap<>();
     /**
      * Messages that Kafka acked and the fan-out has not read back yet; null while there are none, as nearly always.
      * Guarded by {@link #pendingAcks}.
      */
     private Map<MessageKey, RecentIds.Seen> ackedAhead;
 
-    Connection(long id, Socket socket, GatewayConfig limits, Commands commands, GatewayMetrics metrics, Runnable onEnd) {
+    Connection(long id, Socket socket, GatewayConfig limits, Handler handler, GatewayMetrics metrics, Runnable onEnd) {
         this.id = id;
         this.socket = socket;
         this.limits = limits;
@@ -91,7 +106,7 @@ final class Connection {
         // A quarter of the queue may be held while a room replays, so the held lines and the history's last frames fit
         // into the half that a replay waits to have free before it sends (awaitQueueRoom).
         this.replays = new Replays(this::sendLine, Math.max(1, limits.outboundQueueFrames() / 4));
-        this.commands = commands;
+        this.handler = handler;
         this.metrics = metrics;
         this.onEnd = onEnd;
     }
@@ -325,7 +340,7 @@ final class Connection {
         clusterAnswered();
         // Leaves and the release go to Kafka before the last frame is queued: a client that reads its bye and says
         // hello again through this gateway finds its nick free.
-        commands.disconnected(this);
+        handler.disconnected(this);
         outbound.finish(last == null ? null : FrameCodec.encodeLine(last));
     }
 
@@ -335,8 +350,19 @@ final class Connection {
     /** Most messages remembered as acked ahead of the fan-out; older ones are forgotten first. */
     static final int ACKED_AHEAD = 256;
 
-    void expectAck(MessageKey message, String ref) {
-        pendingAcks.put(message, new Pending(ref));
+    /**
+     * A message goes to Kafka and is owed an ack. A {@code resend} may have a first copy that another gateway wrote and
+     * this gateway's fan-out has not read yet: then Kafka's answer names the second copy, and only the fan-out, which
+     * reads the stream in order, finds the first. So a resend is acked when the fan-out reads it (or its first copy)
+     * back; any other message as soon as Kafka has it.
+     */
+    void expectAck(MessageKey message, String ref, boolean resend) {
+        pendingAcks.put(message, new AwaitedAck(ref, resend));
+    }
+
+    /** Whether an ack of the message is owed on this connection. */
+    boolean owesAck(MessageKey message) {
+        return pendingAcks.containsKey(message);
     }
 
     /**
@@ -345,29 +371,30 @@ final class Connection {
      */
     boolean awaitingAck(MessageKey message, String ref) {
         synchronized (pendingAcks) {
-            return pendingAcks.computeIfPresent(message, (key, pending) -> new Pending(ref)) != null;
+            return pendingAcks.computeIfPresent(message, (key, owed) -> new AwaitedAck(ref, owed.atReadBack())) != null;
         }
     }
 
     /** Acks the message unless the ack went out already; whether it did now. */
     private boolean ackIfPending(MessageKey message, long seq, String ts) {
         synchronized (pendingAcks) {
-            Pending pending = pendingAcks.remove(message);
-            if (pending != null) {
-                send(new ServerFrame.Ack(message.id(), seq, ts, pending.ref()));
+            AwaitedAck owed = pendingAcks.remove(message);
+            if (owed != null) {
+                send(new ServerFrame.Ack(message.id(), seq, ts, owed.ref()));
             }
-            return pending != null;
+            return owed != null;
         }
     }
 
     /**
-     * Kafka took the message at {@code seq}: acks it, unless the fan-out read it back first and acked it then. Until
-     * the fan-out reads it back, a resend of it is acked as this copy ({@link #ackedAhead}): {@code RecentIds} knows it
-     * only from then on.
+     * Kafka took the message at {@code seq}: acks it, unless the fan-out read it back first and acked it then, or it
+     * is a resend, which waits for the fan-out (see {@link #expectAck}). Until the fan-out reads it back, a resend of
+     * it is acked as this copy ({@link #ackedAhead}): {@code RecentIds} knows it only from then on.
      */
     void ackFromKafka(MessageKey message, long seq, String ts) {
         synchronized (pendingAcks) {
-            if (ackIfPending(message, seq, ts)) {
+            AwaitedAck owed = pendingAcks.get(message);
+            if (owed != null && !owed.atReadBack() && ackIfPending(message, seq, ts)) {
                 if (ackedAhead == null) {
                     ackedAhead = new LinkedHashMap<>() {
                         @Override
@@ -404,9 +431,9 @@ final class Connection {
     /** Called when Kafka refused the message: the client learns nothing was acked. */
     void failIfPending(MessageKey message, String reason) {
         synchronized (pendingAcks) {
-            Pending pending = pendingAcks.remove(message);
-            if (pending != null) {
-                send(new ServerFrame.Error(ErrorCode.UNAVAILABLE, reason, pending.ref()));
+            AwaitedAck owed = pendingAcks.remove(message);
+            if (owed != null) {
+                send(new ServerFrame.Error(ErrorCode.UNAVAILABLE, reason, owed.ref()));
             }
         }
     }
@@ -498,7 +525,7 @@ final class Connection {
                 } else if (unreadable != null) {
                     send(new ServerFrame.Error(unreadable.code(), unreadable.getMessage(), ref));
                 } else {
-                    commands.dispatch(this, frame);
+                    handler.dispatch(this, frame);
                 }
             }
         } catch (IOException e) {
@@ -543,7 +570,7 @@ final class Connection {
         // The caller may be the fan-out thread, which must not wait on Kafka: the leave events go from a thread of
         // their own. The writer is most likely stuck on a full socket: give the last frame a moment, then force the close.
         Thread.ofVirtual().name("conn-" + id + "-cutoff").start(() -> {
-            commands.disconnected(this);
+            handler.disconnected(this);
             try {
                 Thread.sleep(SLOW_CONSUMER_GRACE);
             } catch (InterruptedException e) {

@@ -365,8 +365,8 @@ final class FanOut implements AutoCloseable {
         // Counted before duplicates are dropped: the history keeps every copy.
         roomMembers.messageRead(m.room(), seq);
         tell(m.room());
-        Connection sender = gatewayId.equals(m.gateway()) ? sessions.byNick(m.from()) : null;
         MessageKey key = MessageKey.of(m);
+        Connection sender = senderOf(m.from(), m.gateway(), key);
         RecentIds.Seen earlier = recentIds.recordIfFirst(key, new RecentIds.Seen(seq, m.ts()));
         if (earlier != null) {
             metrics.duplicateDropped();
@@ -379,9 +379,11 @@ final class FanOut implements AutoCloseable {
         byte[] line = FrameCodec.encodeLine(new ServerFrame.Message(m.room(), m.from(), m.text(), m.id(), seq, m.ts()));
         Set<Connection> members = localRooms.members(m.room());
         metrics.messagesOut(members.size());
+        boolean ownDelivered = false;
         for (Connection member : members) {
             if (member == sender) {
                 member.deliverOwn(key, seq, m.ts(), line, lastOfPoll);
+                ownDelivered = true;
             } else {
                 member.deliver(m.room(), seq, line, lastOfPoll);
             }
@@ -389,6 +391,19 @@ final class FanOut implements AutoCloseable {
                 toWake(member);
             }
         }
+        if (sender != null && !ownDelivered) {
+            // It left the room before its message came back: the ack is still owed.
+            sender.readBack(key, seq, m.ts());
+        }
+    }
+
+    /**
+     * The connection a message read back answers: the session's that said it through this gateway, or one waiting
+     * for its ack, which resent it here after another gateway wrote a first copy.
+     */
+    private Connection senderOf(String from, String gateway, MessageKey key) {
+        Connection c = sessions.byNick(from);
+        return c != null && (gatewayId.equals(gateway) || c.owesAck(key)) ? c : null;
     }
 
     /** Notes a connection queued to without waking its writer; {@link #wakeWriters} wakes it. */
@@ -468,9 +483,8 @@ final class FanOut implements AutoCloseable {
 
     private void directMessage(ChatEvent.DirectMessage d, int partition, long seq, Instant read) {
         String conversation = d.conversation();
-        boolean mine = gatewayId.equals(d.gateway());
-        Connection sender = mine ? sessions.byNick(d.from()) : null;
         MessageKey key = MessageKey.of(d);
+        Connection sender = senderOf(d.from(), d.gateway(), key);
         RecentIds.Seen earlier = recentIds.recordIfFirst(key, new RecentIds.Seen(seq, d.ts()));
         if (earlier != null) {
             metrics.duplicateDropped();

@@ -64,12 +64,13 @@ final class HistoryClient {
 
     /**
      * A page of the direct messages between {@code nick} and {@code with} in which {@code nick}'s side is the account
-     * {@code account}, as {@code GET /conversations/{nick}/{with}/messages?account=ID}.
+     * {@code account}, as {@code GET /conversations/{nick}/{with}/messages?account=ID}; {@code complete} as for
+     * {@link #room}.
      */
-    HistoryPage conversation(String nick, String with, String account, Long before, int limit)
+    HistoryPage conversation(String nick, String with, String account, Long before, int limit, boolean complete)
         throws Unavailable, InterruptedException {
         return get("/conversations/" + nick + "/" + with + "/messages", "&account=" + encode(account), null, before,
-            limit, false);
+            limit, complete);
     }
 
     /**

@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.protocol.ChatEvent;
 import chat.protocol.ClientFrame;
 import chat.protocol.HistoryPage;
 import chat.protocol.Limits;
@@ -203,6 +204,20 @@ final class HistoryReplayer {
     }
 
     /**
+     * A page of a conversation. The newest page ({@code before} null) is what a session missed while no gateway
+     * delivered to it: it reads up to where this gateway's fan-out has delivered, once the history service has stored
+     * that far, so that nothing falls between the page and the live stream.
+     */
+    private HistoryPage conversationPage(String nick, String with, String account, Long before, int limit)
+        throws HistoryClient.Unavailable, InterruptedException {
+        if (before != null) {
+            return history.conversation(nick, with, account, before, limit, false);
+        }
+        long delivered = fanOutPosition.applyAsLong(ChatEvent.conversationOf(nick, with));
+        return history.conversation(nick, with, account, delivered, limit, true);
+    }
+
+    /**
      * Answers a {@code history} request: the newest messages before {@code before}, and whether older ones exist. A
      * conversation is read as the session's account; a guest has none stored (and is refused before it gets here).
      */
@@ -215,7 +230,7 @@ final class HistoryReplayer {
                 if (request.room() != null) {
                     page = history.room(request.room(), null, request.before(), request.limit(), false);
                 } else if (account != null) {
-                    page = history.conversation(c.nick(), request.with(), account, request.before(), request.limit());
+                    page = conversationPage(c.nick(), request.with(), account, request.before(), request.limit());
                 } else {
                     page = new HistoryPage(List.of(), false);
                 }

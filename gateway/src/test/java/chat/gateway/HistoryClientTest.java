@@ -64,10 +64,17 @@ class HistoryClientTest {
 
     @Test
     void aConversationIsAskedForAsTheSessionsAccount() throws Exception {
-        client.conversation("bob", "Alice", "Hn7c-R2_w9", 77L, 20);
+        client.conversation("bob", "Alice", "Hn7c-R2_w9", 77L, 20, false);
         assertEquals("/conversations/bob/Alice/messages?limit=20&account=Hn7c-R2_w9&before=77",
             asked.take().toString());
         assertEquals("Bearer " + SECRET, authorizations.take(), "the service's secret goes with every request");
+    }
+
+    @Test
+    void aConversationsCompletePageWaitsForTheServiceToHaveStoredThatFar() throws Exception {
+        client.conversation("bob", "Alice", "Hn7c-R2_w9", 90L, 50, true);
+        assertEquals("/conversations/bob/Alice/messages?limit=50&account=Hn7c-R2_w9&before=90&wait=2000",
+            asked.take().toString());
     }
 
     @Test

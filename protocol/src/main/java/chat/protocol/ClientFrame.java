@@ -37,7 +37,15 @@ public sealed interface ClientFrame {
 
     record Part(String room, String ref) implements ClientFrame {}
 
-    record Say(String room, String text, String id, String ref) implements ClientFrame {}
+    /**
+     * A message to a room. {@code resend}: the client sent this id before, on this or an earlier connection, and had no
+     * ack for it.
+     */
+    record Say(String room, String text, String id, boolean resend, String ref) implements ClientFrame {
+        public Say(String room, String text, String id, String ref) {
+            this(room, text, id, false, ref);
+        }
+    }
 
     /** Asks who is in a room, on any gateway. */
     /** A page of the room's members: at most {@code limit}, those after the nick {@code after} (null: from the first). */
@@ -50,8 +58,12 @@ public sealed interface ClientFrame {
     /** Asks for every room that has a member anywhere in the cluster. */
     record Rooms(String ref) implements ClientFrame {}
 
-    /** A direct message to the session holding nick {@code to}. */
-    record Dm(String to, String text, String id, String ref) implements ClientFrame {}
+    /** A direct message to the session holding nick {@code to}; {@code resend} as for {@link Say}. */
+    record Dm(String to, String text, String id, boolean resend, String ref) implements ClientFrame {
+        public Dm(String to, String text, String id, String ref) {
+            this(to, text, id, false, ref);
+        }
+    }
 
     /**
      * Asks for older messages of a room ({@code room} set) or of the direct conversation with nick {@code with}

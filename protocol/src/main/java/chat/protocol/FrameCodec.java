@@ -72,14 +72,16 @@ public final class FrameCodec {
             case "part" -> new ClientFrame.Part(room(object, ref), ref);
             case "say" -> {
                 String room = room(object, ref);
-                yield new ClientFrame.Say(room, messageText(object, ref), messageId(object, ref), ref);
+                yield new ClientFrame.Say(room, messageText(object, ref), messageId(object, ref),
+                    optionalBoolean(object, "resend", ref), ref);
             }
             case "dm" -> {
                 String to = requiredString(object, "to", ref);
                 if (!Limits.isValidNick(to)) {
                     throw new ProtocolException(ErrorCode.BAD_NICK, "to must be a nick matching ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
                 }
-                yield new ClientFrame.Dm(to, messageText(object, ref), messageId(object, ref), ref);
+                yield new ClientFrame.Dm(to, messageText(object, ref), messageId(object, ref),
+                    optionalBoolean(object, "resend", ref), ref);
             }
             case "history" -> history(object, ref);
             case "who" -> who(object, ref);
@@ -107,14 +109,20 @@ public final class FrameCodec {
                 }
             }
             case ClientFrame.Part p -> o.put("type", "part").put("room", p.room());
-            case ClientFrame.Say s -> o.put("type", "say").put("room", s.room()).put("text", s.text()).put("id", s.id());
+            case ClientFrame.Say s -> {
+                o.put("type", "say").put("room", s.room()).put("text", s.text()).put("id", s.id());
+                putIfTrue(o, "resend", s.resend());
+            }
             case ClientFrame.Who w -> {
                 o.put("type", "who").put("room", w.room());
                 putIfPresent(o, "after", w.after());
                 o.put("limit", w.limit());
             }
             case ClientFrame.Rooms r -> o.put("type", "rooms");
-            case ClientFrame.Dm d -> o.put("type", "dm").put("to", d.to()).put("text", d.text()).put("id", d.id());
+            case ClientFrame.Dm d -> {
+                o.put("type", "dm").put("to", d.to()).put("text", d.text()).put("id", d.id());
+                putIfTrue(o, "resend", d.resend());
+            }
             case ClientFrame.History h -> {
                 o.put("type", "history");
                 putIfPresent(o, "room", h.room());
@@ -342,9 +350,7 @@ public final class FrameCodec {
             case ServerFrame.Dm d -> {
                 o.put("type", "dm").put("from", d.from()).put("to", d.to()).put("text", d.text()).put("id", d.id())
                     .put("seq", d.seq()).put("ts", d.ts());
-                if (d.waiting()) {
-                    o.put("waiting", true);
-                }
+                putIfTrue(o, "waiting", d.waiting());
             }
             default -> throw new IllegalArgumentException("history holds message and dm frames only, not " + message);
         }
@@ -388,6 +394,11 @@ public final class FrameCodec {
             throw new ProtocolException(ErrorCode.BAD_FRAME, "field " + field + " must be true or false", ref);
         }
         return value.booleanValue();
+    }
+
+    /** False when absent; anything but true or false is refused. */
+    private static boolean optionalBoolean(ObjectNode o, String field, String ref) throws ProtocolException {
+        return o.has(field) && requiredBoolean(o, field, ref);
     }
 
     private static ObjectNode parseObject(String line) throws ProtocolException {
@@ -493,6 +504,13 @@ public final class FrameCodec {
             out.add(item.textValue());
         }
         return out;
+    }
+
+    /** A flag goes on the wire only when set. */
+    private static void putIfTrue(ObjectNode o, String field, boolean value) {
+        if (value) {
+            o.put(field, true);
+        }
     }
 
     private static void putIfPresent(ObjectNode o, String field, String value) {

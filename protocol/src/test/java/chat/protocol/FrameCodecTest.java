@@ -1,7 +1,7 @@
 package chat.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +49,7 @@ class FrameCodecTest {
             new ClientFrame.Join("a-b_c", 7L, "r2"),
             new ClientFrame.Part("x", null), new ClientFrame.Say("x", "emoji 😀 and \"quotes\"", "id-1", "r3"),
             new ClientFrame.Say("x", "an id of any script", "ид-😀-1", null),
+            new ClientFrame.Say("x", "again", "id-2", true, "r5"), new ClientFrame.Dm("bob", "again", "d-2", true, null),
             new ClientFrame.Who("x", "w"), new ClientFrame.Who("x", "amy", 3, null), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
             new ClientFrame.History("x", null, 5L, 20, "h"), new ClientFrame.History(null, "bob", null, 50, null),
             new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
@@ -69,6 +70,20 @@ class FrameCodecTest {
             ping("1." + "5".repeat(Limits.MAX_NUMBER_DIGITS - 1) + "e1"),
             "{\"type\":\"ping\",\"" + "n".repeat(Limits.MAX_FIELD_NAME_LENGTH + 1) + "\":1}")) {
             assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line)).code());
+        }
+    }
+
+    @Test
+    void aResendIsSaidWithTrueAndNothingElse() throws Exception {
+        assertEquals(new ClientFrame.Say("lobby", "hi", "m1", true, null),
+            FrameCodec.decodeClient("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\",\"id\":\"m1\",\"resend\":true}"));
+        assertEquals(new ClientFrame.Dm("bob", "hi", "d1", false, null),
+            FrameCodec.decodeClient("{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"hi\",\"id\":\"d1\",\"resend\":false}"));
+        assertFalse(FrameCodec.encode(new ClientFrame.Say("lobby", "hi", "m1", null)).contains("resend"));
+        for (String value : List.of("1", "\"true\"", "null", "[true]")) {
+            String line = "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\",\"id\":\"m1\",\"resend\":" + value + "}";
+            assertEquals(ErrorCode.BAD_FRAME, assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line)).code(),
+                value);
         }
     }
 

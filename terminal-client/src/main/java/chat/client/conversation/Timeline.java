@@ -5,13 +5,15 @@ import chat.protocol.ServerFrame;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedSet;
+import java.util.Set;
 
 /**
  * What one room or direct conversation shows: its messages in seq order, each once, however often it arrives (live,
@@ -58,6 +60,8 @@ public final class Timeline {
     private final Map<String, Entry> unacked = new LinkedHashMap<>();
     /** When each pending own message was sent: its ack is awaited from then on. */
     private final Map<String, Instant> sentAt = new HashMap<>();
+    /** The unacked own messages that went to a gateway at least once: sending one again is a resend. */
+    private final Set<String> wentOut = new HashSet<>();
     /** Sender-and-id keys of the messages shown, oldest first, bounded with them. */
     private final SequencedSet<String> seen = new LinkedHashSet<>();
     private long lastSeq = -1;
@@ -81,18 +85,33 @@ public final class Timeline {
     public void sent(String id, Instant at) {
         if (unacked.computeIfPresent(id, (k, e) -> e.withState(State.PENDING)) != null) {
             sentAt.put(id, at);
+            wentOut.add(id);
         }
+    }
+
+    /**
+     * Whether an unacked own message went to a gateway before: then it may be in the log already, and sending it
+     * again says so.
+     */
+    public boolean wentOut(String id) {
+        return wentOut.contains(id);
     }
 
     /** An own message was acked with its place in the log: returns it as now shown, or null if it was already. */
     public Entry acked(String id, long seq, String ts) {
-        Entry pending = unacked.remove(id);
-        sentAt.remove(id);
+        Entry pending = forget(id);
         if (pending == null) {
             return null;
         }
         Entry confirmed = new Entry(seq, me, pending.text(), id, ts, State.CONFIRMED);
         return add(confirmed) ? confirmed : null;
+    }
+
+    /** An own message is in the log: no longer awaited. Returns it as it was while unacked, or null. */
+    private Entry forget(String id) {
+        sentAt.remove(id);
+        wentOut.remove(id);
+        return unacked.remove(id);
     }
 
     /** An own message was refused or its ack never came: marked, kept for a resend under the same id. */
@@ -163,8 +182,7 @@ public final class Timeline {
     public boolean receive(ServerFrame frame) {
         Entry entry = entryOf(frame);
         if (entry.from().equalsIgnoreCase(me)) {
-            unacked.remove(entry.id());
-            sentAt.remove(entry.id());
+            forget(entry.id());
         }
         lastSeq = Math.max(lastSeq, entry.seq());
         return add(entry);

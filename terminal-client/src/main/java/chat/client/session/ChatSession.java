@@ -187,7 +187,10 @@ public final class ChatSession implements AutoCloseable {
      * ask from there again, whatever came live meanwhile, until a replay comes whole.
      */
     private final Map<String, Long> replayOwedFrom = new HashMap<>();
-    /** When each owed replay is asked for again on this connection, and how long the wait before that one was. */
+    /**
+     * When each owed replay (a room's, or a conversation's newest page) is asked for again on this connection, and how
+     * long the wait before that one was.
+     */
     private final Map<String, Instant> replayRetryAt = new HashMap<>();
     private final Map<String, Duration> replayRetryWait = new HashMap<>();
     private final String idPrefix;
@@ -465,13 +468,18 @@ public final class ChatSession implements AutoCloseable {
             : new ClientFrame.History(stream, null, before, PAGE, ref);
     }
 
-    /** Sends an own message now if it can go (a gateway welcomed the session, and joined the room); else it waits. */
+    /**
+     * Sends an own message now if it can go (a gateway welcomed the session, and joined the room); else it waits. One
+     * that went out before goes as a resend, so that its ack names the copy the log holds first.
+     */
     private void sendOwn(String stream, String id, String text) {
         if (isConversation(stream) ? welcomed : joinedHere.contains(stream)) {
-            timeline(stream).sent(id, clock.instant());
+            Timeline timeline = timeline(stream);
+            boolean resend = timeline.wentOut(id);
+            timeline.sent(id, clock.instant());
             send(isConversation(stream)
-                ? new ClientFrame.Dm(stream.substring(1), text, id, id)
-                : new ClientFrame.Say(stream, text, id, id));
+                ? new ClientFrame.Dm(stream.substring(1), text, id, resend, id)
+                : new ClientFrame.Say(stream, text, id, resend, id));
         }
     }
 
@@ -718,10 +726,12 @@ public final class ChatSession implements AutoCloseable {
             return;
         }
         boolean rejoinReplay = joinRef(stream).equals(h.ref());
+        // What a stream missed while no gateway was in use: a rejoin's replay, or a conversation's newest page.
+        boolean catchUp = isConversation(stream) ? h.ref() == null : rejoinReplay;
         // A replay asked again, after one the history service could not give: what it brings fills a gap.
-        boolean fillsGap = rejoinReplay && replayRetryWait.containsKey(stream);
+        boolean fillsGap = catchUp && replayRetryWait.containsKey(stream);
         if (h.unavailable()) {
-            if (rejoinReplay && replayOwedFrom.containsKey(stream)) {
+            if (catchUp && (isConversation(stream) || replayOwedFrom.containsKey(stream))) {
                 if (!fillsGap) {
                     note(stream, "history is unavailable for now: live messages go on, and what is missing comes"
                         + " when it can");
@@ -743,8 +753,7 @@ public final class ChatSession implements AutoCloseable {
         if (OLDER_REF.equals(h.ref()) && !h.more()) {
             timeline.reachedOldest();
         }
-        boolean replayEnded = isConversation(stream) ? h.ref() == null : rejoinReplay;
-        if (replayEnded && !h.more()) {
+        if (catchUp && !h.more()) {
             if (!h.unavailable()) {
                 replayOwedFrom.remove(stream);
                 replayRetryAt.remove(stream);
@@ -758,6 +767,7 @@ public final class ChatSession implements AutoCloseable {
     /**
      * The history service could not give a join's replay, or Kafka did not take the join: the join is sent again after
      * a wait, doubled each time, asking from where the replay was owed (and the next connection asks from there too).
+     * A conversation's newest page the history service could not give is asked again the same way.
      */
     private void rejoinLater(String room) {
         Duration wait = replayRetryWait.merge(room, REPLAY_RETRY_FIRST,
@@ -768,12 +778,17 @@ public final class ChatSession implements AutoCloseable {
     private void askOwedReplays(Instant now) {
         List<String> due = replayRetryAt.entrySet().stream().filter(e -> !now.isBefore(e.getValue()))
             .map(Map.Entry::getKey).toList();
-        for (String room : due) {
-            replayRetryAt.remove(room);
-            Timeline timeline = timelines.get(room);
-            if (timeline != null) {
-                // Not held back this time: the live messages go on while the history service is away.
-                sendJoin(room, timeline.lastSeq());
+        for (String stream : due) {
+            replayRetryAt.remove(stream);
+            Timeline timeline = timelines.get(stream);
+            if (timeline == null) {
+                continue;
+            }
+            // Not held back this time: the live messages go on while the history service is away.
+            if (isConversation(stream)) {
+                askHistory(stream, null, null);
+            } else {
+                sendJoin(stream, timeline.lastSeq());
             }
         }
     }

@@ -162,6 +162,25 @@ class TimelineTest {
     }
 
     @Test
+    void aMessageThatWentToAGatewayIsKnownAsSentUntilTheLogHasIt() {
+        lobby.said("a1", "queued", "2026-11-23T10:00:00.000Z");
+        assertFalse(lobby.wentOut("a1"), "said while no gateway was reached");
+        lobby.sent("a1", T0);
+        lobby.requeue();
+        assertTrue(lobby.wentOut("a1"), "queued again after its gateway was lost, it went out once");
+        lobby.sent("a1", T0.plusSeconds(5));
+        lobby.failed("a1");
+        assertTrue(lobby.wentOut("a1"));
+        lobby.acked("a1", 12, "2026-11-23T10:00:06.000Z");
+        assertFalse(lobby.wentOut("a1"), "acked: nothing to send again");
+
+        lobby.said("a2", "seen live first", "2026-11-23T10:00:07.000Z");
+        lobby.sent("a2", T0.plusSeconds(7));
+        lobby.receive(new ServerFrame.Message("lobby", "alice", "seen live first", "a2", 13, "2026-11-23T10:00:07.000Z"));
+        assertFalse(lobby.wentOut("a2"));
+    }
+
+    @Test
     void anAckAfterTheClientGaveUpStillConfirmsTheMessage() {
         lobby.said("a1", "slow", "2026-11-23T10:00:00.000Z");
         lobby.sent("a1", T0);

@@ -1,6 +1,7 @@
 package chat.client.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import chat.client.conversation.Timeline;
@@ -31,6 +32,8 @@ class ChatSessionReplayTest {
      * filled a gap.
      */
     private final BlockingQueue<Long> shown = new LinkedBlockingQueue<>();
+    /** The same, for the direct conversation with bob. */
+    private final BlockingQueue<Long> shownWithBob = new LinkedBlockingQueue<>();
     private final BlockingQueue<Failover.State> states = new LinkedBlockingQueue<>();
     private final ChatSession session = new ChatSession("alice", List.of(gateway.address()), clock,
         new SplittableRandom(5), new ChatSession.Listener() {
@@ -41,16 +44,12 @@ class ChatSessionReplayTest {
 
             @Override
             public void shown(String stream, Timeline.Entry message) {
-                if (stream.equals("lobby")) {
-                    shown.add(message.seq());
-                }
+                (stream.equals("lobby") ? shown : shownWithBob).add(message.seq());
             }
 
             @Override
             public void filledIn(String stream, Timeline.Entry message) {
-                if (stream.equals("lobby")) {
-                    shown.add(-message.seq());
-                }
+                (stream.equals("lobby") ? shown : shownWithBob).add(-message.seq());
             }
         });
 
@@ -117,6 +116,44 @@ class ChatSessionReplayTest {
         assertEquals(4L, gateway.expect(ClientFrame.Join.class).after());
     }
 
+    @Test
+    void aConversationsNewestPageTheHistoryServiceCouldNotGiveIsAskedAgainAndFillsTheGap() throws Exception {
+        session.start();
+        gateway.expect(ClientFrame.Hello.class);
+        gateway.send(new ServerFrame.Welcome("alice", "s1", "gw1", true, null));
+        session.openConversation("bob");
+        ClientFrame.History first = gateway.expect(ClientFrame.History.class);
+        assertEquals(List.of("bob", "newest"), List.of(first.with(), first.before() == null ? "newest" : "older"));
+        gateway.send(conversation(List.of(), true), dm(9));
+        assertEquals(List.of(9L), nextInConversation(1), "live messages go on while the history service is away");
+
+        clock.step(Duration.ofMillis(1_100));
+        ClientFrame.History again = gateway.expect(ClientFrame.History.class);
+        assertEquals(List.of("bob", "newest"), List.of(again.with(), again.before() == null ? "newest" : "older"));
+        gateway.send(conversation(List.of(dm(6), dm(9)), false));
+        assertEquals(List.of(-6L), nextInConversation(1), "what was missed, told as filling the gap, once");
+
+        clock.step(Duration.ofSeconds(5));
+        assertNull(gateway.nextWithin(Duration.ofMillis(300)), "nothing more is owed");
+    }
+
+    @Test
+    void aMessageSentBeforeTheFailoverGoesAgainAsAResendAndANewOneDoesNot() throws Exception {
+        inLobbyHaving(List.of(4L));
+        session.say("lobby", "before");
+        ClientFrame.Say first = gateway.expect(ClientFrame.Say.class);
+        assertFalse(first.resend(), "the first time it is said");
+        failOver();
+        session.say("lobby", "after");
+        ClientFrame.Join rejoin = gateway.expect(ClientFrame.Join.class);
+        gateway.send(new ServerFrame.Joined("lobby", List.of("alice"), 9, rejoin.ref()),
+            history(List.of(), false, rejoin.ref()));
+        ClientFrame.Say again = gateway.expect(ClientFrame.Say.class);
+        ClientFrame.Say fresh = gateway.expect(ClientFrame.Say.class);
+        assertEquals(List.of(first.id(), true), List.of(again.id(), again.resend()), "sent before: it may be in the log");
+        assertEquals(List.of("after", false), List.of(fresh.text(), fresh.resend()), "never sent: not a resend");
+    }
+
     /** The gateway drops the connection; the session, once it waits to try again, is let connect and welcomed. */
     private void failOver() throws Exception {
         states.clear();
@@ -150,6 +187,14 @@ class ChatSessionReplayTest {
     }
 
     private List<Long> next(int count) throws InterruptedException {
+        return next(shown, count);
+    }
+
+    private List<Long> nextInConversation(int count) throws InterruptedException {
+        return next(shownWithBob, count);
+    }
+
+    private static List<Long> next(BlockingQueue<Long> shown, int count) throws InterruptedException {
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Long seq = shown.poll(10, TimeUnit.SECONDS);
@@ -163,6 +208,14 @@ class ChatSessionReplayTest {
 
     private static ServerFrame message(long seq) {
         return new ServerFrame.Message("lobby", "bob", "line " + seq, "b-" + seq, seq, "2026-11-23T10:00:00Z");
+    }
+
+    private static ServerFrame dm(long seq) {
+        return new ServerFrame.Dm("bob", "alice", "psst " + seq, "d-" + seq, seq, "2026-11-23T10:00:00Z");
+    }
+
+    private static ServerFrame conversation(List<ServerFrame> messages, boolean unavailable) {
+        return new ServerFrame.History(null, "bob", messages, false, unavailable, null);
     }
 
     private static ServerFrame history(List<ServerFrame> messages, boolean more, String ref) {
