@@ -15,16 +15,20 @@ import java.util.Map;
  * its lease runs out) is delivered by no one: the session is not on the gateway that reads it, and the account is not
  * offline, so it does not wait in the inbox either. When the account is welcomed on this gateway (resuming, or signing
  * in anew), it gets the recent ones it was not sent here already. Those that waited for an offline account are the
- * inbox's to deliver, and are not kept here. The window is longer than a lease plus the client's
- * longest wait between two attempts, so that every such gap is covered; only accounts are served, because only an
+ * inbox's to deliver, and are not kept here. The window covers the gap of a gateway's death and of a restart of
+ * everything; only accounts are served, because only an
  * account proves the next holder of a nick is the one the message was for.
  *
  * <p>Bounded by age and by count. {@code R} is what a message is sent to: the fan-out's connections. Not thread-safe:
  * the fan-out's thread owns it.
  */
 final class RecentDirectMessages<R> {
-    /** Longer than a lease (10 s) plus the terminal client's longest wait before it tries a gateway again (30 s). */
-    static final Duration WINDOW = Duration.ofSeconds(60);
+    /**
+     * As far back as a gateway reads before its start ({@link FanOut#LOOK_BACK}): one gateway's death is covered by a
+     * lease (10 s) plus the terminal client's longest wait before it tries a gateway again (30 s), but after a restart
+     * of everything a thousand sessions take minutes to be welcomed again.
+     */
+    static final Duration WINDOW = FanOut.LOOK_BACK;
 
     /** A message kept, and the connection it was last sent to. */
     private static final class Kept<R> {

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direct messages an account is sent when welcomed: those of the last minute that were not sent to the same
+ * The direct messages an account is sent when welcomed: those of the window that were not sent to the same
  * connection already, each once, and never another account's.
  */
 class RecentDirectMessagesTest {
