@@ -81,14 +81,15 @@ final class ClusterPresence implements AutoCloseable {
     private volatile String incarnation;
     private volatile Consumer<RoomMembers.News> news = n -> { };
     private volatile Consumer<Connection> inboxes = c -> { };
-    private volatile Consumer<Connection> resumedAccounts = c -> { };
     private volatile boolean running = true;
+    private final Timers timers;
     /** When Kafka last acknowledged a heartbeat of this gateway's, in {@link System#nanoTime()}. */
     private volatile long lastHeartbeatWritten = System.nanoTime();
 
     ClusterPresence(GatewayConfig config, Sessions sessions, LocalRooms localRooms, SessionTokens tokens,
-                    MalformedRecords malformed) {
+                    MalformedRecords malformed, Timers timers) {
         this.malformed = malformed;
+        this.timers = timers;
         this.gatewayId = config.gatewayId();
         this.topic = config.presenceTopic();
         this.sessions = sessions;
@@ -111,15 +112,13 @@ final class ClusterPresence implements AutoCloseable {
     /**
      * Restores the newest snapshot and replays the topic from it, then registers this gateway and returns once its
      * lease is live. From then on {@code news} hears of every session that ends (released, or lost with its gateway)
-     * and of every recorded change of a session's rooms, and {@code inboxes} of every connection that signed in to an
-     * account here with a new session, whose waiting direct messages are then to be delivered, and
-     * {@code resumedAccounts} of every connection that resumed an account's session here.
+     * and of every recorded change of a session's rooms, and {@code inboxes} of every connection welcomed here to a
+     * session of an account (new, resumed or regained), whose waiting direct messages are then to be delivered.
      */
-    void start(Duration patience, Consumer<RoomMembers.News> news, Consumer<Connection> inboxes,
-               Consumer<Connection> resumedAccounts) throws InterruptedException {
+    void start(Duration patience, Consumer<RoomMembers.News> news, Consumer<Connection> inboxes)
+        throws InterruptedException {
         this.news = news;
         this.inboxes = inboxes;
-        this.resumedAccounts = resumedAccounts;
         long started = System.nanoTime();
         // Nothing of this run is in the log yet, so what the replay changes concerns no connection of ours.
         replayed = PresenceReplay.replay(kafka, snapshotReaderId, consumer, topic, state, patience, malformed);
@@ -245,7 +244,7 @@ final class ClusterPresence implements AutoCloseable {
      * changes nothing.
      */
     void releaseUnlessTakenUp(String nick, String claimId) {
-        CompletableFuture.delayedExecutor(ABANDONED_CLAIM_LINGER.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        timers.after(ABANDONED_CLAIM_LINGER, () -> {
             if (running) {
                 release(nick, claimId);
             }
@@ -397,7 +396,9 @@ final class ClusterPresence implements AutoCloseable {
                 hold(c, d.verdict(), d.session(), d.verdict() == PresenceState.Verdict.RESUMED ? pending.presentedToken()
                     : pending.newToken(), pending.ref());
                 if (d.session().account() != null) {
-                    resumedAccounts.accept(c);
+                    // An earlier connection may have lost its inbox's pages with it (a hello its client gave up on):
+                    // what is still unmarked waits for this one.
+                    inboxes.accept(c);
                 }
             }
             case TAKEN -> c.send(new ServerFrame.Error(ErrorCode.NICK_TAKEN, d.claim().nick() + " is taken", pending.ref()));

@@ -80,10 +80,8 @@ final class FanOut implements AutoCloseable {
     private final RoomMembers roomMembers;
     /** What the presence topic says of memberships, handed over by the presence thread; this thread applies it. */
     private final BlockingQueue<RoomMembers.News> news = new ArrayBlockingQueue<>(NEWS_QUEUE);
-    /** Connections that signed in to an account with a new session, whose inbox this thread opens. */
+    /** Connections welcomed to a session of an account, whose inbox this thread opens. */
     private final BlockingQueue<Connection> inboxesToOpen = new ArrayBlockingQueue<>(NEWS_QUEUE);
-    /** Connections that resumed an account's session, which this thread sends the direct messages they missed. */
-    private final BlockingQueue<Connection> resumedAccounts = new ArrayBlockingQueue<>(NEWS_QUEUE);
     private static final int RECENT_DIRECT_CAPACITY = 50_000;
     private final RecentDirectMessages<Connection> recentDirect;
     private final Inbox inbox;
@@ -171,26 +169,14 @@ final class FanOut implements AutoCloseable {
     }
 
     /**
-     * Hands the fan-out a connection that signed in to an account with a new session: the fan-out fixes where the
-     * session's live stream of waiting direct messages starts and has the inbox deliver those below it. Called by the
+     * Hands the fan-out a connection welcomed to a session of an account (new, resumed or regained): the fan-out fixes
+     * where the session's live stream of waiting direct messages starts, has the inbox deliver those below it that no
+     * connection took yet, and sends the recent direct messages the connection was not sent here. Called by the
      * presence thread; blocks while the fan-out is {@value #NEWS_QUEUE} behind.
      */
     void openInbox(Connection c) {
         try {
             inboxesToOpen.put(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Hands the fan-out a connection that resumed a session signed in to an account: the fan-out sends it the recent
-     * direct messages it was not sent here. Called by the presence thread; blocks while the fan-out is
-     * {@value #NEWS_QUEUE} behind.
-     */
-    void resumedAccount(Connection c) {
-        try {
-            resumedAccounts.put(c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -248,9 +234,6 @@ final class FanOut implements AutoCloseable {
             Arrays.setAll(positions, offsets::get);
             c.openInbox(positions);
             inbox.deliver(c, positions);
-            sendMissed(c);
-        }
-        for (Connection c = resumedAccounts.poll(); c != null; c = resumedAccounts.poll()) {
             sendMissed(c);
         }
         if (System.nanoTime() - partitionsCheckedNanos > PARTITIONS_CHECK.toNanos()) {

@@ -54,7 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final ConnectionLimits limits;
     private volatile boolean accepting = true;
 
-    private Gateway(GatewayConfig config, Clock clock) throws IOException, InterruptedException {
+    private Gateway(GatewayConfig config, Clock clock, Timers timers) throws IOException, InterruptedException {
         this.config = config;
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
         this.serviceMetrics = new ServiceMetrics("gateway", config.gatewayId());
@@ -62,14 +62,14 @@ public final class Gateway implements AutoCloseable {
         metrics.gaugeConnections(limits::open, this::queuedFrames, this::longestQueue);
         Topics.ensure(config);
         LocalRooms localRooms = new LocalRooms();
-        RecentIds recentIds = new RecentIds(config.recentIdsPerRoom(), config.recentIdRooms());
+        RecentIds recentIds = new RecentIds(config.recentIds());
         this.events = new EventLog(config, metrics);
         RoomMembers roomMembers = new RoomMembers(config.announceLimit());
         SecureRandom random = new SecureRandom();
         SessionTokens tokens = new SessionTokens(random);
         MalformedRecords malformed = new MalformedRecords(serviceMetrics.registry(), config.topic(),
             config.presenceTopic());
-        this.presence = new ClusterPresence(config, sessions, localRooms, tokens, malformed);
+        this.presence = new ClusterPresence(config, sessions, localRooms, tokens, malformed, timers);
         HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout(), config.historySecret());
         HistoryReplayer replayer = new HistoryReplayer(history, roomMembers, metrics);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
             replayer, new Inbox(history, events, config.gatewayId(), metrics), clock);
         replayer.follow(fanOut::nextOffsetOf);
         events.follow(fanOut::partitionCount);
-        presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox, fanOut::resumedAccount);
+        presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox);
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
         // the fan-out, and holds at most that many hashes' memory.
         int cores = Runtime.getRuntime().availableProcessors();
@@ -105,7 +105,12 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
-        return new Gateway(config, Clock.systemUTC());
+        return start(config, Timers.system());
+    }
+
+    /** A gateway whose delayed decisions run on {@code timers}: a test's, which it steps. */
+    static Gateway start(GatewayConfig config, Timers timers) throws IOException, InterruptedException {
+        return new Gateway(config, Clock.systemUTC(), timers);
     }
 
     public int port() {

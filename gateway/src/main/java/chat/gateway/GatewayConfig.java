@@ -32,8 +32,7 @@ public record GatewayConfig(
     short topicReplication,
     Duration sendTimeout,
     int outboundQueueFrames,
-    int recentIdsPerRoom,
-    int recentIdRooms,
+    int recentIds,
     int announceLimit,
     String presenceTopic,
     int presenceSnapshotEvery,
@@ -71,10 +70,8 @@ public record GatewayConfig(
             "how long Kafka may take to accept a message before the client gets error unavailable")),
         OUTBOUND_QUEUE(option("--outbound-queue", "GATEWAY_OUTBOUND_QUEUE", "4096",
             "frames queued for one client before it is cut off as a slow consumer")),
-        RECENT_IDS(option("--recent-ids-per-room", "GATEWAY_RECENT_IDS_PER_ROOM", "1000",
-            "message ids remembered per room to deliver a resent message once")),
-        RECENT_ID_ROOMS(option("--recent-id-rooms", "GATEWAY_RECENT_ID_ROOMS", "10000",
-            "rooms whose recent ids are remembered (least recently used rooms are forgotten first)")),
+        RECENT_IDS(option("--recent-ids", "GATEWAY_RECENT_IDS", "100000",
+            "message ids remembered, the newest of all rooms and conversations, to deliver a resent message once")),
         ANNOUNCE_LIMIT(option("--announce-limit", "GATEWAY_ANNOUNCE_LIMIT", "200",
             "a room of more members than this is quiet: its joins and leaves are not announced (presence) until it is"
                 + " back to half of this; at most " + Limits.MEMBERS_PAGE)),
@@ -148,8 +145,8 @@ public record GatewayConfig(
         if (sendTimeout.toMillis() < 1_000) {
             throw new IllegalArgumentException("send timeout must be at least 1000 ms");
         }
-        if (outboundQueueFrames < 8 || recentIdsPerRoom < 1 || recentIdRooms < 1) {
-            throw new IllegalArgumentException("outbound queue must be at least 8 frames and recent-id bounds at least 1");
+        if (outboundQueueFrames < 8 || recentIds < 1) {
+            throw new IllegalArgumentException("outbound queue must be at least 8 frames and recent ids at least 1");
         }
         if (announceLimit < 0 || announceLimit > Limits.MEMBERS_PAGE) {
             // An announced room's joined lists it whole, in one page.
@@ -199,7 +196,6 @@ public record GatewayConfig(
                 values.millis(Setting.SEND_TIMEOUT),
                 values.integer(Setting.OUTBOUND_QUEUE),
                 values.integer(Setting.RECENT_IDS),
-                values.integer(Setting.RECENT_ID_ROOMS),
                 values.integer(Setting.ANNOUNCE_LIMIT),
                 values.text(Setting.PRESENCE_TOPIC),
                 values.integer(Setting.PRESENCE_SNAPSHOT_EVERY),

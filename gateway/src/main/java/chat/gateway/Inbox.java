@@ -10,12 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the direct messages that waited for an account while it was offline, once, when it signs in with a new
- * session. They come from the history service, below the positions the fan-out fixed when it opened the inbox (those
+ * Delivers the direct messages that waited for an account while it was offline, whenever a session of the account is
+ * welcomed (new, resumed or regained: a connection that took a page may have been one its client gave up on). They come from the history service, below the positions the fan-out fixed when it opened the inbox (those
  * above come live); after each page the inbox writes a {@link ChatEvent.WaitingDelivered} mark per conversation, keyed
- * like the conversation, so it lands behind the messages it covers and the history stops serving them. A client whose
- * connection drops between a page and its marks gets that page again at its next sign-in: delivery is at least once,
- * and the client drops a message whose seq it has shown. {@code waited {count}} follows the last of them. Each
+ * like the conversation, so it lands behind the messages it covers and the history stops serving them, once the client
+ * has said something after its welcome (so it heard the page). A client whose connection drops before, or between a
+ * page and its marks, gets that page again at its next welcome: delivery is at least once, and the client drops a
+ * message whose seq it has shown. {@code waited {count}} follows the last of them. Each
  * delivery runs on a virtual thread of its own.
  * Thread-safe.
  */
@@ -75,7 +76,9 @@ final class Inbox {
                         through.merge(ChatEvent.conversationOf(dm.from(), dm.to()), dm.seq(), Math::max);
                     }
                 }
-                through.forEach((conversation, seq) -> mark(account, conversation, seq));
+                // Its client may never hear the page (a hello it gave up on): then the messages wait for the next
+                // welcome.
+                c.afterFirstWord(() -> through.forEach((conversation, seq) -> mark(account, conversation, seq)));
                 if (!page.page().more()) {
                     c.send(new ServerFrame.Waited(delivered));
                     return;

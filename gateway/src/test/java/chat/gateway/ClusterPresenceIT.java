@@ -12,6 +12,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
 import chat.testkit.ChatTestClient;
 import chat.testkit.JavaProcess;
+import chat.testkit.Poll;
 import chat.testkit.TestGateway;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,20 +219,8 @@ class ClusterPresenceIT {
 
     @Test
     void aSessionWhoseClientLeftWithoutAWordAfterItsHelloWaitsForItOnAnotherGateway() {
-        try (ChatTestClient rae = ChatTestClient.connect(gw1.port());
-             ChatTestClient sam = ChatTestClient.login(gw2.port(), "sam")) {
-            rae.send(new ClientFrame.Hello("rae", 1, null, null));
-            String token = rae.next(ServerFrame.Welcome.class).session();
-            rae.join("linger");
-            sam.join("linger");
-            awaitEqual(List.of("rae", "sam"), () -> who(sam, "linger"));
-
-            // Rae's client resumes on gw1, gives up waiting for the welcome, and closes without a word.
-            try (ChatTestClient gaveUp = ChatTestClient.connect(gw1.port())) {
-                gaveUp.send(new ClientFrame.Hello("rae", 1, token, null));
-                gaveUp.next(ServerFrame.Welcome.class);
-            }
-            rae.awaitClosed();
+        try (ChatTestClient sam = ChatTestClient.login(gw2.port(), "sam")) {
+            String token = resumedAndAbandoned("rae", sam, "sam", "linger", gw1);
             try (ChatTestClient back = ChatTestClient.connect(gw2.port())) {
                 back.send(new ClientFrame.Hello("rae", 1, token, null));
                 assertEquals(token, back.next(ServerFrame.Welcome.class).session(), "the same session, resumed");
@@ -239,6 +229,28 @@ class ClusterPresenceIT {
                 assertTrue(seenBySam.stream().noneMatch(f -> f instanceof ServerFrame.Presence),
                     "sam saw rae neither leave nor join: " + seenBySam);
                 assertEquals(List.of("rae", "sam"), who(sam, "linger"));
+            }
+        }
+    }
+
+    @Test
+    void aSessionWhoseClientLeftWithoutAWordIsReleasedWhenNoGatewayTookItUpWithinTheLinger() throws Exception {
+        SteppedTimers timers = new SteppedTimers();
+        try (Gateway stepped = TestGateway.of("gw-stepped", topic).with(TestGateway.UNLIMITED_RATE)
+                 .start(args -> InProcessGateway.start(args, timers));
+             ChatTestClient vic = ChatTestClient.login(gw2.port(), "vic")) {
+            resumedAndAbandoned("uma", vic, "vic", "abandoned", stepped);
+            Poll.until("the release put off", ChatTestClient.TIMEOUT, Duration.ofMillis(10), timers::waiting,
+                waiting -> waiting == 1);
+            assertEquals(List.of("uma", "vic"), who(vic, "abandoned"), "the session waits for its client");
+
+            timers.step(ClusterPresence.ABANDONED_CLAIM_LINGER.minusSeconds(1));
+            assertEquals(1, timers.waiting(), "not released before the linger is over");
+            timers.step(Duration.ofSeconds(1));
+            awaitEqual(List.of("vic"), () -> who(vic, "abandoned"));
+            try (ChatTestClient newcomer = ChatTestClient.connect(gw2.port())) {
+                newcomer.send(new ClientFrame.Hello("uma", 1, null, null));
+                assertEquals("uma", newcomer.next(ServerFrame.Welcome.class).nick(), "the nick is free again");
             }
         }
     }
@@ -311,6 +323,30 @@ class ClusterPresenceIT {
                 assertTrue(seenByMax.stream().anyMatch(f -> f instanceof ServerFrame.Message m && m.id().equals("k1")));
                 assertEquals(List.of("kim", "max"), who(max, "failover"));
             }
+        }
+    }
+
+    /**
+     * {@code nick} says hello on gw1 and joins {@code room}, where {@code watcher} ({@code watcherNick}) joins too;
+     * then its client resumes
+     * the session on {@code gateway}, gives up waiting for the welcome, and closes without a word. Returns the
+     * session's token, once the first connection was closed as resumed elsewhere.
+     */
+    private static String resumedAndAbandoned(String nick, ChatTestClient watcher, String watcherNick, String room,
+                                              Gateway gateway) {
+        try (ChatTestClient first = ChatTestClient.connect(gw1.port())) {
+            first.send(new ClientFrame.Hello(nick, 1, null, null));
+            String token = first.next(ServerFrame.Welcome.class).session();
+            first.join(room);
+            watcher.join(room);
+            awaitEqual(Stream.of(nick, watcherNick).sorted(String.CASE_INSENSITIVE_ORDER).toList(),
+                () -> who(watcher, room));
+            try (ChatTestClient gaveUp = ChatTestClient.connect(gateway.port())) {
+                gaveUp.send(new ClientFrame.Hello(nick, 1, token, null));
+                gaveUp.next(ServerFrame.Welcome.class);
+            }
+            first.awaitClosed();
+            return token;
         }
     }
 

@@ -12,4 +12,9 @@ final class InProcessGateway {
     static Gateway start(String[] args) throws Exception {
         return Gateway.start(GatewayConfig.parse(args, Map.of()));
     }
+
+    /** A gateway whose delayed decisions wait for the test to step {@code timers}. */
+    static Gateway start(String[] args, Timers timers) throws Exception {
+        return Gateway.start(GatewayConfig.parse(args, Map.of()), timers);
+    }
 }

@@ -12,7 +12,7 @@ class RecentIdsTest {
 
     @Test
     void theFirstSightingWinsAndIsRemembered() {
-        RecentIds ids = new RecentIds(10, 10);
+        RecentIds ids = new RecentIds(10);
         assertNull(ids.recordIfFirst(new MessageKey("room", "alice", "m1"), FIRST));
         assertEquals(FIRST, ids.recordIfFirst(new MessageKey("room", "ALICE", "m1"), SECOND));
         assertEquals(FIRST, ids.find(new MessageKey("room", "alice", "m1")));
@@ -20,25 +20,24 @@ class RecentIdsTest {
 
     @Test
     void idsAreTheSendersOwnAndRoomsAreApart() {
-        RecentIds ids = new RecentIds(10, 10);
+        RecentIds ids = new RecentIds(10);
         ids.recordIfFirst(new MessageKey("room", "alice", "m1"), FIRST);
         assertNull(ids.recordIfFirst(new MessageKey("room", "bob", "m1"), SECOND));
         assertNull(ids.recordIfFirst(new MessageKey("other", "alice", "m1"), SECOND));
     }
 
     @Test
-    void memoryIsBoundedPerRoomAndInRooms() {
-        RecentIds ids = new RecentIds(2, 2);
-        ids.recordIfFirst(new MessageKey("a", "x", "1"), FIRST);
-        ids.recordIfFirst(new MessageKey("a", "x", "2"), FIRST);
-        ids.recordIfFirst(new MessageKey("a", "x", "3"), FIRST);
-        assertNull(ids.find(new MessageKey("a", "x", "1")), "the oldest id of a full room is forgotten");
-        assertEquals(FIRST, ids.find(new MessageKey("a", "x", "3")));
-
-        ids.recordIfFirst(new MessageKey("b", "x", "1"), FIRST);
-        ids.find(new MessageKey("a", "x", "3"));
-        ids.recordIfFirst(new MessageKey("c", "x", "1"), FIRST);
-        assertNull(ids.find(new MessageKey("b", "x", "1")), "the least recently used room is forgotten");
-        assertEquals(FIRST, ids.find(new MessageKey("a", "x", "3")));
+    void memoryIsBoundedOverAllStreamsTheFirstSeenForgottenFirst() {
+        RecentIds ids = new RecentIds(3);
+        ids.recordIfFirst(new MessageKey("quiet", "x", "1"), FIRST);
+        ids.recordIfFirst(new MessageKey("busy", "x", "1"), FIRST);
+        ids.recordIfFirst(new MessageKey("busy", "x", "2"), FIRST);
+        ids.find(new MessageKey("quiet", "x", "1"));
+        ids.recordIfFirst(new MessageKey("busy", "x", "3"), FIRST);
+        assertNull(ids.find(new MessageKey("quiet", "x", "1")), "the first seen is forgotten, looked up or not");
+        ids.recordIfFirst(new MessageKey("busy", "x", "4"), FIRST);
+        assertNull(ids.find(new MessageKey("busy", "x", "1")));
+        assertEquals(FIRST, ids.find(new MessageKey("busy", "x", "2")));
+        assertEquals(FIRST, ids.find(new MessageKey("busy", "x", "4")));
     }
 }

@@ -1,6 +1,7 @@
 package chat.chaos;
 
 import chat.bench.Percentiles;
+import chat.client.session.ChatSession;
 import chat.protocol.ChatEvent;
 import chat.protocol.Limits;
 import chat.protocol.MessageKey;
@@ -219,7 +220,7 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                 .collect(Collectors.groupingBy(ChaosClient.Shown::stream));
             for (Map.Entry<String, List<ChaosClient.Shown>> e : shownIn.entrySet()) {
                 String stream = e.getKey();
-                String stored = stream.startsWith("@") ? ChatEvent.conversationOf(me, stream.substring(1)) : stream;
+                String stored = ChatSession.isConversation(stream) ? ChatEvent.conversationOf(me, stream.substring(1)) : stream;
                 Set<MessageKey> seen = new HashSet<>();
                 long highest = -1;
                 for (ChaosClient.Shown s : e.getValue()) {
@@ -251,7 +252,7 @@ record ChaosReport(ChaosSettings settings, String database, int said, int stored
                     if (!pair[0].equals(folded) && !pair[1].equals(folded)) {
                         continue;
                     }
-                    shownAs = "@" + (pair[0].equals(folded) ? pair[1] : pair[0]);
+                    shownAs = ChatSession.conversationWith(pair[0].equals(folded) ? pair[1] : pair[0]);
                     from = 0;
                 } else {
                     Long live = firstLive.get(stream);

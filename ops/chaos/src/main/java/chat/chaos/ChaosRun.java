@@ -1,6 +1,7 @@
 package chat.chaos;
 
 import chat.bench.StartedProcesses;
+import chat.client.session.ChatSession;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -246,7 +247,7 @@ final class ChaosRun {
             ChaosClient client = clients.get(talkRandom.nextInt(clients.size()));
             if (talkRandom.nextDouble() < settings.dmShare()) {
                 int other = talkRandom.nextInt(clients.size() - 1);
-                client.say("@" + ChaosClient.nickOf(other >= client.index() ? other + 1 : other));
+                client.say(ChatSession.conversationWith(ChaosClient.nickOf(other >= client.index() ? other + 1 : other)));
             } else {
                 List<String> rooms;
                 synchronized (roomsOf) {

@@ -87,6 +87,11 @@ class AccountsSystemIT {
         return history.messages().stream().map(m -> ((ServerFrame.Dm) m).text()).toList();
     }
 
+    private static void ping(ChatTestClient client) {
+        client.send(new ClientFrame.Ping("first word"));
+        client.nextMatching(ServerFrame.Pong.class, p -> "first word".equals(p.ref()));
+    }
+
     private static void quit(ChatTestClient client) {
         client.send(new ClientFrame.Quit(null));
         client.awaitClosed();
@@ -170,8 +175,10 @@ class AccountsSystemIT {
                         List<ServerFrame> rest = dana.until(f -> f instanceof ServerFrame.Waited);
                         assertEquals(new ServerFrame.Waited(2), rest.getLast());
                         assertEquals(0, rest.stream().filter(f -> f instanceof ServerFrame.Dm).count(), "each once");
+                        // Her first word says she heard them: their delivery marks go to Kafka before its answer.
+                        ping(dana);
 
-                        // Sent once the waiting ones are out, so it lands behind their delivery marks in the
+                        // Sent once the waiting ones are marked, so it lands behind their delivery marks in the
                         // conversation's partition: once it is stored, so are they. Sam's gateway knows dana is
                         // online by then, so it comes live, not waiting.
                         awaitKnown(gw1.port(), "dana", ErrorCode.NICK_REGISTERED);
@@ -189,6 +196,36 @@ class AccountsSystemIT {
                     }
                 }
                 quit(sam);
+            }
+        }
+    }
+
+    @Test
+    void messagesThatWaitedGoAgainToTheNextConnectionWhenTheOneThatTookThemNeverSpoke() throws Exception {
+        String kafka = TestKafka.bootstrapServers();
+        String topic = TestGateway.freshTopic();
+        try (HistoryService history = Stack.history(kafka, topic, Database.SQLITE.freshUrl(dir));
+             Gateway gw1 = Stack.gateway(kafka, "gw1", topic, history.port());
+             Gateway gw2 = Stack.gateway(kafka, "gw2", topic, history.port())) {
+            try (ChatTestClient erin = ChatTestClient.login(gw1.port(), "erin")) {
+                register(erin, "erin");
+                quit(erin);
+            }
+            awaitKnown(gw2.port(), "erin", ErrorCode.NICK_REGISTERED);
+            try (ChatTestClient sam = ChatTestClient.login(gw2.port(), "sam")) {
+                dm(sam, "erin", "while you were away");
+                quit(sam);
+            }
+            // Her client signs in, is sent the page, and gives up on the gateway without a word: it heard nothing.
+            try (ChatTestClient gaveUp = signIn(gw1.port(), "erin")) {
+                assertTrue(gaveUp.next(ServerFrame.Dm.class).waiting());
+                gaveUp.next(ServerFrame.Waited.class);
+            }
+            try (ChatTestClient erin = signIn(gw2.port(), "erin")) {
+                ServerFrame.Dm again = erin.next(ServerFrame.Dm.class);
+                assertEquals(List.of("while you were away", true), List.of(again.text(), again.waiting()));
+                assertEquals(new ServerFrame.Waited(1), erin.next(ServerFrame.Waited.class));
+                quit(erin);
             }
         }
     }
