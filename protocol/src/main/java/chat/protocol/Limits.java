@@ -39,6 +39,14 @@ public final class Limits {
     /** Most members in one page of {@code who}. */
     public static final int MAX_MEMBERS_PAGE = 1_000;
 
+    /**
+     * Frames a second one connection may send on average, by default: a gateway drops the frames above it
+     * ({@code rate_limited}), and a client paces itself below it.
+     */
+    public static final int DEFAULT_FRAMES_PER_SECOND = 20;
+    /** Frames one connection may send at once above its rate, by default. */
+    public static final int DEFAULT_FRAME_BURST = 40;
+
     private static final Pattern NICK = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,19}");
     private static final Pattern ROOM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 

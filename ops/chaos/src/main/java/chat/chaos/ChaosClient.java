@@ -147,6 +147,24 @@ final class ChaosClient implements ChatSession.Listener {
         return List.copyOf(problems);
     }
 
+    /** Its own messages not confirmed yet, in every stream, as {@code stream, state, text}: for a failure's record. */
+    List<String[]> unconfirmed() throws InterruptedException {
+        List<String> all;
+        synchronized (this) {
+            all = List.copyOf(streams);
+        }
+        List<String[]> unconfirmed = new ArrayList<>();
+        for (String stream : all) {
+            for (Timeline.Entry e : session.entries(stream)) {
+                if (e.state() == Timeline.State.QUEUED || e.state() == Timeline.State.PENDING
+                    || e.state() == Timeline.State.FAILED) {
+                    unconfirmed.add(new String[] {stream, e.state().name(), e.text()});
+                }
+            }
+        }
+        return unconfirmed;
+    }
+
     void close() {
         session.close();
     }

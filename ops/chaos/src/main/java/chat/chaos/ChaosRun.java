@@ -139,10 +139,11 @@ final class ChaosRun {
 
         talking = false;
         traffic.join();
-        retries.interrupt();
         say("talk stopped; waiting for every client to catch up");
+        // The users still send again what was marked not sent while they wait.
         await("the history service to store everything", () -> cluster.historyLag() == 0, CATCH_UP_PATIENCE);
         await("every client to be shown everything", () -> lostNow(database) == 0, CATCH_UP_PATIENCE);
+        retries.interrupt();
         ChaosReport report = ChaosReport.of(settings, database.description(), clients, database.messages(), calmStart,
             calmEnd, faults, problems, fuzz);
         if (!report.passed()) {
@@ -153,14 +154,26 @@ final class ChaosRun {
         return report;
     }
 
-    /** What each client was shown and when it lost its gateway, beside the faults and the database: for a failure. */
-    private void writeRecords(Path file, List<ChaosDatabase.Row> rows) throws IOException {
+    /**
+     * What each client said and was shown, when it left gateways and why, and what of its own was never confirmed,
+     * beside the faults and the database: for a failure.
+     */
+    private void writeRecords(Path file, List<ChaosDatabase.Row> rows) throws IOException, InterruptedException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
             faults.forEach(f -> w.printf("fault\t%s\t%d\t%d%n", f.name(), f.start(), f.end()));
             rows.forEach(r -> w.printf("stored\t%s\t%d\t%s\t%s\t%s%n", r.stream(), r.seq(), r.sender(), r.id(), r.text()));
             for (ChaosClient c : clients) {
                 c.firstLive().forEach((room, live) -> w.printf("live\t%s\t%s\t%d%n", c.nick(), room, live));
                 c.outages().forEach(o -> w.printf("outage\t%s\t%d\t%d%n", c.nick(), o.lost(), o.back()));
+                c.departures().forEach(d -> w.printf("departure\t%s\t%d\t%s%n", c.nick(), d.at(), d.why()));
+                for (int n = 0; n < c.saidCount(); n++) {
+                    w.printf("said\t%s\t%d\t%d%n", c.nick(), n, c.saidAt(n));
+                }
+                try {
+                    c.unconfirmed().forEach(u -> w.printf("unconfirmed\t%s\t%s%n", c.nick(), String.join("\t", u)));
+                } catch (IllegalStateException e) {
+                    w.printf("unconfirmed\t%s\tunknown: %s%n", c.nick(), e);
+                }
                 c.shown().forEach(e -> w.printf("shown\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s%n", c.nick(), e.stream(),
                     e.from(), e.id(), e.seq(), e.at(), e.text(), e.filledIn() ? "filled-in" : "in-order"));
             }

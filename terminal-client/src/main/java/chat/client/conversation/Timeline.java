@@ -188,6 +188,11 @@ public final class Timeline {
         return add(entry);
     }
 
+    /** Whether the message {@code id} of {@code from} is shown already. */
+    public boolean shows(String from, String id) {
+        return seen.contains(key(from, id));
+    }
+
     /** The entry of a {@code message} or {@code dm} frame. */
     public static Entry entryOf(ServerFrame frame) {
         return switch (frame) {

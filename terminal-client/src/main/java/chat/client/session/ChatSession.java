@@ -8,6 +8,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
 import chat.protocol.Limits;
 import chat.protocol.LineReader;
+import chat.protocol.MessageKey;
 import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
@@ -77,12 +78,17 @@ public final class ChatSession implements AutoCloseable {
     private static final int TIMELINE_CAPACITY = 10_000;
     private static final int PAGE = Limits.DEFAULT_HISTORY_PAGE;
     private static final String OLDER_REF = "older";
+    /** The ref of a conversation's newest page, asked to catch up: {@code catch-up:@nick}. */
+    private static final String CATCH_UP_REF = "catch-up:";
     private static final String WHO_REF = "who";
     /**
      * The ref of a join the session sends, {@code join:} and the room: its replay's frames and its refusal carry it,
      * which tells them from others.
      */
     private static final String JOIN_REF = "join:";
+    /** How often the session's thread looks at the clock: often while frames wait for their turn to go. */
+    private static final long IDLE_POLL_MILLIS = 100;
+    private static final long PACED_POLL_MILLIS = 10;
     /** The first wait before asking again for a replay the history service could not give; doubled up to the cap. */
     private static final Duration REPLAY_RETRY_FIRST = Duration.ofSeconds(1);
     private static final Duration REPLAY_RETRY_CAP = Duration.ofSeconds(15);
@@ -168,6 +174,7 @@ public final class ChatSession implements AutoCloseable {
     private final Clock clock;
     private final Failover failover;
     private final PingWatch pings = new PingWatch(PING_INTERVAL, PONG_PATIENCE);
+    private final SendPacer pacer = new SendPacer();
     private final Listener listener;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(10_000);
     private final Map<String, Timeline> timelines = new LinkedHashMap<>();
@@ -197,6 +204,8 @@ public final class ChatSession implements AutoCloseable {
     private final Transport transport;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Closing: the session ends once its quit is out. */
+    private boolean quitting;
 
     private String token;
     /** What signs the session in where it cannot resume; null for a guest. Never written anywhere. */
@@ -214,6 +223,8 @@ public final class ChatSession implements AutoCloseable {
     /** Messages that waited for the account while it was offline, since the last welcome, by sender. */
     private final Map<String, Integer> waitedFrom = new LinkedHashMap<>();
     private int waited;
+    /** The messages that waited, counted on this connection: each once, whether shown at once or held back. */
+    private final Set<MessageKey> waitedHere = new HashSet<>();
     private Socket socket;
     private OutputStream out;
     private long connectionId;
@@ -441,17 +452,31 @@ public final class ChatSession implements AutoCloseable {
         listener.changed(stream);
     }
 
-    /** A direct conversation shown for the first time brings its recent history with it. */
+    /**
+     * A direct conversation shown for the first time brings its recent history with it, before any live message (the
+     * one that opened it, too).
+     */
     private void showConversation(String stream) {
         if (isConversation(stream) && !timelines.containsKey(stream)) {
             timeline(stream);
             listener.opened(stream);
             if (welcomed) {
-                askHistory(stream, null, null);
+                catchUp(stream);
                 if (!account) {
                     note(stream, AccountText.conversationOfGuest(nick));
                 }
             }
+        }
+    }
+
+    /**
+     * Asks a conversation's newest page, which brings what it missed while no gateway was in use, holding its live
+     * messages back until the page is shown (an account's only: a guest's conversations keep no history).
+     */
+    private void catchUp(String conversation) {
+        if (account) {
+            heldBack.putIfAbsent(conversation, new ArrayList<>());
+            askHistory(conversation, null, CATCH_UP_REF + conversation);
         }
     }
 
@@ -510,10 +535,15 @@ public final class ChatSession implements AutoCloseable {
                     giveUpOnLateAcks(now);
                     askOwedReplays(now);
                 }
+                writeDue(now);
+                if (quitting && !pacer.hasWaiting()) {
+                    running = false;
+                }
                 if (failover.state() != before) {
                     listener.state(failover.state());
                 }
-                Event event = events.poll(100, TimeUnit.MILLISECONDS);
+                Event event = events.poll(pacer.hasWaiting() ? PACED_POLL_MILLIS : IDLE_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
                 if (event != null) {
                     handle(event);
                 }
@@ -575,6 +605,7 @@ public final class ChatSession implements AutoCloseable {
 
     private void opened(Socket s) {
         socket = s;
+        pacer.reset(clock.instant());
         try {
             out = s.getOutputStream();
         } catch (IOException e) {
@@ -626,8 +657,12 @@ public final class ChatSession implements AutoCloseable {
                 String other = d.from().equalsIgnoreCase(nick) ? d.to() : d.from();
                 String stream = conversationWith(other);
                 showConversation(stream);
-                if (!holdBack(stream, d) && received(stream, d, d.from()) && d.waiting()) {
+                if (d.waiting() && !timelines.get(stream).shows(d.from(), d.id())
+                    && waitedHere.add(new MessageKey(stream, d.from(), d.id()))) {
                     waited(d.from());
+                }
+                if (!holdBack(stream, d)) {
+                    received(stream, d, d.from());
                 }
             }
             case ServerFrame.History h -> history(h);
@@ -727,7 +762,7 @@ public final class ChatSession implements AutoCloseable {
         }
         boolean rejoinReplay = joinRef(stream).equals(h.ref());
         // What a stream missed while no gateway was in use: a rejoin's replay, or a conversation's newest page.
-        boolean catchUp = isConversation(stream) ? h.ref() == null : rejoinReplay;
+        boolean catchUp = isConversation(stream) ? (CATCH_UP_REF + stream).equals(h.ref()) : rejoinReplay;
         // A replay asked again, after one the history service could not give: what it brings fills a gap.
         boolean fillsGap = catchUp && replayRetryWait.containsKey(stream);
         if (h.unavailable()) {
@@ -753,7 +788,9 @@ public final class ChatSession implements AutoCloseable {
         if (OLDER_REF.equals(h.ref()) && !h.more()) {
             timeline.reachedOldest();
         }
-        if (catchUp && !h.more()) {
+        // A rejoin's replay may come in several pages (more: another follows); a conversation's catch-up is one page
+        // (more: older messages lie below it).
+        if (catchUp && (isConversation(stream) || !h.more())) {
             if (!h.unavailable()) {
                 replayOwedFrom.remove(stream);
                 replayRetryAt.remove(stream);
@@ -786,7 +823,7 @@ public final class ChatSession implements AutoCloseable {
             }
             // Not held back this time: the live messages go on while the history service is away.
             if (isConversation(stream)) {
-                askHistory(stream, null, null);
+                askHistory(stream, null, CATCH_UP_REF + stream);
             } else {
                 sendJoin(stream, timeline.lastSeq());
             }
@@ -882,6 +919,7 @@ public final class ChatSession implements AutoCloseable {
         account = w.account();
         waited = 0;
         waitedFrom.clear();
+        waitedHere.clear();
         if (registering != null) {
             // Registered before the connection was lost, or not: the resumed session's welcome tells which.
             if (account) {
@@ -900,10 +938,7 @@ public final class ChatSession implements AutoCloseable {
             String stream = t.getKey();
             if (isConversation(stream)) {
                 // Direct messages have no join: the history brings what came while no gateway was in use.
-                if (account) {
-                    heldBack.putIfAbsent(stream, new ArrayList<>());
-                }
-                askHistory(stream, null, null);
+                catchUp(stream);
                 t.getValue().unacked().forEach(e -> sendOwn(stream, e.id(), e.text()));
                 listener.changed(stream);
             } else {
@@ -970,6 +1005,11 @@ public final class ChatSession implements AutoCloseable {
             joinRefused(e.ref().substring(JOIN_REF.length()), e);
             return;
         }
+        if (e.ref() != null && e.ref().startsWith(CATCH_UP_REF)
+            && timelines.containsKey(e.ref().substring(CATCH_UP_REF.length()))) {
+            catchUpRefused(e.ref().substring(CATCH_UP_REF.length()), e);
+            return;
+        }
         // An own message goes with its id as its ref.
         String refused = e.ref() == null ? null : awaiting(e.ref());
         if (refused != null) {
@@ -1006,15 +1046,30 @@ public final class ChatSession implements AutoCloseable {
     }
 
     /**
-     * A join was refused: what it held back is shown, and one that Kafka did not take ({@code unavailable}) is tried
-     * again later, since the room's unsent messages wait for it.
+     * A join was refused: what it held back is shown, and one refused for now (Kafka did not take it, or the gateway
+     * dropped it as over the rate) is tried again later, since the room's unsent messages wait for it.
      */
     private void joinRefused(String room, ServerFrame.Error e) {
-        if (e.code() == ErrorCode.UNAVAILABLE) {
+        if (worthAskingAgain(e.code())) {
             rejoinLater(room);
         }
         releaseHeldBack(room);
         note(room, "not joined: " + e.message());
+    }
+
+    /** A conversation's catch-up was refused: what it held back is shown, and it is asked again later if it may be. */
+    private void catchUpRefused(String conversation, ServerFrame.Error e) {
+        if (worthAskingAgain(e.code())) {
+            rejoinLater(conversation);
+        } else {
+            note(conversation, "history is unavailable: " + e.message());
+        }
+        releaseHeldBack(conversation);
+    }
+
+    /** Refused for now, not for good: Kafka did not take it, or the gateway took too many frames at once. */
+    private static boolean worthAskingAgain(ErrorCode code) {
+        return code == ErrorCode.UNAVAILABLE || code == ErrorCode.RATE_LIMITED;
     }
 
     /**
@@ -1063,12 +1118,32 @@ public final class ChatSession implements AutoCloseable {
         });
     }
 
+    /** Sends a frame on the connection in use, at the pace the gateway takes (a frame over it waits its turn). */
     private void send(ClientFrame frame) {
         if (out == null) {
             return;
         }
+        if (!pacer.offer(frame)) {
+            lose("more frames to send than a gateway takes");
+            return;
+        }
+        writeDue(clock.instant());
+    }
+
+    /** Writes the frames whose turn has come, all in one write. */
+    private void writeDue(Instant now) {
+        if (out == null || !pacer.hasWaiting()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (ClientFrame frame : pacer.due(now)) {
+            lines.append(FrameCodec.encode(frame)).append('\n');
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
         try {
-            out.write((FrameCodec.encode(frame) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
             lose("cannot write: " + e.getMessage());
@@ -1119,6 +1194,7 @@ public final class ChatSession implements AutoCloseable {
     }
 
     private void closeSocket() {
+        pacer.clear();
         closeQuietly(socket);
         socket = null;
         out = null;
@@ -1143,7 +1219,7 @@ public final class ChatSession implements AutoCloseable {
             if (welcomed) {
                 send(new ClientFrame.Quit(null));
             }
-            running = false;
+            quitting = true;
         });
         try {
             thread.join(Duration.ofSeconds(5));

@@ -521,6 +521,12 @@ class ChatAppTest {
             played.send(welcome("s1", true), first,
                 new ServerFrame.Dm("bob", "alice", "hello?", "b-2", 5, "2026-11-23T10:01:00Z", true),
                 new ServerFrame.Dm("carol", "alice", "ping me", "c-1", 2, "2026-11-23T10:02:00Z", true));
+            for (String with : List.of("bob", "carol")) {
+                // The conversations they opened show their newest pages first, then them.
+                ClientFrame.History page = played.expect(ClientFrame.History.class);
+                assertEquals(with, page.with());
+                played.send(new ServerFrame.History(null, with, List.of(), false, false, page.ref()));
+            }
             client.awaitScreen("the unread counts and the notice", s -> s.split("\n")[2].matches("2 @bob +2! │.*")
                 && s.split("\n")[3].matches("3 @carol +1! │.*")
                 && s.contains("3 messages waited for you while you were away: 2 from bob, 1 from carol"));

@@ -118,23 +118,54 @@ class ChatSessionReplayTest {
 
     @Test
     void aConversationsNewestPageTheHistoryServiceCouldNotGiveIsAskedAgainAndFillsTheGap() throws Exception {
-        session.start();
-        gateway.expect(ClientFrame.Hello.class);
-        gateway.send(new ServerFrame.Welcome("alice", "s1", "gw1", true, null));
+        welcomedToAnAccount();
         session.openConversation("bob");
         ClientFrame.History first = gateway.expect(ClientFrame.History.class);
         assertEquals(List.of("bob", "newest"), List.of(first.with(), first.before() == null ? "newest" : "older"));
-        gateway.send(conversation(List.of(), true), dm(9));
+        gateway.send(conversation(List.of(), true, first.ref()), dm(9));
         assertEquals(List.of(9L), nextInConversation(1), "live messages go on while the history service is away");
 
         clock.step(Duration.ofMillis(1_100));
         ClientFrame.History again = gateway.expect(ClientFrame.History.class);
         assertEquals(List.of("bob", "newest"), List.of(again.with(), again.before() == null ? "newest" : "older"));
-        gateway.send(conversation(List.of(dm(6), dm(9)), false));
+        gateway.send(conversation(List.of(dm(6), dm(9)), false, again.ref()));
         assertEquals(List.of(-6L), nextInConversation(1), "what was missed, told as filling the gap, once");
 
         clock.step(Duration.ofSeconds(5));
         assertNull(gateway.nextWithin(Duration.ofMillis(300)), "nothing more is owed");
+    }
+
+    @Test
+    void aConversationOpenedByALiveMessageShowsTheOlderMessagesOfItsPageFirst() throws Exception {
+        welcomedToAnAccount();
+        gateway.send(dm(9));
+        ClientFrame.History page = gateway.expect(ClientFrame.History.class);
+        assertEquals(List.of("bob", "newest"), List.of(page.with(), page.before() == null ? "newest" : "older"));
+        gateway.send(new ServerFrame.History(null, "bob", List.of(dm(6), dm(8), dm(9)), true, false, page.ref()));
+        assertEquals(List.of(6L, 8L, 9L), nextInConversation(3),
+            "the page first (older messages lie below it), then the message that opened it");
+        gateway.send(dm(10));
+        assertEquals(List.of(10L), nextInConversation(1), "and the live messages after it");
+    }
+
+    @Test
+    void aCatchUpTheGatewayDroppedAsOverItsRateIsAskedAgain() throws Exception {
+        welcomedToAnAccount();
+        gateway.send(dm(9));
+        ClientFrame.History page = gateway.expect(ClientFrame.History.class);
+        gateway.send(new ServerFrame.Error(ErrorCode.RATE_LIMITED, "more than 20 frames a second", page.ref()));
+        assertEquals(List.of(9L), nextInConversation(1), "nothing stays held back behind a dropped page");
+
+        clock.step(Duration.ofMillis(1_100));
+        ClientFrame.History again = gateway.expect(ClientFrame.History.class);
+        gateway.send(conversation(List.of(dm(6), dm(9)), false, again.ref()));
+        assertEquals(List.of(-6L), nextInConversation(1), "what the dropped page would have shown fills the gap");
+    }
+
+    private void welcomedToAnAccount() throws Exception {
+        session.start();
+        gateway.expect(ClientFrame.Hello.class);
+        gateway.send(new ServerFrame.Welcome("alice", "s1", "gw1", true, null));
     }
 
     @Test
@@ -214,8 +245,8 @@ class ChatSessionReplayTest {
         return new ServerFrame.Dm("bob", "alice", "psst " + seq, "d-" + seq, seq, "2026-11-23T10:00:00Z");
     }
 
-    private static ServerFrame conversation(List<ServerFrame> messages, boolean unavailable) {
-        return new ServerFrame.History(null, "bob", messages, false, unavailable, null);
+    private static ServerFrame conversation(List<ServerFrame> messages, boolean unavailable, String ref) {
+        return new ServerFrame.History(null, "bob", messages, false, unavailable, ref);
     }
 
     private static ServerFrame history(List<ServerFrame> messages, boolean more, String ref) {

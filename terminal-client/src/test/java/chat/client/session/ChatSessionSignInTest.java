@@ -55,6 +55,7 @@ class ChatSessionSignInTest {
         @Override
         public void arrived(String stream, Timeline.Entry message) {
             arrived.add(stream + " " + message.text());
+            said.add("arrived: " + stream + " " + message.text());
         }
 
         @Override
@@ -253,7 +254,14 @@ class ChatSessionSignInTest {
         gateway.send(first, new ServerFrame.Dm("dave", "alice", "late", "d-1", 1, "2026-11-23T10:03:00Z", true));
         assertEquals("notice: 4 messages waited for you while you were away: 2 from bob, 1 from carol, 1 from dave",
             heard.await(s -> s.startsWith("notice: 4 ")), "the second copy of the first is not counted");
-        assertEquals(List.of("@bob are you there?", "@carol ping me", "@bob hello?", "@dave late"), heard.arrived,
+        for (String with : List.of("bob", "carol", "dave")) {
+            // Each conversation the messages opened shows its newest page first, and then them.
+            ClientFrame.History page = gateway.expect(ClientFrame.History.class);
+            assertEquals(with, page.with());
+            gateway.send(new ServerFrame.History(null, with, List.of(), false, false, page.ref()));
+        }
+        heard.await("arrived: @dave late");
+        assertEquals(List.of("@bob are you there?", "@bob hello?", "@carol ping me", "@dave late"), heard.arrived,
             "each once: the second copy was dropped");
         assertEquals(2, session.entries("@bob").size());
     }
