@@ -223,16 +223,18 @@ class AccountsIT {
     }
 
     @Test
-    void fiftyWrongPasswordsInARowTakeAtLeastTenSecondsAndTheRightOneStillSignsIn() {
+    void wrongPasswordsInARowAreAnsweredEverLaterAndTheRightOneStillSignsIn() {
+        // The whole rule (50 failures take over 12 s) is SignInThrottleTest's, on a clock it steps; here, that the
+        // gateway applies it: the n-th failure waits n times 10 ms, 1.9 s for twenty.
         registerAndLeave("guarded");
         try (ChatTestClient guesser = ChatTestClient.connect(gw2.port())) {
             long start = System.nanoTime();
-            for (int guess = 0; guess < 50; guess++) {
+            for (int guess = 0; guess < 20; guess++) {
                 guesser.send(hello("guarded", "guess number " + guess));
                 assertEquals(ErrorCode.AUTH_FAILED, error(answer(guesser)));
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertTrue(took.compareTo(Duration.ofSeconds(10)) >= 0, "50 failures answered in " + took);
+            assertTrue(took.compareTo(Duration.ofMillis(1_900)) >= 0, "20 failures answered in " + took);
             guesser.send(hello("guarded", PASSWORD));
             assertTrue(assertInstanceOf(ServerFrame.Welcome.class, answer(guesser)).account());
         }

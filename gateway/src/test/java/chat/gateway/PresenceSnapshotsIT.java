@@ -51,6 +51,8 @@ class PresenceSnapshotsIT {
     private static final String PASSWORD = "correct horse battery";
     /** Often enough that the first gateway writes a snapshot within seconds of its first clients. */
     private static final String[] SNAPSHOT_EVERY_20 = {"--presence-snapshot-every", "20"};
+    /** For a test of few records, which would otherwise wait for the heartbeats to make up twenty. */
+    private static final String[] SNAPSHOT_EVERY_5 = {"--presence-snapshot-every", "5"};
     private static final Duration PATIENCE = ChatTestClient.TIMEOUT;
 
     /** What the gateways must agree on: who holds each nick, in which rooms, the accounts and the live gateways. */
@@ -124,7 +126,7 @@ class PresenceSnapshotsIT {
     @Test
     void recordsBelowTheNewestSnapshotMayBeDeletedAndAGatewayRefusesToStartWhenOneAboveItWas() throws Exception {
         String topic = TestGateway.freshTopic();
-        Gateway first = TestGateway.of("keep-first", topic).with(SNAPSHOT_EVERY_20).start(InProcessGateway::start);
+        Gateway first = TestGateway.of("keep-first", topic).with(SNAPSHOT_EVERY_5).start(InProcessGateway::start);
         try (ChatTestClient keeper = ChatTestClient.login(first.port(), "keeper")) {
             keeper.join("kept");
             register(keeper);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The short chaos run ({@code ops/chat chaos --short}): 100 clients signed in and talking on a three-broker cluster
  * through a gateway's death, a gateway's freeze, a partition leader's death, the history service's death during a
- * burst of joins, 10,000 hostile frames to a gateway and a restart of everything, and every client was shown every
+ * burst of joins, 2,000 hostile frames to a gateway and a restart of everything, and every client was shown every
  * message, once, in order. Its figures
  * are printed; speed is not asserted here.
  */

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fuzz of {@code ops/chat chaos fuzz}, small enough for every build: 10,000 hostile frames from 20 connections at
+ * The fuzz of {@code ops/chat chaos fuzz}, small enough for every build: 10,000 hostile frames from 50 connections at
  * a gateway process of its own (-Xmx256m, default limits, no history service), each answered as PROTOCOL.md says,
  * while a well-behaved pair of clients on the same gateway talk without losing a message; the gateway is up at the
  * end and its heap within the bound.
  */
 class FuzzIT {
-    /** Fixed, so that a failure here is found again by {@code ops/chat chaos fuzz --seed 11 --frames 10000 --connections 20}. */
+    /** Fixed, so that a failure here is found again by {@code ops/chat chaos fuzz --seed 11 --frames 10000 --connections 50}. */
     private static final long SEED = 11;
 
     @Test
@@ -28,7 +28,7 @@ class FuzzIT {
         try (StartedProcesses started = new StartedProcesses()) {
             FuzzTarget target = FuzzGateway.start(TestKafka.bootstrapServers(), "fuzz-it-" + UUID.randomUUID(), false,
                 started, dir);
-            FuzzSettings settings = FuzzSettings.defaults().withFrames(10_000, 20).withSeed(SEED);
+            FuzzSettings settings = FuzzSettings.defaults().withFrames(10_000, 50).withSeed(SEED);
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
             FuzzReport report = Fuzzer.run(settings, target, new PrintStream(progress, true, StandardCharsets.UTF_8));
             report.print(System.out);
