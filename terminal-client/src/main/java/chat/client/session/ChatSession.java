@@ -12,13 +12,13 @@ import chat.protocol.MessageKey;
 import chat.protocol.ProtocolException;
 import chat.protocol.ServerFrame;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -53,9 +53,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>A stream is a room's name, or {@code @nick} (case-folded) for the direct conversation with that nick.
  *
- * <p>One thread, the session's, owns all of its state and the socket's output; a thread per connection opens it and
- * hands its frames over through a bounded queue, and callers hand commands over the same way, so the session's
- * thread never waits on the network. The listener is called on the session's thread. Thread-safe.
+ * <p>One thread, the session's, owns all of its state; a thread per connection opens it and hands its frames over
+ * through a bounded queue, and callers hand commands over the same way; what the session sends goes at the pace the
+ * gateway takes ({@link SendPacer}) to a writer of its own per connection ({@link ConnectionWriter}), so the session's
+ * thread never waits on the network, not even on a gateway that takes no more bytes. The listener is called on the
+ * session's thread. Thread-safe.
  */
 public final class ChatSession implements AutoCloseable {
     private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
@@ -226,7 +228,8 @@ public final class ChatSession implements AutoCloseable {
     /** The messages that waited, counted on this connection: each once, whether shown at once or held back. */
     private final Set<MessageKey> waitedHere = new HashSet<>();
     private Socket socket;
-    private OutputStream out;
+    /** Writes the connection in use; null while there is none. */
+    private ConnectionWriter writer;
     private long connectionId;
     /** When the current connection attempt began, to give up on a gateway that takes it but never welcomes. */
     private Instant connectingSince;
@@ -536,7 +539,7 @@ public final class ChatSession implements AutoCloseable {
                     askOwedReplays(now);
                 }
                 writeDue(now);
-                if (quitting && !pacer.hasWaiting()) {
+                if (quitting && !pacer.hasWaiting() && (writer == null || writer.drained())) {
                     running = false;
                 }
                 if (failover.state() != before) {
@@ -606,8 +609,10 @@ public final class ChatSession implements AutoCloseable {
     private void opened(Socket s) {
         socket = s;
         pacer.reset(clock.instant());
+        long id = connectionId;
         try {
-            out = s.getOutputStream();
+            writer = new ConnectionWriter("session-" + nick + "-writer-" + id, s.getOutputStream(),
+                e -> events.offer(new Event.Closed(id, "cannot write: " + e.getMessage())));
         } catch (IOException e) {
             lose("cannot write: " + e.getMessage());
             return;
@@ -699,8 +704,7 @@ public final class ChatSession implements AutoCloseable {
         List<ServerFrame> held = heldBack.remove(stream);
         if (held != null) {
             for (ServerFrame message : held) {
-                String from = message instanceof ServerFrame.Dm d ? d.from() : ((ServerFrame.Message) message).from();
-                received(stream, message, from);
+                received(stream, message, senderOf(message));
             }
         }
     }
@@ -776,29 +780,51 @@ public final class ChatSession implements AutoCloseable {
                 note(stream, "history is unavailable for now: live messages go on");
             }
         }
-        for (ServerFrame m : h.messages()) {
-            if (timeline.receive(m)) {
+        // A rejoin's replay may come in several pages (more: another follows); a conversation's catch-up is one page
+        // (more: older messages lie below it).
+        boolean ends = catchUp && (isConversation(stream) || !h.more());
+        for (Arrival a : inSeqOrder(h.messages(), ends ? heldBack.remove(stream) : null)) {
+            if (a.live()) {
+                received(stream, a.frame(), senderOf(a.frame()));
+            } else if (timeline.receive(a.frame())) {
                 if (fillsGap) {
-                    listener.filledIn(stream, Timeline.entryOf(m));
+                    listener.filledIn(stream, Timeline.entryOf(a.frame()));
                 } else {
-                    listener.shown(stream, Timeline.entryOf(m));
+                    listener.shown(stream, Timeline.entryOf(a.frame()));
                 }
             }
         }
         if (OLDER_REF.equals(h.ref()) && !h.more()) {
             timeline.reachedOldest();
         }
-        // A rejoin's replay may come in several pages (more: another follows); a conversation's catch-up is one page
-        // (more: older messages lie below it).
-        if (catchUp && (isConversation(stream) || !h.more())) {
-            if (!h.unavailable()) {
-                replayOwedFrom.remove(stream);
-                replayRetryAt.remove(stream);
-                replayRetryWait.remove(stream);
-            }
-            releaseHeldBack(stream);
+        if (ends && !h.unavailable()) {
+            replayOwedFrom.remove(stream);
+            replayRetryAt.remove(stream);
+            replayRetryWait.remove(stream);
         }
         listener.changed(stream);
+    }
+
+    /** A message of a {@code history} frame, or a live one held back while it came. */
+    private record Arrival(ServerFrame frame, boolean live) {}
+
+    /**
+     * A page and the live messages held back while the replay it ends came, together, in seq order: the gateway's
+     * replay holds what it sent live before the {@code join}, but a client that shows messages in seq order need not
+     * count on it.
+     */
+    private static List<Arrival> inSeqOrder(List<ServerFrame> page, List<ServerFrame> held) {
+        List<Arrival> all = new ArrayList<>(page.size() + (held == null ? 0 : held.size()));
+        page.forEach(m -> all.add(new Arrival(m, false)));
+        if (held != null) {
+            held.forEach(m -> all.add(new Arrival(m, true)));
+        }
+        all.sort(Comparator.comparingLong(a -> Timeline.entryOf(a.frame()).seq()));
+        return all;
+    }
+
+    private static String senderOf(ServerFrame message) {
+        return message instanceof ServerFrame.Dm d ? d.from() : ((ServerFrame.Message) message).from();
     }
 
     /**
@@ -1120,7 +1146,7 @@ public final class ChatSession implements AutoCloseable {
 
     /** Sends a frame on the connection in use, at the pace the gateway takes (a frame over it waits its turn). */
     private void send(ClientFrame frame) {
-        if (out == null) {
+        if (writer == null) {
             return;
         }
         if (!pacer.offer(frame)) {
@@ -1130,23 +1156,20 @@ public final class ChatSession implements AutoCloseable {
         writeDue(clock.instant());
     }
 
-    /** Writes the frames whose turn has come, all in one write. */
+    /**
+     * Hands the frames whose turn has come to the connection's writer, all in one write. A gateway that left two bursts
+     * of the longest lines unread stopped reading: it is given up, as one that stopped answering pings.
+     */
     private void writeDue(Instant now) {
-        if (out == null || !pacer.hasWaiting()) {
+        if (writer == null || !pacer.hasWaiting()) {
             return;
         }
         StringBuilder lines = new StringBuilder();
         for (ClientFrame frame : pacer.due(now)) {
             lines.append(FrameCodec.encode(frame)).append('\n');
         }
-        if (lines.isEmpty()) {
-            return;
-        }
-        try {
-            out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            lose("cannot write: " + e.getMessage());
+        if (!lines.isEmpty() && !writer.offer(lines.toString().getBytes(StandardCharsets.UTF_8))) {
+            lose("the gateway takes nothing more of what is sent");
         }
     }
 
@@ -1195,9 +1218,12 @@ public final class ChatSession implements AutoCloseable {
 
     private void closeSocket() {
         pacer.clear();
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
         closeQuietly(socket);
         socket = null;
-        out = null;
     }
 
     private static void closeQuietly(Socket s) {

@@ -76,6 +76,18 @@ class ChatSessionReplayTest {
     }
 
     @Test
+    void heldBackMessagesAndTheReplayAreShownTogetherInSeqOrder() throws Exception {
+        inLobbyHaving(List.of(4L));
+        failOver();
+        ClientFrame.Join rejoin = gateway.expect(ClientFrame.Join.class);
+        // Sent live just before the join, and not in the replay, which holds one said after it.
+        gateway.send(message(7));
+        gateway.send(new ServerFrame.Joined("lobby", List.of("alice"), 9, rejoin.ref()),
+            history(List.of(message(6), message(8)), false, rejoin.ref()));
+        assertEquals(List.of(6L, 7L, 8L), next(3), "never one above a message already shown");
+    }
+
+    @Test
     void aReplayTheHistoryServiceCouldNotGiveIsAskedAgainFromWhereItWasOwed() throws Exception {
         inLobbyHaving(List.of(4L));
         failOver();
