@@ -120,14 +120,18 @@ final class Replays {
         }
     }
 
+    /**
+     * Sends the held messages, and only then ends the replay: until it ends, the fan-out thread's next delivery to the
+     * room waits for this lock, so that it follows them instead of overtaking them.
+     */
     private void flush(String room, Replay replay, long historyThrough) {
-        replaying.remove(room);
-        replayingRooms = replaying.size();
         for (Held h : replay.held) {
             if (h.seq() > historyThrough) {
                 send.accept(h.line());
             }
         }
+        replaying.remove(room);
+        replayingRooms = replaying.size();
     }
 
     private void sendFrames(String room, List<ServerFrame> messages, boolean more, boolean unavailable, String ref) {

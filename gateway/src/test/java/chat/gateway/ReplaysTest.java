@@ -8,7 +8,9 @@ import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,47 @@ class ReplaysTest {
         assertEquals(List.of(message(1),
             new ServerFrame.History("lobby", null, List.of(message(3), message(5)), false, false, "j"),
             message(6), message(7)), sent);
+    }
+
+    @Test
+    void aLiveMessageDeliveredWhileTheHeldOnesGoOutFollowsThemAll() throws Exception {
+        List<Long> out = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Thread> fanOut = new AtomicReference<>();
+        AtomicReference<Replays> ref = new AtomicReference<>();
+        Replays racing = new Replays(line -> {
+            if (decode(line) instanceof ServerFrame.Message m) {
+                out.add(m.seq());
+                if (fanOut.get() == null) {
+                    // The fan-out thread delivers the next message while the first held one goes out.
+                    Thread t = Thread.ofPlatform().start(() -> {
+                        byte[] next = FrameCodec.encodeLine(message(9));
+                        if (!ref.get().holdIfReplaying("lobby", 9, next)) {
+                            out.add(9L);
+                        }
+                    });
+                    fanOut.set(t);
+                    awaitBlockedOrDone(t);
+                }
+            }
+        }, 4);
+        ref.set(racing);
+        racing.begin("lobby");
+        racing.holdIfReplaying("lobby", 6, FrameCodec.encodeLine(message(6)));
+        racing.holdIfReplaying("lobby", 7, FrameCodec.encodeLine(message(7)));
+        racing.finish("lobby", List.of(), 5, "j");
+        fanOut.get().join(10_000);
+        assertEquals(List.of(6L, 7L, 9L), out, "never a live message ahead of one held before it");
+    }
+
+    /** Waits until {@code t} waits for a lock or has ended; fails after 10 s. */
+    private static void awaitBlockedOrDone(Thread t) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (t.getState() != Thread.State.BLOCKED && t.getState() != Thread.State.TERMINATED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the delivering thread neither waited nor ended: " + t.getState());
+            }
+            Thread.onSpinWait();
+        }
     }
 
     @Test
