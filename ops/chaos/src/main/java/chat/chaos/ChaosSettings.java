@@ -31,10 +31,10 @@ record ChaosSettings(String name, int clients, int rooms, int roomsEach, double 
 
     /**
      * The short run CI makes: 100 clients in 10 rooms, 20 messages a second, each fault once (the freeze 10 s, twice
-     * the clients' pong patience), 2,000 hostile frames (the short fuzzer on its own sends 10,000).
+     * the clients' pong patience), 2 s of calm, 2,000 hostile frames (the short fuzzer on its own sends 10,000).
      */
     static ChaosSettings quick(long seed) {
-        return new ChaosSettings("short", 100, 10, 3, 0.5, 20, 0.1, Duration.ofSeconds(5), Duration.ofSeconds(6),
+        return new ChaosSettings("short", 100, 10, 3, 0.5, 20, 0.1, Duration.ofSeconds(2), Duration.ofSeconds(6),
             Duration.ofSeconds(10), Duration.ofSeconds(8), Duration.ofSeconds(8), 0.3, 2_000, 20, seed);
     }
 
