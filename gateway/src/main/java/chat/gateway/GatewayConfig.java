@@ -80,8 +80,10 @@ public record GatewayConfig(
         PRESENCE_SNAPSHOT_EVERY(option("--presence-snapshot-every", "CHAT_PRESENCE_SNAPSHOT_EVERY", "10000",
             "presence records between two snapshots of the presence state, which a starting gateway restores and"
                 + " replays only what follows (written by the cluster's eldest gateway)")),
-        RATE(option("--rate", "GATEWAY_RATE", String.valueOf(Limits.DEFAULT_FRAMES_PER_SECOND), "frames per second one connection may send, on average")),
-        BURST(option("--burst", "GATEWAY_BURST", String.valueOf(Limits.DEFAULT_FRAME_BURST), "frames one connection may send at once above its rate")),
+        RATE(option("--rate", "GATEWAY_RATE", String.valueOf(Limits.DEFAULT_FRAMES_PER_SECOND),
+            "frames per second one connection may send, on average")),
+        BURST(option("--burst", "GATEWAY_BURST", String.valueOf(Limits.DEFAULT_FRAME_BURST),
+            "frames one connection may send at once above its rate")),
         FLOOD_CUTOFF(option("--flood-cutoff-ms", "GATEWAY_FLOOD_CUTOFF_MS", "10000",
             "how long a connection may keep going over its rate before it is cut off")),
         IDLE_TIMEOUT(option("--idle-timeout-ms", "GATEWAY_IDLE_TIMEOUT_MS", "60000",

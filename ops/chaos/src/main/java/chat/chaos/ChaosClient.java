@@ -156,8 +156,7 @@ final class ChaosClient implements ChatSession.Listener {
         List<String[]> unconfirmed = new ArrayList<>();
         for (String stream : all) {
             for (Timeline.Entry e : session.entries(stream)) {
-                if (e.state() == Timeline.State.QUEUED || e.state() == Timeline.State.PENDING
-                    || e.state() == Timeline.State.FAILED) {
+                if (e.state() != Timeline.State.CONFIRMED && !e.isNotice()) {
                     unconfirmed.add(new String[] {stream, e.state().name(), e.text()});
                 }
             }

@@ -479,7 +479,7 @@ public final class ChatSession implements AutoCloseable {
     private void catchUp(String conversation) {
         if (account) {
             heldBack.putIfAbsent(conversation, new ArrayList<>());
-            askHistory(conversation, null, CATCH_UP_REF + conversation);
+            askHistory(conversation, null, catchUpRef(conversation));
         }
     }
 
@@ -655,7 +655,7 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.Welcome w -> welcome(w);
             case ServerFrame.Message m -> {
                 if (!holdBack(m.room(), m)) {
-                    received(m.room(), m, m.from());
+                    received(m.room(), m);
                 }
             }
             case ServerFrame.Dm d -> {
@@ -667,7 +667,7 @@ public final class ChatSession implements AutoCloseable {
                     waited(d.from());
                 }
                 if (!holdBack(stream, d)) {
-                    received(stream, d, d.from());
+                    received(stream, d);
                 }
             }
             case ServerFrame.History h -> history(h);
@@ -704,24 +704,23 @@ public final class ChatSession implements AutoCloseable {
         List<ServerFrame> held = heldBack.remove(stream);
         if (held != null) {
             for (ServerFrame message : held) {
-                received(stream, message, senderOf(message));
+                received(stream, message);
             }
         }
     }
 
-    /** Shows a message unless the stream shows it already; returns whether it was new. */
-    private boolean received(String stream, ServerFrame message, String from) {
+    /** Shows a live message unless the stream shows it already. */
+    private void received(String stream, ServerFrame message) {
         Timeline timeline = timelines.get(stream);
         if (timeline == null || !timeline.receive(message)) {
-            return false;
+            return;
         }
         Timeline.Entry entry = Timeline.entryOf(message);
         listener.shown(stream, entry);
-        if (!from.equalsIgnoreCase(nick)) {
+        if (!entry.from().equalsIgnoreCase(nick)) {
             listener.arrived(stream, entry);
         }
         listener.changed(stream);
-        return true;
     }
 
     /**
@@ -766,7 +765,7 @@ public final class ChatSession implements AutoCloseable {
         }
         boolean rejoinReplay = joinRef(stream).equals(h.ref());
         // What a stream missed while no gateway was in use: a rejoin's replay, or a conversation's newest page.
-        boolean catchUp = isConversation(stream) ? (CATCH_UP_REF + stream).equals(h.ref()) : rejoinReplay;
+        boolean catchUp = isConversation(stream) ? catchUpRef(stream).equals(h.ref()) : rejoinReplay;
         // A replay asked again, after one the history service could not give: what it brings fills a gap.
         boolean fillsGap = catchUp && replayRetryWait.containsKey(stream);
         if (h.unavailable()) {
@@ -785,7 +784,7 @@ public final class ChatSession implements AutoCloseable {
         boolean ends = catchUp && (isConversation(stream) || !h.more());
         for (Arrival a : inSeqOrder(h.messages(), ends ? heldBack.remove(stream) : null)) {
             if (a.live()) {
-                received(stream, a.frame(), senderOf(a.frame()));
+                received(stream, a.frame());
             } else if (timeline.receive(a.frame())) {
                 if (fillsGap) {
                     listener.filledIn(stream, Timeline.entryOf(a.frame()));
@@ -823,10 +822,6 @@ public final class ChatSession implements AutoCloseable {
         return all;
     }
 
-    private static String senderOf(ServerFrame message) {
-        return message instanceof ServerFrame.Dm d ? d.from() : ((ServerFrame.Message) message).from();
-    }
-
     /**
      * The history service could not give a join's replay, or Kafka did not take the join: the join is sent again after
      * a wait, doubled each time, asking from where the replay was owed (and the next connection asks from there too).
@@ -849,7 +844,7 @@ public final class ChatSession implements AutoCloseable {
             }
             // Not held back this time: the live messages go on while the history service is away.
             if (isConversation(stream)) {
-                askHistory(stream, null, CATCH_UP_REF + stream);
+                askHistory(stream, null, catchUpRef(stream));
             } else {
                 sendJoin(stream, timeline.lastSeq());
             }
@@ -1006,6 +1001,10 @@ public final class ChatSession implements AutoCloseable {
 
     private static String joinRef(String room) {
         return JOIN_REF + room;
+    }
+
+    private static String catchUpRef(String conversation) {
+        return CATCH_UP_REF + conversation;
     }
 
     /** In the room on this connection: what was said there and not acked goes (again) under its original id. */

@@ -13,7 +13,8 @@ import java.util.List;
  * of the session's own (a welcome that rejoins every room, catches up every conversation and resends what was not
  * acked) is never dropped as {@code rate_limited}. The margin below the gateway's limit leaves room for frames that the
  * network delivers bunched together. Frames over the pace wait in order; a ping goes ahead of them, since it measures
- * the gateway, not the queue; a quit takes the place of them all. Time is passed in, so tests need no clock. Not thread-safe: the session's thread owns it.
+ * the gateway, not the queue; a quit takes the place of them all. Time is passed in, so tests need no clock. Not
+ * thread-safe: the session's thread owns it.
  */
 final class SendPacer {
     static final int PER_SECOND = Limits.DEFAULT_FRAMES_PER_SECOND * 9 / 10;
