@@ -41,12 +41,14 @@ final class Commands implements Connection.Handler {
     private final Duration helloPatience;
     private final HistoryReplayer replayer;
     private final FanOut fanOut;
+    private final Inbox inbox;
     private final SignIn signIn;
     private final SessionTokens tokens;
 
     Commands(String gatewayId, EventLog events, ClusterPresence presence, Sessions sessions, LocalRooms localRooms,
              RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, Clock clock, Duration sendTimeout, HistoryReplayer replayer,
-             FanOut fanOut, SignIn signIn, SessionTokens tokens) {
+             FanOut fanOut, Inbox inbox, SignIn signIn, SessionTokens tokens) {
+        this.inbox = inbox;
         this.signIn = signIn;
         this.tokens = tokens;
         this.replayer = replayer;
@@ -100,6 +102,7 @@ final class Commands implements Connection.Handler {
             case ClientFrame.Rooms r -> c.send(new ServerFrame.RoomList(roomMembers.rooms().entrySet().stream()
                 .map(e -> new ServerFrame.RoomSummary(e.getKey(), e.getValue())).toList(), ref));
             case ClientFrame.History h -> history(c, h);
+            case ClientFrame.Received r -> received(c, r);
             case ClientFrame.Ping p -> c.send(new ServerFrame.Pong(ref));
             case ClientFrame.Quit q -> c.bye(CloseReason.QUIT, ref);
             case ClientFrame.Register r -> register(c, r);
@@ -157,6 +160,16 @@ final class Commands implements Connection.Handler {
             return;
         }
         replayer.answer(c, request);
+    }
+
+    /** Only a signed-in account has messages that wait for it, and only its own can it say it received. */
+    private void received(Connection c, ClientFrame.Received received) {
+        if (c.account() == null) {
+            c.send(new ServerFrame.Error(ErrorCode.AUTH_REQUIRED,
+                "only an account's direct messages wait for it while it is away", received.ref()));
+            return;
+        }
+        inbox.received(c, received.with(), received.through());
     }
 
     private void join(Connection c, ClientFrame.Join join) {

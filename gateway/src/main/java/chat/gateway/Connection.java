@@ -12,9 +12,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,8 +82,6 @@ final class Connection {
     private volatile boolean handedOver;
     /** Whether the client sent a frame while this connection held its session: it heard its welcome. */
     private volatile boolean spokeAsSession;
-    /** What waits for the client's first word as the session (see {@link #afterFirstWord}). Guarded by itself. */
-    private final List<Runnable> atFirstWord = new ArrayList<>();
     private volatile boolean knownElsewhere;
 
     /** Rooms this connection receives: entered when the fan-out thread reads its join back from Kafka. */
@@ -200,21 +196,6 @@ final class Connection {
      */
     boolean spokeAsSession() {
         return spokeAsSession;
-    }
-
-    /**
-     * Runs {@code action} once the client has said something as the session, at once if it has: a client that speaks
-     * after its welcome heard it, and everything queued before it. Run on the reader thread before the frame that
-     * was the first word is handled; never run if the connection ends first.
-     */
-    void afterFirstWord(Runnable action) {
-        synchronized (atFirstWord) {
-            if (!spokeAsSession) {
-                atFirstWord.add(action);
-                return;
-            }
-        }
-        action.run();
     }
 
     /** Whether the client can take its session up on another gateway without having heard this one's welcome. */
@@ -520,8 +501,8 @@ final class Connection {
                 }
                 long now = System.nanoTime();
                 anyLine = true;
-                if (nick != null && !spokeAsSession) {
-                    firstWord();
+                if (nick != null) {
+                    spokeAsSession = true;
                 }
                 input.deadline(now + limits.idleTimeout().toNanos());
                 FloodGuard.Verdict verdict = flood.admit(now);
@@ -576,16 +557,6 @@ final class Connection {
             onEnd.run();
             log.debug("connection {} ({}) closed: {}", id, nick, reason);
         }
-    }
-
-    private void firstWord() {
-        List<Runnable> due;
-        synchronized (atFirstWord) {
-            spokeAsSession = true;
-            due = List.copyOf(atFirstWord);
-            atFirstWord.clear();
-        }
-        due.forEach(Runnable::run);
     }
 
     private void cutOffSlowConsumer() {

@@ -465,7 +465,6 @@ final class FanOut implements AutoCloseable {
     }
 
     private void directMessage(ChatEvent.DirectMessage d, int partition, long seq, Instant read) {
-        String conversation = d.conversation();
         MessageKey key = MessageKey.of(d);
         Connection sender = senderOf(d.from(), d.gateway(), key);
         RecentIds.Seen earlier = recentIds.recordIfFirst(key, new RecentIds.Seen(seq, d.ts()));
@@ -497,10 +496,9 @@ final class FanOut implements AutoCloseable {
         } else if (d.toAccount() != null && d.toAccount().equals(addressee.account())
             && addressee.waitsLive(partition, seq)) {
             // Sent while the account was offline, and read here after its inbox opened: the inbox's history stops
-            // below this seq, so it comes live, and is marked delivered like those the inbox sent.
+            // below this seq, so it comes live, and waits on like those the inbox sent until the client received it.
             addressee.send(new ServerFrame.Dm(d.from(), d.to(), d.text(), d.id(), seq, d.ts(), true));
             metrics.messagesOut(1);
-            inbox.deliveredLive(d.toAccount(), conversation, seq);
         }
     }
 

@@ -72,10 +72,11 @@ public final class Gateway implements AutoCloseable {
         this.presence = new ClusterPresence(config, sessions, localRooms, tokens, malformed, timers);
         HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout(), config.historySecret());
         HistoryReplayer replayer = new HistoryReplayer(history, roomMembers, metrics);
+        Inbox inbox = new Inbox(history, events, config.gatewayId(), metrics);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
         this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, malformed,
-            replayer, new Inbox(history, events, config.gatewayId(), metrics), clock);
+            replayer, inbox, clock);
         replayer.follow(fanOut::nextOffsetOf);
         events.follow(fanOut::partitionCount);
         presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox);
@@ -85,7 +86,7 @@ public final class Gateway implements AutoCloseable {
         this.signIn = new SignIn(presence, new PasswordHasher(random, cores), cores, SignInThrottle.standard(),
             TokenVerifier.from(config.tokens(), clock), tokens, config.guestsAllowed(), config.sendTimeout());
         this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, roomMembers, recentIds,
-            metrics, clock, config.sendTimeout(), replayer, fanOut, signIn, tokens);
+            metrics, clock, config.sendTimeout(), replayer, fanOut, inbox, signIn, tokens);
         this.tls = config.tls() ? GatewayTls.load(config.tlsCert(), config.tlsKey()) : null;
         this.server = listen(config.port());
         this.tlsServer = config.tls() ? listen(config.tlsPort()) : null;

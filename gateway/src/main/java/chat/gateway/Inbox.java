@@ -4,21 +4,18 @@ import chat.protocol.ChatEvent;
 import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the direct messages that waited for an account while it was offline, whenever a session of the account is
- * welcomed (new, resumed or regained: a connection that took a page may have been one its client gave up on). They come from the history service, below the positions the fan-out fixed when it opened the inbox (those
- * above come live); after each page the inbox writes a {@link ChatEvent.WaitingDelivered} mark per conversation, keyed
- * like the conversation, so it lands behind the messages it covers and the history stops serving them, once the client
- * has said something after its welcome (so it heard the page). A client whose connection drops before, or between a
- * page and its marks, gets that page again at its next welcome: delivery is at least once, and the client drops a
- * message whose seq it has shown. {@code waited {count}} follows the last of them. Each
- * delivery runs on a virtual thread of its own.
- * Thread-safe.
+ * welcomed (new, resumed or regained: a connection that took a page may have been one its client gave up on). They come
+ * from the history service, below the positions the fan-out fixed when it opened the inbox (those above come live),
+ * followed by {@code waited {count}}. They wait on until the client says it {@link #received} them: the inbox then
+ * writes a {@link ChatEvent.WaitingDelivered} mark for the conversation, keyed like it, so it lands behind the messages
+ * it covers and the history stops serving them. Only the client can say so: a page queued, or even written to the
+ * socket, may never be read by a client whose connection dies meanwhile. Delivery is therefore at least once, and the
+ * client drops a message whose seq it has shown. Each delivery runs on a virtual thread of its own. Thread-safe.
  */
 final class Inbox {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
@@ -46,9 +43,12 @@ final class Inbox {
         Thread.ofVirtual().name("inbox-" + c.id()).start(() -> run(c, account, positions));
     }
 
-    /** A waiting message went out live: mark it delivered. */
-    void deliveredLive(String account, String conversation, long seq) {
-        mark(account, conversation, seq);
+    /**
+     * The client of a session signed in to an account has the messages that waited for it in the conversation with
+     * {@code with}, up to and including seq {@code through}.
+     */
+    void received(Connection c, String with, long through) {
+        mark(c.account(), ChatEvent.conversationOf(c.nick(), with), through);
     }
 
     private void run(Connection c, String account, long[] positions) {
@@ -67,18 +67,13 @@ final class Inbox {
                     pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
                     continue;
                 }
-                Map<String, Long> through = new LinkedHashMap<>();
                 for (ServerFrame message : page.page().messages()) {
                     if (message instanceof ServerFrame.Dm dm) {
                         c.send(dm);
                         metrics.messagesOut(1);
                         delivered++;
-                        through.merge(ChatEvent.conversationOf(dm.from(), dm.to()), dm.seq(), Math::max);
                     }
                 }
-                // Its client may never hear the page (a hello it gave up on): then the messages wait for the next
-                // welcome.
-                c.afterFirstWord(() -> through.forEach((conversation, seq) -> mark(account, conversation, seq)));
                 if (!page.page().more()) {
                     c.send(new ServerFrame.Waited(delivered));
                     return;
@@ -93,7 +88,7 @@ final class Inbox {
     private void mark(String account, String conversation, long seq) {
         events.publish(new ChatEvent.WaitingDelivered(account, conversation, seq, gatewayId), (offset, failure) -> {
             if (failure != null) {
-                // Unmarked, the messages wait on: the next sign-in delivers them again rather than never.
+                // Unmarked, the messages wait on: the next welcome delivers them again rather than never.
                 log.warn("could not mark waiting messages of {} delivered: {}", conversation, failure.toString());
             }
         });

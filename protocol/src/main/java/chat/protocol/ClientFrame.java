@@ -72,6 +72,12 @@ public sealed interface ClientFrame {
      */
     record History(String room, String with, Long before, int limit, String ref) implements ClientFrame {}
 
+    /**
+     * The client has the direct messages that waited for its account in the conversation with nick {@code with}, up to
+     * and including seq {@code through}: they need not wait any more.
+     */
+    record Received(String with, long through, String ref) implements ClientFrame {}
+
     record Ping(String ref) implements ClientFrame {}
 
     record Quit(String ref) implements ClientFrame {}

@@ -33,10 +33,7 @@ public final class FrameCodec {
         String type = typeOf(object, ref);
         return switch (type) {
             case "hello" -> {
-                String nick = requiredString(object, "nick", ref);
-                if (!Limits.isValidNick(nick)) {
-                    throw new ProtocolException(ErrorCode.BAD_NICK, "nick must match ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
-                }
+                String nick = nick(object, "nick", ref);
                 Long version = integer(object.get("version"));
                 if (version == null || version != Limits.PROTOCOL_VERSION) {
                     throw new ProtocolException(ErrorCode.BAD_FRAME, "version must be " + Limits.PROTOCOL_VERSION, ref);
@@ -76,16 +73,21 @@ public final class FrameCodec {
                     optionalBoolean(object, "resend", ref), ref);
             }
             case "dm" -> {
-                String to = requiredString(object, "to", ref);
-                if (!Limits.isValidNick(to)) {
-                    throw new ProtocolException(ErrorCode.BAD_NICK, "to must be a nick matching ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
-                }
+                String to = nick(object, "to", ref);
                 yield new ClientFrame.Dm(to, messageText(object, ref), messageId(object, ref),
                     optionalBoolean(object, "resend", ref), ref);
             }
             case "history" -> history(object, ref);
             case "who" -> who(object, ref);
             case "rooms" -> new ClientFrame.Rooms(ref);
+            case "received" -> {
+                String with = nick(object, "with", ref);
+                Long through = integer(object.get("through"));
+                if (through == null || through < 0) {
+                    throw new ProtocolException(ErrorCode.BAD_FRAME, "through must be a seq of 0 or more", ref);
+                }
+                yield new ClientFrame.Received(with, through, ref);
+            }
             case "ping" -> new ClientFrame.Ping(ref);
             case "quit" -> new ClientFrame.Quit(ref);
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type: " + truncate(type), ref);
@@ -132,6 +134,7 @@ public final class FrameCodec {
                 }
                 o.put("limit", h.limit());
             }
+            case ClientFrame.Received r -> o.put("type", "received").put("with", r.with()).put("through", r.through());
             case ClientFrame.Ping p -> o.put("type", "ping");
             case ClientFrame.Quit q -> o.put("type", "quit");
         }
@@ -284,10 +287,7 @@ public final class FrameCodec {
         if (o.hasNonNull("room")) {
             room = room(o, ref);
         } else {
-            with = requiredString(o, "with", ref);
-            if (!Limits.isValidNick(with)) {
-                throw new ProtocolException(ErrorCode.BAD_NICK, "with must be a nick matching ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
-            }
+            with = nick(o, "with", ref);
         }
         Long before = null;
         JsonNode beforeNode = o.get("before");
@@ -305,12 +305,18 @@ public final class FrameCodec {
         String room = room(o, ref);
         String after = null;
         if (o.hasNonNull("after")) {
-            after = requiredString(o, "after", ref);
-            if (!Limits.isValidNick(after)) {
-                throw new ProtocolException(ErrorCode.BAD_NICK, "after must be a nick matching ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
-            }
+            after = nick(o, "after", ref);
         }
         return new ClientFrame.Who(room, after, limit(o, Limits.MEMBERS_PAGE, Limits.MAX_MEMBERS_PAGE, ref), ref);
+    }
+
+    /** The frame's nick {@code field}, which must be there and be a valid nick. */
+    private static String nick(ObjectNode o, String field, String ref) throws ProtocolException {
+        String nick = requiredString(o, field, ref);
+        if (!Limits.isValidNick(nick)) {
+            throw new ProtocolException(ErrorCode.BAD_NICK, field + " must match ^[A-Za-z][A-Za-z0-9_-]{0,19}$", ref);
+        }
+        return nick;
     }
 
     /** The frame's {@code limit}: {@code absent} when it names none, else 1 to {@code max}. */

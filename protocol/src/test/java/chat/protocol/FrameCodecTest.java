@@ -37,6 +37,8 @@ class FrameCodecTest {
             FrameCodec.decodeClient("{\"type\":\"history\",\"room\":\"lobby\"}"));
         assertEquals(new ClientFrame.History(null, "Bob", 90L, 500, "h"),
             FrameCodec.decodeClient("{\"type\":\"history\",\"with\":\"Bob\",\"before\":90,\"limit\":500,\"ref\":\"h\"}"));
+        assertEquals(new ClientFrame.Received("Bob", 41, "r"),
+            FrameCodec.decodeClient("{\"type\":\"received\",\"with\":\"Bob\",\"through\":41,\"ref\":\"r\"}"));
         assertEquals(new ClientFrame.Ping("p"), FrameCodec.decodeClient("{\"type\":\"ping\",\"ref\":\"p\"}"));
         assertEquals(new ClientFrame.Quit(null), FrameCodec.decodeClient("{\"type\":\"quit\"}"));
     }
@@ -52,6 +54,7 @@ class FrameCodecTest {
             new ClientFrame.Say("x", "again", "id-2", true, "r5"), new ClientFrame.Dm("bob", "again", "d-2", true, null),
             new ClientFrame.Who("x", "w"), new ClientFrame.Who("x", "amy", 3, null), new ClientFrame.Rooms(null), new ClientFrame.Dm("bob", "hi 😀", "d-1", "r4"),
             new ClientFrame.History("x", null, 5L, 20, "h"), new ClientFrame.History(null, "bob", null, 50, null),
+            new ClientFrame.Received("bob", 0, null), new ClientFrame.Received("bob", Long.MAX_VALUE, "r6"),
             new ClientFrame.Ping(null), new ClientFrame.Quit("q"));
         for (ClientFrame frame : frames) {
             assertEquals(frame, FrameCodec.decodeClient(FrameCodec.encode(frame)));
@@ -218,6 +221,13 @@ class FrameCodecTest {
         "{\"type\":\"dm\",\"to\":\"9x\",\"text\":\"a\",\"id\":\"1\"} | bad_nick",
         "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"\",\"id\":\"1\"} | bad_text",
         "{\"type\":\"dm\",\"to\":\"bob\",\"text\":\"a\"}    | bad_frame",
+        "{\"type\":\"received\",\"through\":3}                 | bad_frame",
+        "{\"type\":\"received\",\"with\":\"9x\",\"through\":3} | bad_nick",
+        "{\"type\":\"received\",\"with\":\"bob\"}            | bad_frame",
+        "{\"type\":\"received\",\"with\":\"bob\",\"through\":-1} | bad_frame",
+        "{\"type\":\"received\",\"with\":\"bob\",\"through\":\"3\"} | bad_frame",
+        "{\"type\":\"received\",\"with\":\"bob\",\"through\":2.5} | bad_frame",
+        "{\"type\":\"received\",\"with\":\"bob\",\"through\":18446744073709551617} | bad_frame",
     })
     void refusesBadFramesWithTheRightCode(String line, String code) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> FrameCodec.decodeClient(line));

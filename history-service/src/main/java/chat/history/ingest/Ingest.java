@@ -370,7 +370,7 @@ public final class Ingest implements AutoCloseable {
                     if (!AccountId.isValid(w.account()) || !isConversation(w.conversation())) {
                         throw new IllegalArgumentException("waiting_delivered names no valid account and conversation");
                     }
-                    marks.add(DeliveryMark.of(w));
+                    marks.add(DeliveryMark.of(w, record.offset()));
                 }
                 case ChatEvent.MemberJoined j -> { }
                 case ChatEvent.MemberLeft l -> { }

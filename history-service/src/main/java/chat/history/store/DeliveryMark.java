@@ -8,7 +8,11 @@ import chat.protocol.ChatEvent;
  */
 public record DeliveryMark(String account, String stream, long through) {
 
-    public static DeliveryMark of(ChatEvent.WaitingDelivered w) {
-        return new DeliveryMark(w.account(), w.conversation(), w.through());
+    /**
+     * The mark {@code w}, read at {@code offset} of its conversation's partition. It covers only messages before it in
+     * the partition: a client that claims a seq still to come cannot have future messages skip their wait.
+     */
+    public static DeliveryMark of(ChatEvent.WaitingDelivered w, long offset) {
+        return new DeliveryMark(w.account(), w.conversation(), Math.min(w.through(), offset - 1));
     }
 }

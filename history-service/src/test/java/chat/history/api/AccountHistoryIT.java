@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Conversations served by account and the messages waiting for an account, over HTTP, from events on a real topic of
  * two partitions, on SQLite and PostgreSQL: the account a conversation is asked for must be the asking nick's side;
- * waiting messages go once a mark covers them, and stop at the asker's positions, which the service can wait for.
+ * waiting messages go once a mark covers them (only those before it), and stop at the asker's positions, which the
+ * service can wait for.
  */
 @ParameterizedClass
 @EnumSource(AccountHistoryIT.Database.class)
@@ -170,6 +171,18 @@ class AccountHistoryIT {
             assertEquals(expected, ids(get("/accounts/acct-b/waiting?positions=" + positions(below))),
                 "a message at or above the asker's position in its partition comes live, not from here");
         }
+    }
+
+    @Test
+    void aMarkThatClaimsSeqsStillToComeCoversOnlyTheMessagesBeforeIt() throws Exception {
+        String aliceBob = ChatEvent.conversationOf("alice", "bob");
+        send(dm("alice", "acct-a", "bob", "acct-b", true, "before"));
+        send(new ChatEvent.WaitingDelivered("acct-b", aliceBob, Long.MAX_VALUE, "gw2"));
+        send(dm("alice", "acct-a", "bob", "acct-b", true, "after"));
+        long[] ends = endsAfter(send(dm("erin", "acct-e", "bob", "acct-b", false, "last")));
+
+        assertEquals(List.of("after"), ids(get("/accounts/acct-b/waiting?wait=10000&positions=" + positions(ends))),
+            "a message said after the mark still waits");
     }
 
     @Test

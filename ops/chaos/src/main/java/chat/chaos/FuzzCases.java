@@ -28,7 +28,7 @@ final class FuzzCases {
     /** How long a field's name may be (PROTOCOL.md, Errors). */
     static final int MAX_NAME = 50_000;
     private static final Set<String> TYPES = Set.of("hello", "register", "join", "part", "say", "dm", "history", "who",
-        "rooms", "ping", "quit");
+        "rooms", "received", "ping", "quit");
 
     private final RandomGenerator random;
     private final FuzzFrames frames;

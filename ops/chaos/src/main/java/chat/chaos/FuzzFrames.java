@@ -29,7 +29,7 @@ final class FuzzFrames {
 
     /** Every form of client frame; a history asks of a room or of a conversation. */
     static final List<String> FORMS = List.of("hello", "register", "join", "part", "say", "dm", "history",
-        "history-with", "who", "rooms", "ping", "quit");
+        "history-with", "who", "rooms", "received", "ping", "quit");
 
     private static final Field TYPE = new Field("type", Holds.TEXT, false);
     private static final Field REF = new Field("ref", Holds.TEXT, true);
@@ -51,6 +51,8 @@ final class FuzzFrames {
         Map.entry("who", List.of(TYPE, REF, new Field("room", Holds.TEXT, false), new Field("after", Holds.TEXT, true),
             new Field("limit", Holds.INTEGER, true))),
         Map.entry("rooms", List.of(TYPE, REF)),
+        Map.entry("received", List.of(TYPE, REF, new Field("with", Holds.TEXT, false),
+            new Field("through", Holds.INTEGER, false))),
         Map.entry("ping", List.of(TYPE, REF)),
         Map.entry("quit", List.of(TYPE, REF)));
 
@@ -105,8 +107,8 @@ final class FuzzFrames {
             return "say";
         }
         List<String> others = session.welcomed()
-            ? List.of("hello", "register", "dm", "history", "history-with", "who", "rooms", "ping")
-            : List.of("register", "dm", "history", "history-with", "who", "rooms", "ping");
+            ? List.of("hello", "register", "dm", "history", "history-with", "who", "rooms", "received", "ping")
+            : List.of("register", "dm", "history", "history-with", "who", "rooms", "received", "ping");
         return others.get(random.nextInt(others.size()));
     }
 
@@ -200,6 +202,11 @@ final class FuzzFrames {
                 expect = welcomed ? FuzzExpectation.answer("members", ref) : helloFirst(ref);
             }
             case "rooms" -> expect = welcomed ? FuzzExpectation.answer("rooms", ref) : helloFirst(ref);
+            case "received" -> {
+                o.put("with", text.nick()).put("through", FuzzJson.number(random.nextInt(1_000_000)));
+                // Only an account's messages wait for it: the fuzz sessions are guests.
+                expect = welcomed ? FuzzExpectation.error("auth_required", ref) : helloFirst(ref);
+            }
             case "ping" -> expect = FuzzExpectation.answer("pong", ref);
             case "quit" -> expect = FuzzExpectation.quit(ref);
             default -> throw new IllegalArgumentException("no such form: " + form);

@@ -227,6 +227,13 @@ public final class ChatSession implements AutoCloseable {
     private int waited;
     /** The messages that waited, counted on this connection: each once, whether shown at once or held back. */
     private final Set<MessageKey> waitedHere = new HashSet<>();
+    /**
+     * Per conversation, the seq through which the messages that waited for the account are in its timeline, and the
+     * gateway has not been told yet (see {@link #tellReceived}).
+     */
+    private final Map<String, Long> receivedWaiting = new HashMap<>();
+    /** Whether this connection's {@code waited} came: every waiting message it brought is in. */
+    private boolean waitedCame;
     private Socket socket;
     /** Writes the connection in use; null while there is none. */
     private ConnectionWriter writer;
@@ -268,6 +275,11 @@ public final class ChatSession implements AutoCloseable {
 
     public static boolean isConversation(String stream) {
         return stream.startsWith("@");
+    }
+
+    /** The other side of the direct conversation {@code stream}. */
+    private static String otherOf(String conversation) {
+        return conversation.substring(1);
     }
 
     public String nick() {
@@ -492,7 +504,7 @@ public final class ChatSession implements AutoCloseable {
 
     private static ClientFrame.History historyOf(String stream, Long before, String ref) {
         return isConversation(stream)
-            ? new ClientFrame.History(null, stream.substring(1), before, PAGE, ref)
+            ? new ClientFrame.History(null, otherOf(stream), before, PAGE, ref)
             : new ClientFrame.History(stream, null, before, PAGE, ref);
     }
 
@@ -506,7 +518,7 @@ public final class ChatSession implements AutoCloseable {
             boolean resend = timeline.wentOut(id);
             timeline.sent(id, clock.instant());
             send(isConversation(stream)
-                ? new ClientFrame.Dm(stream.substring(1), text, id, resend, id)
+                ? new ClientFrame.Dm(otherOf(stream), text, id, resend, id)
                 : new ClientFrame.Say(stream, text, id, resend, id));
         }
     }
@@ -685,8 +697,25 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.Registered r -> registered();
             case ServerFrame.Waited w -> {
                 // The waiting messages themselves came as dm frames just before, each counted as it came.
+                waitedCame = true;
             }
         }
+        tellReceived();
+    }
+
+    /**
+     * Tells the gateway which of the messages that waited for the account are in their timelines, once its
+     * {@code waited} came: until then a conversation may have more on their way, and one frame per conversation covers
+     * them all. Those shown later (held back meanwhile, or come live) are told as they are shown. Until told, the
+     * messages wait on, and the next welcome brings them again: a connection that dies before this frame is out loses
+     * none.
+     */
+    private void tellReceived() {
+        if (!waitedCame || receivedWaiting.isEmpty()) {
+            return;
+        }
+        receivedWaiting.forEach((stream, through) -> send(new ClientFrame.Received(otherOf(stream), through, null)));
+        receivedWaiting.clear();
     }
 
     /** Keeps a live message back while its stream's replay is on its way; returns whether it was kept. */
@@ -712,7 +741,14 @@ public final class ChatSession implements AutoCloseable {
     /** Shows a live message unless the stream shows it already. */
     private void received(String stream, ServerFrame message) {
         Timeline timeline = timelines.get(stream);
-        if (timeline == null || !timeline.receive(message)) {
+        if (timeline == null) {
+            return;
+        }
+        if (message instanceof ServerFrame.Dm d && d.waiting()) {
+            // In the timeline now, or shown already on an earlier connection.
+            receivedWaiting.merge(stream, d.seq(), Math::max);
+        }
+        if (!timeline.receive(message)) {
             return;
         }
         Timeline.Entry entry = Timeline.entryOf(message);
@@ -941,6 +977,8 @@ public final class ChatSession implements AutoCloseable {
         waited = 0;
         waitedFrom.clear();
         waitedHere.clear();
+        receivedWaiting.clear();
+        waitedCame = false;
         if (registering != null) {
             // Registered before the connection was lost, or not: the resumed session's welcome tells which.
             if (account) {

@@ -265,4 +265,42 @@ class ChatSessionSignInTest {
             "each once: the second copy was dropped");
         assertEquals(2, session.entries("@bob").size());
     }
+
+    @Test
+    void theGatewayIsToldWhatWaitedOnlyOnceItIsShownAndTheWaitedFrameCame() throws Exception {
+        start(null, new Credentials.Password(PASSWORD));
+        gateway.expect(ClientFrame.Hello.class);
+        gateway.send(AS_ACCOUNT, waiting("bob", "b-1", 4), waiting("carol", "c-1", 2), waiting("bob", "b-2", 5));
+        ClientFrame.History bobsPage = gateway.expect(ClientFrame.History.class);
+        assertEquals("bob", bobsPage.with());
+        gateway.send(new ServerFrame.History(null, "bob", List.of(), false, false, bobsPage.ref()));
+        heard.await("arrived: @bob text of b-2");
+        // Bob's are shown, but the gateway never said all were out: the connection dies before its waited.
+        gateway.drop();
+
+        gateway.expect(ClientFrame.Hello.class);
+        gateway.send(AS_ACCOUNT, waiting("bob", "b-1", 4), waiting("bob", "b-2", 5), waiting("carol", "c-1", 2),
+            new ServerFrame.Waited(3));
+        ClientFrame.History first = gateway.expect(ClientFrame.History.class);
+        ClientFrame.History second = gateway.expect(ClientFrame.History.class);
+        ClientFrame.History carolsPage = "carol".equals(first.with()) ? first : second;
+        ClientFrame.History bobsAgain = carolsPage == first ? second : first;
+        // Each conversation's messages are held back until its page is in; carol's page comes first.
+        gateway.send(new ServerFrame.History(null, "carol", List.of(), false, false, carolsPage.ref()));
+        ScriptedGateway.Received told = gateway.expectReceived(ClientFrame.Received.class);
+        assertEquals(new ScriptedGateway.Received(2, new ClientFrame.Received("carol", 2, null)), told,
+            "carol's, shown now; not bob's, held back until his page");
+        gateway.send(new ServerFrame.History(null, "bob", List.of(), false, false, bobsAgain.ref()));
+        assertEquals(new ClientFrame.Received("bob", 5, null), gateway.expect(ClientFrame.Received.class),
+            "shown on the connection before: the gateway is told all the same");
+        assertEquals(List.of(new ClientFrame.Received("carol", 2, null), new ClientFrame.Received("bob", 5, null)),
+            gateway.all().stream().map(ScriptedGateway.Received::frame).filter(f -> f instanceof ClientFrame.Received)
+                .toList(), "one frame per conversation, none on the connection that died before its waited");
+        assertEquals(List.of("@bob text of b-1", "@bob text of b-2", "@carol text of c-1"), heard.arrived,
+            "each shown once");
+    }
+
+    private static ServerFrame.Dm waiting(String from, String id, long seq) {
+        return new ServerFrame.Dm(from, "alice", "text of " + id, id, seq, "2026-11-23T10:00:00Z", true);
+    }
 }
