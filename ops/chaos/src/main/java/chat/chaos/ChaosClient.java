@@ -37,6 +37,8 @@ final class ChaosClient implements ChatSession.Listener {
 
     /** Departures kept per client: the last ones tell why it was slow to come back. */
     private static final int DEPARTURES_KEPT = 100;
+    /** Notices kept per client, the newest: what its user was last told, for a client that never got somewhere. */
+    private static final int NOTICES_KEPT = 10;
 
     private final int index;
     private final String nick;
@@ -53,6 +55,7 @@ final class ChaosClient implements ChatSession.Listener {
     private final ArrayDeque<Departure> departures = new ArrayDeque<>();
     private final Set<String> streams = new LinkedHashSet<>();
     private final List<String> problems = new ArrayList<>();
+    private final ArrayDeque<String> notices = new ArrayDeque<>();
     private boolean connected;
     private int nextNumber;
 
@@ -147,6 +150,13 @@ final class ChaosClient implements ChatSession.Listener {
         return List.copyOf(problems);
     }
 
+    /** What its user last saw of the connection and was last told: why it did not get where the run waits for it. */
+    synchronized String lastSeen() {
+        return nick + (connected ? " (connected)" : " (without a gateway)") + "; left gateways: "
+            + departures.stream().skip(Math.max(0, departures.size() - 3)).map(Departure::why).toList()
+            + "; notices: " + notices + "; problems: " + problems;
+    }
+
     /** Its own messages not confirmed yet, in every stream, as {@code stream, state, text}: for a failure's record. */
     List<String[]> unconfirmed() throws InterruptedException {
         List<String> all;
@@ -223,6 +233,14 @@ final class ChaosClient implements ChatSession.Listener {
     @Override
     public synchronized void opened(String stream) {
         streams.add(stream);
+    }
+
+    @Override
+    public synchronized void notice(String text) {
+        if (notices.size() == NOTICES_KEPT) {
+            notices.removeFirst();
+        }
+        notices.addLast(text);
     }
 
     @Override

@@ -15,8 +15,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A chaos run: the {@link ChaosCluster}, its clients signed in and in their rooms, talking at a steady rate, and one
@@ -37,6 +39,8 @@ final class ChaosRun {
      * figures say how long it took; only what never came counts against the run.
      */
     private static final Duration BACK_PATIENCE = Duration.ofSeconds(600);
+    /** How long a client's registration may go unanswered before it is asked again. */
+    private static final Duration REGISTER_AGAIN = Duration.ofSeconds(30);
     private static final Duration CATCH_UP_PATIENCE = Duration.ofSeconds(300);
 
     private final ChaosSettings settings;
@@ -187,18 +191,60 @@ final class ChaosRun {
             clients.add(client);
             client.start();
         }
-        for (ChaosClient client : clients) {
-            client.welcomed.get(BACK_PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        }
+        awaitEach("welcomed", client -> client.welcomed);
         Semaphore registering = new Semaphore(REGISTERING_AT_ONCE);
         for (ChaosClient client : clients) {
             registering.acquire();
             client.register();
             client.signedIn.whenComplete((ok, e) -> registering.release());
         }
-        for (ChaosClient client : clients) {
-            client.signedIn.get(BACK_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        awaitSignedIn();
+    }
+
+    /**
+     * Waits until every client is signed in to its account, asking again every {@link #REGISTER_AGAIN} for those that
+     * are not: a registration asked while the client had no gateway, or cut off with its connection, or refused while
+     * the gateway was busy, is not asked again by the session (its user would be told to).
+     */
+    private void awaitSignedIn() throws Exception {
+        long deadline = System.nanoTime() + BACK_PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ChaosClient> waiting = clients.stream().filter(c -> !c.signedIn.isDone()).toList();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            try {
+                CompletableFuture.allOf(waiting.stream().map(c -> c.signedIn).toArray(CompletableFuture[]::new))
+                    .get(REGISTER_AGAIN.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                waiting.stream().filter(c -> !c.signedIn.isDone()).forEach(ChaosClient::register);
+            }
         }
+        throw notAll("signed in", client -> client.signedIn, null);
+    }
+
+    /**
+     * Waits until {@code what} happened for every client, for {@link #BACK_PATIENCE} in all; else fails, saying of
+     * the clients still waiting what they last saw.
+     */
+    private void awaitEach(String what, Function<ChaosClient, CompletableFuture<Void>> future) throws Exception {
+        long deadline = System.nanoTime() + BACK_PATIENCE.toNanos();
+        for (ChaosClient client : clients) {
+            try {
+                future.apply(client).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw notAll(what, future, e);
+            }
+        }
+    }
+
+    /** The failure of a wait for every client: what the first ten still waiting last saw. */
+    private IllegalStateException notAll(String what, Function<ChaosClient, CompletableFuture<Void>> future,
+                                         TimeoutException cause) {
+        List<String> waiting = clients.stream().filter(c -> !future.apply(c).isDone()).map(ChaosClient::lastSeen)
+            .toList();
+        return new IllegalStateException(waiting.size() + " clients not " + what + " within " + BACK_PATIENCE
+            + ":\n  " + String.join("\n  ", waiting.subList(0, Math.min(10, waiting.size()))), cause);
     }
 
     /** Each client joins its rooms: the busiest with the settings' probability, the rest drawn from the others. */
