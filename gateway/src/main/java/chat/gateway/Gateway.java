@@ -10,6 +10,7 @@ import chat.gateway.auth.TokenVerifier;
 import chat.protocol.ErrorCode;
 import chat.protocol.FrameCodec;
 import chat.protocol.ServerFrame;
+import chat.settings.UsageException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -107,6 +108,14 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
         return start(config, Timers.system());
+    }
+
+    /**
+     * A gateway from its command line alone, the environment aside: how a test or a benchmark starts one in its own
+     * JVM.
+     */
+    public static Gateway start(String... args) throws UsageException, IOException, InterruptedException {
+        return start(GatewayConfig.parse(args, Map.of()));
     }
 
     /** A gateway whose delayed decisions run on {@code timers}: a test's, which it steps. */

@@ -34,7 +34,7 @@ class AbuseLimitsIT {
     @Test
     void framesOverTheBurstGetRateLimitedWithTheirRefAndTheConnectionGoesOn() throws Exception {
         try (Gateway gateway = TestGateway.of("rate", TestGateway.freshTopic()).with("--rate", "10", "--burst", "10")
-                .start(InProcessGateway::start);
+                .start(Gateway::start);
              ChatTestClient client = ChatTestClient.login(gateway.port(), "eager")) {
             StringBuilder burst = new StringBuilder();
             for (int i = 0; i < 20; i++) {
@@ -73,7 +73,7 @@ class AbuseLimitsIT {
     @Test
     void aClientThatKeepsFloodingIsCutOffWhileAWellBehavedOneMissesNothing() throws Exception {
         try (Gateway gateway = TestGateway.of("flood", TestGateway.freshTopic())
-                .with("--rate", "10", "--burst", "10", "--flood-cutoff-ms", "2000").start(InProcessGateway::start);
+                .with("--rate", "10", "--burst", "10", "--flood-cutoff-ms", "2000").start(Gateway::start);
              ChatTestClient flooder = ChatTestClient.login(gateway.port(), "flooder");
              ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
              ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener")) {
@@ -127,7 +127,7 @@ class AbuseLimitsIT {
     @Test
     void aSilentConnectionIsClosedAsIdleWhileOneThatPingsStays() throws Exception {
         try (Gateway gateway = TestGateway.of("idle", TestGateway.freshTopic()).with("--idle-timeout-ms", "1500")
-                .start(InProcessGateway::start);
+                .start(Gateway::start);
              ChatTestClient quiet = ChatTestClient.connect(gateway.port());
              ChatTestClient pinger = ChatTestClient.login(gateway.port(), "pinger")) {
             Instant pingerLoggedIn = Instant.now();
@@ -155,7 +155,7 @@ class AbuseLimitsIT {
     @Test
     void aConnectionThatNeverFinishesItsFirstLineIsClosedWhileOthersGetTheirMessages() throws Exception {
         try (Gateway gateway = TestGateway.of("loris", TestGateway.freshTopic()).with("--first-line-timeout-ms", "1000")
-                .start(InProcessGateway::start);
+                .start(Gateway::start);
              ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
              ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener");
              Socket loris = new Socket()) {
@@ -197,7 +197,7 @@ class AbuseLimitsIT {
     @Test
     void aConnectionOverTheAddressLimitIsRefusedUntilAPlaceIsFree() {
         try (Gateway gateway = TestGateway.of("limit", TestGateway.freshTopic()).with("--max-connections-per-address", "3")
-                .start(InProcessGateway::start);
+                .start(Gateway::start);
              ChatTestClient first = ChatTestClient.login(gateway.port(), "first");
              ChatTestClient second = ChatTestClient.login(gateway.port(), "second");
              ChatTestClient third = ChatTestClient.connect(gateway.port())) {

@@ -54,9 +54,9 @@ class AccountsIT {
         new SecureRandom().nextBytes(tokenKey);
         Path secret = Files.write(dir.resolve("jwt-secret"), tokenKey);
         String[] tokens = {"--jwt-hmac-secret-file", secret.toString()};
-        gw1 = TestGateway.of("gw1", topic).with(tokens).start(InProcessGateway::start);
-        gw2 = TestGateway.of("gw2", topic).with(tokens).start(InProcessGateway::start);
-        accountsOnly = TestGateway.of("gw3", topic).with("--guests", "false").start(InProcessGateway::start);
+        gw1 = TestGateway.of("gw1", topic).with(tokens).start(Gateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(tokens).start(Gateway::start);
+        accountsOnly = TestGateway.of("gw3", topic).with("--guests", "false").start(Gateway::start);
     }
 
     @AfterAll

@@ -38,7 +38,7 @@ class AddedPartitionsIT {
         String topic = TestGateway.freshTopic();
         String room = roomOfAnAddedPartition();
         TopicPartition added = new TopicPartition(topic, ChatPartitions.of(room, AFTER));
-        try (Gateway gateway = TestGateway.of("grown", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
+        try (Gateway gateway = TestGateway.of("grown", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
              KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(
                  Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),

@@ -28,8 +28,8 @@ class BigRoomIT {
     @BeforeAll
     static void startGateways() {
         topic = TestGateway.freshTopic();
-        gw1 = TestGateway.of("gw1", topic).with(ANNOUNCE_FOUR).start(InProcessGateway::start);
-        gw2 = TestGateway.of("gw2", topic).with(ANNOUNCE_FOUR).start(InProcessGateway::start);
+        gw1 = TestGateway.of("gw1", topic).with(ANNOUNCE_FOUR).start(Gateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(ANNOUNCE_FOUR).start(Gateway::start);
     }
 
     @AfterAll

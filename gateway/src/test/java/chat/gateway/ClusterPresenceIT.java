@@ -41,9 +41,9 @@ class ClusterPresenceIT {
     static void startGateways() {
         topic = TestGateway.freshTopic();
         // These tests ask who and rooms again and again until the gateways agree: more than a person's rate.
-        gw1 = TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
-        gw2 = TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
-        gw3 = TestGateway.of("gw3", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
+        gw1 = TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start);
+        gw3 = TestGateway.of("gw3", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start);
     }
 
     @AfterAll

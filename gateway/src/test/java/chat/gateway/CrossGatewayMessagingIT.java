@@ -23,8 +23,8 @@ class CrossGatewayMessagingIT {
     @BeforeAll
     static void startGateways() {
         String topic = TestGateway.freshTopic();
-        gw1 = TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
-        gw2 = TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
+        gw1 = TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start);
+        gw2 = TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start);
     }
 
     @AfterAll
@@ -122,14 +122,14 @@ class CrossGatewayMessagingIT {
     void aResendToAGatewayStartedAfterTheFirstCopyIsAckedAsTheFirstCopy() {
         String topic = TestGateway.freshTopic();
         ServerFrame.Ack first;
-        try (Gateway before = TestGateway.of("before", topic).start(InProcessGateway::start);
+        try (Gateway before = TestGateway.of("before", topic).start(Gateway::start);
              ChatTestClient ivan = ChatTestClient.login(before.port(), "ivan")) {
             ivan.join("restarted");
             ivan.say("restarted", "said before the restart", "r-1");
             first = ivan.nextMatching(ServerFrame.Ack.class, a -> a.id().equals("r-1"));
         }
         // The ack was lost with the gateway, as far as the client knows: it resends to one started since.
-        try (Gateway after = TestGateway.of("after", topic).start(InProcessGateway::start);
+        try (Gateway after = TestGateway.of("after", topic).start(Gateway::start);
              ChatTestClient ivan = ChatTestClient.login(after.port(), "ivan")) {
             ivan.join("restarted");
             ivan.say("restarted", "said before the restart", "r-1");
@@ -201,8 +201,8 @@ class CrossGatewayMessagingIT {
     @Test
     void aStoppingGatewaySaysByeToItsClientsAndTheOthersSeeThemLeave() {
         String topic = TestGateway.freshTopic();
-        Gateway doomed = TestGateway.of("doomed", topic).start(InProcessGateway::start);
-        Gateway survivor = TestGateway.of("survivor", topic).start(InProcessGateway::start);
+        Gateway doomed = TestGateway.of("doomed", topic).start(Gateway::start);
+        Gateway survivor = TestGateway.of("survivor", topic).start(Gateway::start);
         try (ChatTestClient leaving = ChatTestClient.login(doomed.port(), "max");
              ChatTestClient staying = ChatTestClient.login(survivor.port(), "nora")) {
             staying.join("room");

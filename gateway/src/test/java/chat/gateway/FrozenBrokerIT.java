@@ -41,7 +41,7 @@ class FrozenBrokerIT {
             String topic = TestGateway.freshTopic();
             // One partition, so that the frozen leader is the room's; three replicas, two of them in sync to ack.
             Gateway gateway = TestGateway.on(kafka.bootstrapServers(), "frozen", topic).with("--partitions", "1",
-                "--replication", "3").start(InProcessGateway::start);
+                "--replication", "3").start(Gateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice");
                  ChatTestClient bob = ChatTestClient.login(gateway.port(), "bob")) {
                 alice.join(ROOM);

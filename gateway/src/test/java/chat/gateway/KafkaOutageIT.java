@@ -30,7 +30,7 @@ class KafkaOutageIT {
     void aSayWhileKafkaIsDownGetsUnavailableAndTheResendIsDeliveredOnceKafkaIsBack(@TempDir Path dir) throws Exception {
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
             Gateway gateway = TestGateway.on(kafka.bootstrapServers(), "outage", TestGateway.freshTopic())
-                .with("--send-timeout-ms", "3000").start(InProcessGateway::start);
+                .with("--send-timeout-ms", "3000").start(Gateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
                 alice.join("ops");
                 alice.say("ops", "before", "b1");
@@ -73,7 +73,7 @@ class KafkaOutageIT {
     void aResendWhileTheFirstWriteWaitsForKafkaWritesNoSecondCopy(@TempDir Path dir) throws Exception {
         try (LocalKafkaCluster kafka = TestKafka.startPrivateCluster(dir)) {
             Gateway gateway = TestGateway.on(kafka.bootstrapServers(), "resend", TestGateway.freshTopic())
-                .with("--send-timeout-ms", "60000").start(InProcessGateway::start);
+                .with("--send-timeout-ms", "60000").start(Gateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice")) {
                 alice.join("ops");
                 kafka.stopBroker(1);

@@ -50,9 +50,9 @@ class MembershipRaceIT {
     static void startGateways() {
         topic = TestGateway.freshTopic();
         gateways = List.of(
-            TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start),
-            TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start),
-            TestGateway.of("gw3", topic).with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start));
+            TestGateway.of("gw1", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start),
+            TestGateway.of("gw2", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start),
+            TestGateway.of("gw3", topic).with(TestGateway.UNLIMITED_RATE).start(Gateway::start));
     }
 
     @AfterAll
@@ -116,7 +116,7 @@ class MembershipRaceIT {
             long seq = producer.send(new ProducerRecord<>(topic, EventCodec.key(join), EventCodec.encode(join))).get().offset();
 
             Gateway late = TestGateway.of("gw-late", topic).with(TestGateway.UNLIMITED_RATE)
-                .start(InProcessGateway::start);
+                .start(Gateway::start);
             try (ChatTestClient amy = ChatTestClient.login(late.port(), "amy")) {
                 assertEquals(List.of(), who(amy, room), "the late gateway has not heard of zed's join yet");
                 PresenceRecord.Room joined = new PresenceRecord.Room("zed", claim.claim(),

@@ -68,7 +68,7 @@ class PresenceSnapshotsIT {
     @Test
     void aGatewayStartedFromASnapshotHoldsWhatTheGatewayBeforeItAndAReplayOfEveryRecordHold() {
         String topic = TestGateway.freshTopic();
-        Gateway first = TestGateway.of("snap-first", topic).with(SNAPSHOT_EVERY_20).start(InProcessGateway::start);
+        Gateway first = TestGateway.of("snap-first", topic).with(SNAPSHOT_EVERY_20).start(Gateway::start);
         Gateway second = null;
         List<ChatTestClient> clients = new ArrayList<>();
         try {
@@ -92,7 +92,7 @@ class PresenceSnapshotsIT {
             part(clients.get(2), "room-2");
             awaitHolding(first, "late", Set.of("lobby", "later"));
 
-            second = TestGateway.of("snap-second", topic).start(InProcessGateway::start);
+            second = TestGateway.of("snap-second", topic).start(Gateway::start);
             PresenceReplay.Replayed replayed = second.presence().replayed();
             assertTrue(replayed.fromSnapshot() && replayed.from() >= snapshot.offset(), "from a snapshot: " + replayed);
             assertTrue(replayed.records() > 0, "and the records after it: " + replayed);
@@ -126,7 +126,7 @@ class PresenceSnapshotsIT {
     @Test
     void recordsBelowTheNewestSnapshotMayBeDeletedAndAGatewayRefusesToStartWhenOneAboveItWas() throws Exception {
         String topic = TestGateway.freshTopic();
-        Gateway first = TestGateway.of("keep-first", topic).with(SNAPSHOT_EVERY_5).start(InProcessGateway::start);
+        Gateway first = TestGateway.of("keep-first", topic).with(SNAPSHOT_EVERY_5).start(Gateway::start);
         try (ChatTestClient keeper = ChatTestClient.login(first.port(), "keeper")) {
             keeper.join("kept");
             register(keeper);
@@ -134,7 +134,7 @@ class PresenceSnapshotsIT {
             SnapshotCodec.AtOffset snapshot = awaitSnapshot(topic, presenceEnd(topic));
             deleteRecordsBelow(topic, snapshot.offset());
 
-            Gateway second = TestGateway.of("keep-second", topic).start(InProcessGateway::start);
+            Gateway second = TestGateway.of("keep-second", topic).start(Gateway::start);
             try {
                 PresenceState state = second.presence().state();
                 assertEquals(Set.of("kept"), state.session("keeper").rooms());
@@ -156,7 +156,7 @@ class PresenceSnapshotsIT {
         assertTrue(end > newest, "a record above the newest snapshot");
         deleteRecordsBelow(topic, end);
         IllegalStateException refused = assertThrows(IllegalStateException.class,
-            () -> TestGateway.of("keep-refused", topic).start(InProcessGateway::start).close());
+            () -> TestGateway.of("keep-refused", topic).start(Gateway::start).close());
         String why = rootCause(refused).getMessage();
         assertTrue(why.contains("begins at offset " + end) && why.contains("covers only the records below " + newest)
             && why.contains("does not start"), why);
@@ -165,13 +165,13 @@ class PresenceSnapshotsIT {
     @Test
     void aGatewayRefusesToStartWhenRecordsWereDeletedAndThereIsNoSnapshot() throws Exception {
         String topic = TestGateway.freshTopic();
-        TestGateway.of("bare-first", topic).start(InProcessGateway::start).close();
+        TestGateway.of("bare-first", topic).start(Gateway::start).close();
         long end = presenceEnd(topic);
         assertEquals(Optional.empty(), PresenceSnapshots.newest(TestKafka.bootstrapServers(), "test",
             TestGateway.presenceTopicOf(topic), PATIENCE), "no snapshot is due after a few records");
         deleteRecordsBelow(topic, end);
         String why = rootCause(assertThrows(IllegalStateException.class,
-            () -> TestGateway.of("bare-refused", topic).start(InProcessGateway::start).close())).getMessage();
+            () -> TestGateway.of("bare-refused", topic).start(Gateway::start).close())).getMessage();
         assertTrue(why.contains("begins at offset " + end) && why.contains("has no snapshot"), why);
     }
 

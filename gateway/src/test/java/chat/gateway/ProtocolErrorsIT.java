@@ -22,7 +22,7 @@ class ProtocolErrorsIT {
 
     @BeforeAll
     static void startGateway() {
-        gateway = TestGateway.of("errors", TestGateway.freshTopic()).start(InProcessGateway::start);
+        gateway = TestGateway.of("errors", TestGateway.freshTopic()).start(Gateway::start);
     }
 
     @AfterAll

@@ -34,7 +34,7 @@ class SlowConsumerIT {
     @Test
     void aClientThatStopsReadingIsCutOffWhileAnotherKeepsGettingEveryMessage() throws Exception {
         Gateway gateway = TestGateway.of("slow", TestGateway.freshTopic()).with("--outbound-queue", "64")
-            .with(TestGateway.UNLIMITED_RATE).start(InProcessGateway::start);
+            .with(TestGateway.UNLIMITED_RATE).start(Gateway::start);
         try (Socket stuck = new Socket();
              ChatTestClient talker = ChatTestClient.login(gateway.port(), "talker");
              ChatTestClient listener = ChatTestClient.login(gateway.port(), "listener")) {

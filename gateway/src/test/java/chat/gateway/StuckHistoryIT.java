@@ -34,7 +34,7 @@ class StuckHistoryIT {
         try (SilentServer history = new SilentServer()) {
             Gateway gateway = TestGateway.of("stuck-history", TestGateway.freshTopic())
                 .history("http://127.0.0.1:" + history.port())
-                .with("--history-timeout-ms", Long.toString(HISTORY_TIMEOUT.toMillis())).start(InProcessGateway::start);
+                .with("--history-timeout-ms", Long.toString(HISTORY_TIMEOUT.toMillis())).start(Gateway::start);
             try (ChatTestClient alice = ChatTestClient.login(gateway.port(), "alice");
                  ChatTestClient bob = ChatTestClient.login(gateway.port(), "bob");
                  ChatTestClient carol = ChatTestClient.login(gateway.port(), "carol")) {

@@ -38,7 +38,7 @@ class TlsIT {
     @BeforeAll
     static void start() {
         gateway = TestGateway.of("tls", TestGateway.freshTopic()).with(TLS.gatewayArgs())
-            .with("--first-line-timeout-ms", "2000").start(InProcessGateway::start);
+            .with("--first-line-timeout-ms", "2000").start(Gateway::start);
     }
 
     @AfterAll

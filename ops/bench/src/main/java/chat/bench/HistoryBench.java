@@ -1,7 +1,6 @@
 package chat.bench;
 
 import chat.gateway.Gateway;
-import chat.gateway.GatewayConfig;
 import chat.history.HistoryConfig;
 import chat.history.HistoryService;
 import chat.ops.kafka.LocalKafkaCluster;
@@ -162,9 +161,9 @@ public final class HistoryBench {
     /** Per join: join into an empty room, the API's page of 50, and a join that replays 50 messages. */
     private static long[][] measureJoins(String bootstrap, String topic, int historyPort, int rooms, int count) throws Exception {
         long[][] nanos = new long[3][count];
-        Gateway gateway = Gateway.start(GatewayConfig.parse(new String[] {"--kafka", bootstrap, "--id", "bench",
-            "--port", "0", "--topic", topic, "--presence-topic", topic + "-presence",
-            "--history-url", "http://127.0.0.1:" + historyPort, "--rate", "1000000", "--burst", "1000000"}, Map.of()));
+        Gateway gateway = Gateway.start("--kafka", bootstrap, "--id", "bench", "--port", "0", "--topic", topic,
+            "--presence-topic", topic + "-presence", "--history-url", "http://127.0.0.1:" + historyPort,
+            "--rate", "1000000", "--burst", "1000000");
         try (ChatTestClient client = ChatTestClient.login(gateway.port(), "bencher")) {
             for (int i = 0; i < count; i++) {
                 String empty = "empty" + i;

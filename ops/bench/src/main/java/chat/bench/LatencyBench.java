@@ -1,7 +1,6 @@
 package chat.bench;
 
 import chat.gateway.Gateway;
-import chat.gateway.GatewayConfig;
 import chat.ops.kafka.LocalKafkaCluster;
 import chat.protocol.ClientFrame;
 import chat.protocol.ServerFrame;
@@ -139,13 +138,12 @@ public final class LatencyBench {
     }
 
     private static Gateway gateway(String bootstrap, String id, String topic) throws Exception {
-        return Gateway.start(GatewayConfig.parse(
-            new String[] {"--kafka", bootstrap, "--id", id, "--port", "0", "--topic", topic, "--partitions", "1",
-                "--presence-topic", topic + "-presence",
-                // One bench client says far more than a person may: lift its rate limit, not the path it measures.
-                "--rate", "1000000", "--burst", "1000000",
-                // The receiving client only listens; at a low rate a round outlasts the idle timeout.
-                "--idle-timeout-ms", "3600000"}, Map.of()));
+        return Gateway.start("--kafka", bootstrap, "--id", id, "--port", "0", "--topic", topic, "--partitions", "1",
+            "--presence-topic", topic + "-presence",
+            // One bench client says far more than a person may: lift its rate limit, not the path it measures.
+            "--rate", "1000000", "--burst", "1000000",
+            // The receiving client only listens; at a low rate a round outlasts the idle timeout.
+            "--idle-timeout-ms", "3600000");
     }
 
     private static void pace(int count, int rate, java.util.function.IntConsumer send) {

@@ -1,7 +1,6 @@
 package chat.system;
 
 import chat.gateway.Gateway;
-import chat.gateway.GatewayConfig;
 import chat.history.HistoryConfig;
 import chat.history.HistoryMain;
 import chat.history.HistoryService;
@@ -61,7 +60,7 @@ final class Stack {
     /** That gateway in the test's JVM, with the test's own flags. */
     static Gateway gateway(String kafka, String id, String topic, int historyPort, String... extraArgs) {
         return gatewayOf(kafka, id, topic, historyPort).with(extraArgs)
-            .start(args -> Gateway.start(GatewayConfig.parse(args, Map.of())));
+            .start(Gateway::start);
     }
 
     static List<String> historyArgs(String kafka, String topic, String dbUrl, int port) {

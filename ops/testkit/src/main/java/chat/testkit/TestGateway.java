@@ -25,8 +25,7 @@ public record TestGateway(String kafka, String id, String topic, String historyU
     private static final String MAIN_CLASS = "chat.gateway.GatewayMain";
 
     /**
-     * Starts a gateway in the test's JVM from its command line, as the gateway module does ({@code
-     * Gateway.start(GatewayConfig.parse(args, env))}).
+     * Starts a gateway in the test's JVM from its command line, as the gateway module does ({@code Gateway::start}).
      *
      * @param <G> the gateway
      */
