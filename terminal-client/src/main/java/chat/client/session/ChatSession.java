@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -176,6 +177,12 @@ public final class ChatSession implements AutoCloseable {
     private final Clock clock;
     private final Failover failover;
     private final PingWatch pings = new PingWatch(PING_INTERVAL, PONG_PATIENCE);
+    /**
+     * The connection whose reader last read a {@code pong} the session's thread has not counted yet, or 0. A pong counts
+     * when it is read, not when the session's thread reaches it: behind a backlog of frames to handle, a gateway that
+     * answered would look hung, and leaving it would only bring the backlog again from another.
+     */
+    private final AtomicLong pongReadOn = new AtomicLong();
     private final SendPacer pacer = new SendPacer();
     private final Listener listener;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(10_000);
@@ -284,6 +291,11 @@ public final class ChatSession implements AutoCloseable {
 
     public String nick() {
         return nick;
+    }
+
+    /** Whether a pong was read that the session's thread has not counted yet. For tests. */
+    boolean pongUncounted() {
+        return pongReadOn.get() != 0;
     }
 
     public void start() {
@@ -541,6 +553,9 @@ public final class ChatSession implements AutoCloseable {
                     abandonedHelloAt = now;
                     lose("no welcome within " + welcomePatience.toSeconds() + " s");
                 } else if (welcomed) {
+                    if (pongReadOn.getAndSet(0) == connectionId) {
+                        pings.ponged();
+                    }
                     if (pings.overdue(now)) {
                         lose("no pong for " + PONG_PATIENCE.toSeconds() + " s");
                     } else if (pings.pingDue(now)) {
@@ -649,7 +664,11 @@ public final class ChatSession implements AutoCloseable {
             String line;
             while ((line = reader.readLine()) != null) {
                 try {
-                    events.put(new Event.Frame(id, FrameCodec.decodeServer(line)));
+                    ServerFrame frame = FrameCodec.decodeServer(line);
+                    if (frame instanceof ServerFrame.Pong) {
+                        pongReadOn.set(id);
+                    }
+                    events.put(new Event.Frame(id, frame));
                 } catch (ProtocolException e) {
                     // A frame of a newer gateway this client does not know: passed over.
                 }
@@ -688,7 +707,9 @@ public final class ChatSession implements AutoCloseable {
             case ServerFrame.Members m -> members(m);
             case ServerFrame.RoomList r -> listener.rooms(r.rooms());
             case ServerFrame.Presence p -> presence(p);
-            case ServerFrame.Pong p -> pings.ponged();
+            case ServerFrame.Pong p -> {
+                // Counted when it was read (pongReadOn).
+            }
             case ServerFrame.Bye b -> bye(b);
             case ServerFrame.Error e -> error(e);
             case ServerFrame.Parted p -> {
