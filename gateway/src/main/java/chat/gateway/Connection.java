@@ -501,7 +501,8 @@ final class Connection {
                 }
                 long now = System.nanoTime();
                 anyLine = true;
-                if (nick != null) {
+                if (nick != null && !spokeAsSession) {
+                    // Read before written: a volatile write on every line would cost each frame a fence.
                     spokeAsSession = true;
                 }
                 input.deadline(now + limits.idleTimeout().toNanos());
