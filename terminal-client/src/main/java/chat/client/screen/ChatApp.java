@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
  * The full-screen client: keys in, a {@link ChatSession} driven, the screen painted, and what is to be remembered for
  * the next start handed on whenever it changes. One thread, the one that calls {@link #run}, owns the screen, the
  * {@link ChatView} and the input; the session tells of its changes through a bounded queue that this thread drains,
- * so nothing else ever touches the screen.
+ * so nothing else ever touches the screen, and what a conversation shows is the session's immutable snapshot
+ * ({@link ChatSession#shown}), read without waiting on the session. When this thread falls so far behind that the
+ * queue is full (a terminal that takes no output, say), what did not fit is dropped, and the view is brought back in
+ * step from the snapshot: the rooms and conversations open, their members, the connection and the account.
  *
  * <p>Enter sends what was typed; Alt+Enter (which terminals send as ESC and a newline, and Lanterna reads as
  * Ctrl+Alt+J) starts a new line of it. Pasted text keeps its newlines: between the marks of a bracketed paste
@@ -63,7 +66,7 @@ public final class ChatApp {
     private final ChatView view;
     private final InputLine input = new InputLine();
     private final BlockingQueue<Consumer<ChatApp>> updates = new ArrayBlockingQueue<>(UPDATE_CAPACITY);
-    /** Set when the queue was full and an update was dropped: the next paint starts from the session afresh. */
+    /** Set when the queue was full and an update was dropped: the view is brought back in step from the snapshot. */
     private final AtomicBoolean missedUpdates = new AtomicBoolean();
     private final Consumer<Memory> remember;
     private ChatSession session;
@@ -244,7 +247,11 @@ public final class ChatApp {
                     key = quit ? null : next;
                 }
                 rememberIfChanged();
-                if (screen.doResizeIfNecessary() != null || missedUpdates.getAndSet(false)
+                if (missedUpdates.getAndSet(false)) {
+                    catchUp(session.shown());
+                    dirty = true;
+                }
+                if (screen.doResizeIfNecessary() != null
                     || view.connection() instanceof Failover.State.Waiting) {
                     dirty = true;
                 }
@@ -258,8 +265,28 @@ public final class ChatApp {
         return refusal;
     }
 
+    /**
+     * Brings the view back in step with what the session shows, after updates were dropped. A stream the view has and
+     * the snapshot does not stays: the user may have opened it a moment ago, and the session not have taken it yet.
+     */
+    void catchUp(ChatSession.Shown shown) {
+        shown.streams().forEach(view::open);
+        shown.members().forEach(view::members);
+        if (shown.state() != null) {
+            view.connection(shown.state());
+        }
+        if (shown.account() != null) {
+            view.account(shown.account());
+        }
+    }
+
+    /** What the screen shows besides the conversations. For tests. */
+    ChatView view() {
+        return view;
+    }
+
     /** Paints the screen as it is now. */
-    void paint() throws IOException, InterruptedException {
+    void paint() throws IOException {
         dirty = false;
         String current = view.current();
         List<Timeline.Entry> entries = current == null ? List.of() : session.entries(current);

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -82,8 +83,14 @@ class ChatSessionBacklogTest {
 
         clock.step(Duration.ofSeconds(2));
         assertInstanceOf(ClientFrame.Ping.class, FrameCodec.decodeClient(reader.readLine()), "the first ping");
-        // A message, and right behind it the answer; the session's thread is held by the message.
-        write(new ServerFrame.Dm("bob", "alice", "hello", "b-1", 7, "2026-11-23T10:00:00Z"), new ServerFrame.Pong(null));
+        // Messages, more than the session takes in one turn, and right behind them the answer; the session's thread is
+        // held by the first message.
+        List<ServerFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            frames.add(new ServerFrame.Dm("bob", "alice", "hello " + i, "b-" + i, 7 + i, "2026-11-23T10:00:00Z"));
+        }
+        frames.add(new ServerFrame.Pong(null));
+        write(frames.toArray(ServerFrame[]::new));
         assertTrue(busy.await(10, TimeUnit.SECONDS), "the session never handled the message");
         awaitPongRead();
 
@@ -96,10 +103,10 @@ class ChatSessionBacklogTest {
         assertInstanceOf(ClientFrame.Ping.class, FrameCodec.decodeClient(next), "the next ping, on the same connection");
     }
 
-    /** Waits until the session's reader has read the pong, which its thread, held, has not counted yet. */
+    /** Waits until the session's reader has read the pong, while its thread is held behind the messages. */
     private void awaitPongRead() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!session.pongUncounted()) {
+        while (session.pongsRead() == 0) {
             assertTrue(System.nanoTime() < deadline, "the session never read the pong");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

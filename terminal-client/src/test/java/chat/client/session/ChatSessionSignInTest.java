@@ -232,7 +232,8 @@ class ChatSessionSignInTest {
         assertEquals("bob", gateway.expect(ClientFrame.Dm.class).to());
         assertFalse(gateway.all().stream().anyMatch(r -> r.frame() instanceof ClientFrame.History),
             "a guest's history would only be refused: " + gateway.all());
-        assertTrue(session.entries("@bob").stream().anyMatch(e -> e.text().contains("kept for accounts only")));
+        Eventually.shows(session, shown -> shown.entries("@bob").stream()
+            .anyMatch(e -> e.text().contains("kept for accounts only")), "that a guest's conversation is not kept");
 
         gateway.send(new ServerFrame.Error(ErrorCode.AUTH_REQUIRED, "accounts only", null));
         assertEquals("notice: only an account may do that: /register makes alice one, and you stay signed in",
@@ -263,7 +264,7 @@ class ChatSessionSignInTest {
         heard.await("arrived: @dave late");
         assertEquals(List.of("@bob are you there?", "@bob hello?", "@carol ping me", "@dave late"), heard.arrived,
             "each once: the second copy was dropped");
-        assertEquals(2, session.entries("@bob").size());
+        Eventually.shows(session, shown -> shown.entries("@bob").size() == 2, "the two messages from bob");
     }
 
     @Test
