@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,24 +70,9 @@ final class Commands implements Connection.Handler {
     @Override
     public void dispatch(Connection c, ClientFrame frame) {
         String ref = frame.ref();
-        boolean helloDone = c.nick() != null;
-        boolean allowedBeforeHello = frame instanceof ClientFrame.Hello || frame instanceof ClientFrame.Ping
-            || frame instanceof ClientFrame.Quit;
-        if (!helloDone && !allowedBeforeHello) {
-            c.send(new ServerFrame.Error(ErrorCode.HELLO_FIRST, "say hello first", ref));
-            return;
-        }
-        if (helloDone && frame instanceof ClientFrame.Hello) {
-            c.send(new ServerFrame.Error(ErrorCode.HELLO_FIRST, "hello comes once, first", ref));
-            return;
-        }
-        String memberOf = switch (frame) {
-            case ClientFrame.Say s -> s.room();
-            case ClientFrame.Part p -> p.room();
-            default -> null;
-        };
-        if (memberOf != null && !c.isMember(memberOf)) {
-            c.send(new ServerFrame.Error(ErrorCode.NOT_MEMBER, "join " + memberOf + " first", ref));
+        ServerFrame.Error refused = refusal(frame, c.nick() != null, c::isMember);
+        if (refused != null) {
+            c.send(refused);
             return;
         }
         switch (frame) {
@@ -107,6 +93,32 @@ final class Commands implements Connection.Handler {
             case ClientFrame.Quit q -> c.bye(CloseReason.QUIT, ref);
             case ClientFrame.Register r -> register(c, r);
         }
+    }
+
+    /**
+     * What every handler may count on, checked once before any runs: a hello first, and only once; membership of the
+     * room a frame acts in. Returns the error that refuses {@code frame} on a connection whose hello is done or not,
+     * and which is a member of the rooms {@code isMember} says, or null when the frame may run.
+     */
+    static ServerFrame.Error refusal(ClientFrame frame, boolean helloDone, Predicate<String> isMember) {
+        String ref = frame.ref();
+        boolean allowedBeforeHello = frame instanceof ClientFrame.Hello || frame instanceof ClientFrame.Ping
+            || frame instanceof ClientFrame.Quit;
+        if (!helloDone && !allowedBeforeHello) {
+            return new ServerFrame.Error(ErrorCode.HELLO_FIRST, "say hello first", ref);
+        }
+        if (helloDone && frame instanceof ClientFrame.Hello) {
+            return new ServerFrame.Error(ErrorCode.HELLO_FIRST, "hello comes once, first", ref);
+        }
+        String memberOf = switch (frame) {
+            case ClientFrame.Say s -> s.room();
+            case ClientFrame.Part p -> p.room();
+            default -> null;
+        };
+        if (memberOf != null && !isMember.test(memberOf)) {
+            return new ServerFrame.Error(ErrorCode.NOT_MEMBER, "join " + memberOf + " first", ref);
+        }
+        return null;
     }
 
     /**

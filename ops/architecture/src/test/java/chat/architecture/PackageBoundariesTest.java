@@ -75,6 +75,16 @@ class PackageBoundariesTest {
     }
 
     @Test
+    void theClientSessionsRulesHaveNoSocketThreadOrQueue() {
+        // SessionCore is tested frame by frame with a stepped clock; what waits or touches the network is its shell's.
+        noClasses().that().haveNameMatching("chat\\.client\\.session\\.SessionCore(\\$.*)?")
+            .should().dependOnClassesThat().resideInAnyPackage("java.net..", "javax.net..", "java.io..",
+                "java.util.concurrent..")
+            .orShould().dependOnClassesThat().belongToAnyOf(Thread.class)
+            .check(MainClasses.ALL);
+    }
+
+    @Test
     void inTheClientOnlyTheScreenAndItsTextTouchTheTerminal() {
         noClasses().that().resideInAPackage("chat.client..")
             .and().resideOutsideOfPackages("chat.client.screen..", "chat.client.text..", "chat.client")
