@@ -323,7 +323,7 @@ public final class ChatSession implements AutoCloseable {
     private void submit(Consumer<SessionCore> command) {
         try {
             while (!commands.offer(command, 100, TimeUnit.MILLISECONDS)) {
-                if (!thread.isAlive() && thread.getState() == Thread.State.TERMINATED) {
+                if (thread.getState() == Thread.State.TERMINATED) {
                     return;
                 }
             }
@@ -333,17 +333,22 @@ public final class ChatSession implements AutoCloseable {
         }
     }
 
-    /** Hands what a connection's thread learnt to the session's thread; waits while it is behind, until it ends. */
-    private void post(Event event) {
+    /**
+     * Hands what a connection's thread learnt to the session's thread; waits while it is behind. Returns false when the
+     * session has ended, and nobody will take it.
+     */
+    private boolean post(Event event) {
         try {
             while (!network.offer(event, 100, TimeUnit.MILLISECONDS)) {
                 if (thread.getState() == Thread.State.TERMINATED) {
-                    return;
+                    return false;
                 }
             }
             LockSupport.unpark(thread);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -376,6 +381,11 @@ public final class ChatSession implements AutoCloseable {
             core.stop();
             core.publish(s -> shown = s);
             List.copyOf(sockets.keySet()).forEach(this::closeConnection);
+            for (Event event = network.poll(); event != null; event = network.poll()) {
+                if (event instanceof Event.Connected c) {
+                    closeQuietly(c.socket());
+                }
+            }
         }
     }
 
@@ -430,8 +440,12 @@ public final class ChatSession implements AutoCloseable {
                 post(new Event.Closed(id, "cannot reach " + target + ": " + e.getMessage()));
                 return;
             }
-            post(new Event.Connected(id, socket));
-            read(socket, id);
+            if (post(new Event.Connected(id, socket)) && thread.isAlive()) {
+                read(socket, id);
+            } else {
+                // The session ended meanwhile: its last turn closed the sockets it knew, and never knew this one.
+                closeQuietly(socket);
+            }
         });
     }
 
