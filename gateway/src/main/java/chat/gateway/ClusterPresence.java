@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * (which shows them leaving their rooms), and closes its own sessions if its lease lapsed. Registrations of accounts
  * travel the same way and are decided in the same order as the claims. While this gateway is the cluster's eldest, that
  * thread also takes a snapshot of the state every so many records and hands it to the {@link SnapshotWriter}. That
- * thread only queues frames; it never touches a socket. Thread-safe.
+ * thread only queues frames; it never touches a socket. A heartbeat thread of its own writes a heartbeat every
+ * {@link PresenceState#HEARTBEAT_INTERVAL}, and the release of an abandoned claim runs as a task of the gateway's
+ * {@link Time}, whose readings are the only time this class measures. Thread-safe.
  */
 final class ClusterPresence implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterPresence.class);
@@ -82,14 +84,14 @@ final class ClusterPresence implements AutoCloseable {
     private volatile Consumer<RoomMembers.News> news = n -> { };
     private volatile Consumer<Connection> inboxes = c -> { };
     private volatile boolean running = true;
-    private final Timers timers;
-    /** When Kafka last acknowledged a heartbeat of this gateway's, in {@link System#nanoTime()}. */
-    private volatile long lastHeartbeatWritten = System.nanoTime();
+    private final Time time;
+    private final HeartbeatsTaken heartbeatsTaken;
 
     ClusterPresence(GatewayConfig config, Sessions sessions, LocalRooms localRooms, SessionTokens tokens,
-                    MalformedRecords malformed, Timers timers) {
+                    MalformedRecords malformed, Time time) {
         this.malformed = malformed;
-        this.timers = timers;
+        this.time = time;
+        this.heartbeatsTaken = new HeartbeatsTaken(time);
         this.gatewayId = config.gatewayId();
         this.topic = config.presenceTopic();
         this.sessions = sessions;
@@ -119,12 +121,12 @@ final class ClusterPresence implements AutoCloseable {
         throws InterruptedException {
         this.news = news;
         this.inboxes = inboxes;
-        long started = System.nanoTime();
+        long started = time.nanoTime();
         // Nothing of this run is in the log yet, so what the replay changes concerns no connection of ours.
         replayed = PresenceReplay.replay(kafka, snapshotReaderId, consumer, topic, state, patience, malformed);
         log.info("gateway {} {} and replayed {} presence records, to offset {}, in {} ms", gatewayId,
             replayed.fromSnapshot() ? "restored the presence snapshot at offset " + replayed.from() : "had no snapshot",
-            replayed.records(), replayed.to(), (System.nanoTime() - started) / 1_000_000);
+            replayed.records(), replayed.to(), (time.nanoTime() - started) / 1_000_000);
         applied = replayed.to();
         snapshotSchedule = new SnapshotSchedule(snapshotEvery, replayed.from(), state.logTime());
         follower.start();
@@ -140,8 +142,7 @@ final class ClusterPresence implements AutoCloseable {
      * (no log time passes), so the heartbeats written tell what the log cannot.
      */
     boolean leaseLive() {
-        return running && state.isLive(incarnation)
-            && System.nanoTime() - lastHeartbeatWritten < PresenceState.LEASE.toNanos();
+        return running && state.isLive(incarnation) && heartbeatsTaken.withinLease();
     }
 
     PresenceState state() {
@@ -244,7 +245,7 @@ final class ClusterPresence implements AutoCloseable {
      * changes nothing.
      */
     void releaseUnlessTakenUp(String nick, String claimId) {
-        timers.after(ABANDONED_CLAIM_LINGER, () -> {
+        time.after(ABANDONED_CLAIM_LINGER, () -> {
             if (running) {
                 release(nick, claimId);
             }
@@ -285,9 +286,9 @@ final class ClusterPresence implements AutoCloseable {
         while (running) {
             String current = incarnation;
             publish(new PresenceRecord.Heartbeat(gatewayId, current, !state.isLive(current)),
-                () -> lastHeartbeatWritten = System.nanoTime(), failure -> { });
+                heartbeatsTaken::taken, failure -> { });
             try {
-                Thread.sleep(PresenceState.HEARTBEAT_INTERVAL);
+                time.sleep(PresenceState.HEARTBEAT_INTERVAL);
             } catch (InterruptedException e) {
                 return;
             }

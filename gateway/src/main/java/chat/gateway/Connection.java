@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: a reader thread that decodes frames and hands them to the {@link Commands}, and a writer
  * thread that writes what gathers in the connection's {@link Outbound} to the socket. Any thread may {@link #send};
- * sending never blocks, and a client whose outbound overflows is cut off. Thread-safe.
+ * sending never blocks, and a client whose outbound overflows is cut off. Its deadlines are read on the gateway's
+ * {@link Time}, and the two things it does later run as that time's tasks: the close of a slow consumer's socket once
+ * its last frame had {@link #SLOW_CONSUMER_GRACE} to go out, and of a TLS socket whose handshake did not end by the
+ * first-line deadline. Thread-safe.
  */
 final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    private static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(1);
+    static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(1);
 
     /** A client frame waiting for Kafka, and the {@code ref} its answer must carry (null when it had none). */
     record Pending(String ref) {}
@@ -59,6 +62,7 @@ final class Connection {
     private final Runnable onEnd;
     private final Handler handler;
     private final GatewayMetrics metrics;
+    private final Time time;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** A TLS connection whose handshake has not ended yet: a close then closes the socket, which ends the handshake. */
     private volatile boolean handshaking;
@@ -97,8 +101,10 @@ final class Connection {
      */
     private Map<MessageKey, RecentIds.Seen> ackedAhead;
 
-    Connection(long id, Socket socket, GatewayConfig limits, Handler handler, GatewayMetrics metrics, Runnable onEnd) {
+    Connection(long id, Socket socket, GatewayConfig limits, Handler handler, GatewayMetrics metrics, Time time,
+               Runnable onEnd) {
         this.id = id;
+        this.time = time;
         this.socket = socket;
         this.limits = limits;
         // Unnamed: a writer is started per burst of lines, and naming each would cost as much as the rest of its start.
@@ -227,43 +233,38 @@ final class Connection {
     void start() {
         handshaking = socket instanceof SSLSocket;
         Thread.ofVirtual().name("conn-" + id + "-reader").start(() -> {
-            long connectedAt = System.nanoTime();
-            long firstLineDeadline = connectedAt + limits.firstLineTimeout().toNanos();
-            boolean secured = !(socket instanceof SSLSocket tls) || handshake(tls, firstLineDeadline);
+            long connectedAt = time.nanoTime();
+            LineDeadline deadline = new LineDeadline(limits.firstLineTimeout(), limits.idleTimeout(), connectedAt);
+            boolean secured = !(socket instanceof SSLSocket tls) || handshake(tls, deadline.due());
             outbound.release();
             if (secured) {
-                readLoop(connectedAt, firstLineDeadline);
+                readLoop(connectedAt, deadline);
             }
         });
     }
 
     /**
-     * Runs the TLS handshake, which must end by the deadline: a watchdog closes the socket then, as a socket timeout
-     * alone bounds each read and not the whole, which a client sending a byte at a time could stretch. False (and
-     * the connection closed) when it fails.
+     * Runs the TLS handshake, which must end by the deadline: a timer closes the socket then unless it ended, as a
+     * socket timeout alone bounds each read and not the whole, which a client sending a byte at a time could stretch.
+     * False (and the connection closed) when it fails.
      */
     private boolean handshake(SSLSocket tls, long deadlineNanos) {
-        Thread watchdog = Thread.ofVirtual().name("conn-" + id + "-handshake-deadline").start(() -> {
-            try {
-                Thread.sleep(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+        time.after(Duration.ofNanos(Math.max(0, deadlineNanos - time.nanoTime())), () -> {
+            if (handshaking) {
                 closeSocket();
-            } catch (InterruptedException e) {
-                // The handshake ended in time.
             }
         });
         try {
-            tls.setSoTimeout((int) Math.max(1, Duration.ofNanos(deadlineNanos - System.nanoTime()).toMillis()));
+            tls.setSoTimeout((int) Math.max(1, Duration.ofNanos(deadlineNanos - time.nanoTime()).toMillis()));
             tls.startHandshake();
             handshaking = false;
             return true;
         } catch (IOException e) {
-            boolean late = System.nanoTime() - deadlineNanos >= 0 || e instanceof SocketTimeoutException;
+            boolean late = time.nanoTime() - deadlineNanos >= 0 || e instanceof SocketTimeoutException;
             log.debug("connection {}: TLS handshake {}: {}", id, late ? "too slow" : "failed", e.toString());
             // Nothing can be said to a client that has no TLS session: the connection just closes.
             close(late ? CloseReason.TOO_SLOW : CloseReason.TLS_FAILED, null);
             return false;
-        } finally {
-            watchdog.interrupt();
         }
     }
 
@@ -309,13 +310,13 @@ final class Connection {
      * nothing for {@code patience}.
      */
     boolean awaitQueueRoom(Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
+        long deadline = time.nanoTime() + patience.toNanos();
         while (isOpen()) {
             // In slices, so that a connection closed meanwhile is noticed.
             if (outbound.awaitRoom(limits.outboundQueueFrames() / 2, Duration.ofMillis(200))) {
                 return true;
             }
-            if (System.nanoTime() > deadline) {
+            if (time.nanoTime() - deadline > 0) {
                 return false;
             }
         }
@@ -469,24 +470,20 @@ final class Connection {
 
     // ---- threads ----
 
-    private void readLoop(long connectedAt, long firstLineDeadline) {
+    private void readLoop(long connectedAt, LineDeadline deadline) {
         try {
-            DeadlineInputStream input = new DeadlineInputStream(socket, firstLineDeadline);
+            DeadlineInputStream input = new DeadlineInputStream(socket.getInputStream(), socket::setSoTimeout,
+                time::nanoTime, deadline.due());
             LineReader reader = new LineReader(input);
             FloodGuard flood = new FloodGuard(limits.framesPerSecond(), limits.frameBurst(), limits.floodCutoff(),
                 connectedAt);
-            boolean anyLine = false;
             while (isOpen()) {
                 String line = null;
                 ProtocolException unreadable = null;
                 try {
                     line = reader.readLine();
                 } catch (SocketTimeoutException e) {
-                    if (anyLine) {
-                        bye(CloseReason.IDLE, null);
-                    } else {
-                        bye(CloseReason.TOO_SLOW, null);
-                    }
+                    bye(deadline.missed(), null);
                     return;
                 } catch (ProtocolException e) {
                     if (e.code() == ErrorCode.FRAME_TOO_LARGE) {
@@ -499,13 +496,12 @@ final class Connection {
                     close(CloseReason.CLIENT_GONE, null);
                     return;
                 }
-                long now = System.nanoTime();
-                anyLine = true;
+                long now = time.nanoTime();
                 if (nick != null && !spokeAsSession) {
                     // Read before written: a volatile write on every line would cost each frame a fence.
                     spokeAsSession = true;
                 }
-                input.deadline(now + limits.idleTimeout().toNanos());
+                input.deadline(deadline.lineRead(now));
                 FloodGuard.Verdict verdict = flood.admit(now);
                 if (verdict == FloodGuard.Verdict.CUT_OFF) {
                     bye(CloseReason.FLOODING, null);
@@ -570,15 +566,8 @@ final class Connection {
             "you did not read fast enough; closing", null)));
         // The caller may be the fan-out thread, which must not wait on Kafka: the leave events go from a thread of
         // their own. The writer is most likely stuck on a full socket: give the last frame a moment, then force the close.
-        Thread.ofVirtual().name("conn-" + id + "-cutoff").start(() -> {
-            handler.disconnected(this);
-            try {
-                Thread.sleep(SLOW_CONSUMER_GRACE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            closeSocket();
-        });
+        Thread.ofVirtual().name("conn-" + id + "-cutoff").start(() -> handler.disconnected(this));
+        time.after(SLOW_CONSUMER_GRACE, this::closeSocket);
     }
 
     private void closeSocket() {

@@ -22,10 +22,6 @@ final class DeadlineInputStream extends InputStream {
     private final LongSupplier nanoTime;
     private long deadlineNanos;
 
-    DeadlineInputStream(Socket socket, long deadlineNanos) throws IOException {
-        this(socket.getInputStream(), socket::setSoTimeout, System::nanoTime, deadlineNanos);
-    }
-
     /** The input, its read timeout and the clock given, so that the deadline is tested without a socket or waiting. */
     DeadlineInputStream(InputStream in, ReadTimeout readTimeout, LongSupplier nanoTime, long deadlineNanos) {
         this.in = in;

@@ -10,7 +10,6 @@ import chat.protocol.FrameCodec;
 import chat.protocol.Limits;
 import chat.protocol.MessageKey;
 import chat.protocol.ServerFrame;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * every event. Its one thread owns the consumer, applies this gateway's joins and parts in log order (recording each
  * session's rooms on the presence topic), is the one writer of the cluster's {@link RoomMembers} (every join and leave
  * in log order, and the ended sessions the presence thread hands it), and only queues frames: it never touches a
- * socket, so a slow client cannot stall it.
+ * socket, so a slow client cannot stall it. Other threads only hand it news and inboxes to open (through bounded
+ * queues) and read its positions. It reads the time from the gateway's {@link Time}: the instant for what it keeps
+ * of the last five minutes, the monotonic reading for when it looks for added partitions and when its start window
+ * closes. Thread-safe.
  */
 final class FanOut implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
@@ -97,8 +99,9 @@ final class FanOut implements AutoCloseable {
     private volatile AtomicLongArray nextOffsets;
     /** Per partition, where this fan-out started reading. Owned by the fan-out thread once it runs. */
     private long[] startOffsets;
-    /** When the fan-out last looked for partitions added to the topic. Owned by the fan-out thread. */
-    private long partitionsCheckedNanos = System.nanoTime();
+    private final Time time;
+    /** When the fan-out next looks for partitions added to the topic. Owned by the fan-out thread. */
+    private final Every partitionsCheck;
     /** Connections queued to since the last poll's records were handled, each once: their writers are woken together. */
     private final List<Connection> toWake = new ArrayList<>();
     /**
@@ -117,10 +120,12 @@ final class FanOut implements AutoCloseable {
 
     FanOut(GatewayConfig config, Sessions sessions, LocalRooms localRooms, ClusterPresence presence,
            RoomMembers roomMembers, RecentIds recentIds, GatewayMetrics metrics, MalformedRecords malformed,
-           HistoryReplayer replayer, Inbox inbox, Clock clock) {
+           HistoryReplayer replayer, Inbox inbox, Time time) {
+        this.time = time;
+        this.partitionsCheck = new Every(PARTITIONS_CHECK, time.nanoTime());
         this.malformed = malformed;
         this.inbox = inbox;
-        this.recentDirect = new RecentDirectMessages<>(clock, RECENT_DIRECT_CAPACITY);
+        this.recentDirect = new RecentDirectMessages<>(time.clock(), RECENT_DIRECT_CAPACITY);
         this.gatewayId = config.gatewayId();
         this.sessions = sessions;
         this.localRooms = localRooms;
@@ -141,7 +146,7 @@ final class FanOut implements AutoCloseable {
         partitions.forEach(tp -> nextOffsets.set(tp.partition(), consumer.position(tp)));
         this.startOffsets = new long[partitions.size()];
         partitions.forEach(tp -> startOffsets[tp.partition()] = nextOffsets.get(tp.partition()));
-        lookBack(partitions, clock);
+        lookBack(partitions);
         this.follower = new KafkaFollower("fanout-" + gatewayId, consumer, POLL, this::onPoll);
     }
 
@@ -152,7 +157,7 @@ final class FanOut implements AutoCloseable {
      */
     void start(List<PresenceState.Session> sessionsAtStart) {
         roomMembers.seed(sessionsAtStart, this::startOf);
-        startWindowEnds = System.nanoTime() + START_WINDOW.toNanos();
+        startWindowEnds = time.nanoTime() + START_WINDOW.toNanos();
         follower.start();
     }
 
@@ -194,17 +199,17 @@ final class FanOut implements AutoCloseable {
     }
 
     private List<TopicPartition> partitionsOf(String topic, Duration patience) {
-        Instant deadline = Instant.now().plus(patience);
+        long deadline = time.nanoTime() + patience.toNanos();
         while (true) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, patience);
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             }
-            if (Instant.now().isAfter(deadline)) {
+            if (time.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("topic " + topic + " has no partitions");
             }
             try {
-                Thread.sleep(100);
+                time.sleep(Duration.ofMillis(100));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
@@ -236,11 +241,11 @@ final class FanOut implements AutoCloseable {
             inbox.deliver(c, positions);
             sendMissed(c);
         }
-        if (System.nanoTime() - partitionsCheckedNanos > PARTITIONS_CHECK.toNanos()) {
-            partitionsCheckedNanos = System.nanoTime();
+        long now = time.nanoTime();
+        if (partitionsCheck.due(now)) {
             readAddedPartitions();
         }
-        if (startWindowEnds != null && System.nanoTime() - startWindowEnds > 0) {
+        if (startWindowEnds != null && now - startWindowEnds > 0) {
             roomMembers.closeStartWindow();
             startWindowEnds = null;
         }
@@ -410,8 +415,8 @@ final class FanOut implements AutoCloseable {
      * Reads the last {@link #LOOK_BACK} below the start positions (see {@link #lookBack(ConsumerRecord)}), then seeks back
      * to the start. Done before the gateway takes any client, so a resend finds its first copy from the first frame.
      */
-    private void lookBack(List<TopicPartition> partitions, Clock clock) {
-        long since = clock.instant().minus(LOOK_BACK).toEpochMilli();
+    private void lookBack(List<TopicPartition> partitions) {
+        long since = time.clock().instant().minus(LOOK_BACK).toEpochMilli();
         Map<TopicPartition, Long> times = new HashMap<>();
         partitions.forEach(tp -> times.put(tp, since));
         List<TopicPartition> behind = new ArrayList<>();
@@ -421,8 +426,8 @@ final class FanOut implements AutoCloseable {
                 behind.add(tp);
             }
         });
-        long deadline = System.nanoTime() + LOOK_BACK_PATIENCE.toNanos();
-        while (!behind.isEmpty() && System.nanoTime() < deadline) {
+        long deadline = time.nanoTime() + LOOK_BACK_PATIENCE.toNanos();
+        while (!behind.isEmpty() && time.nanoTime() - deadline < 0) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                 if (record.offset() < startOffsets[record.partition()]) {
                     lookBack(record);

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +52,13 @@ public final class Gateway implements AutoCloseable {
     private final GatewayTls tls;
     private final AtomicLong connectionIds = new AtomicLong();
     private final ConnectionLimits limits;
+    private final Time time;
     private volatile boolean accepting = true;
 
-    private Gateway(GatewayConfig config, Clock clock, Timers timers) throws IOException, InterruptedException {
+    private Gateway(GatewayConfig config, Time time) throws IOException, InterruptedException {
         this.config = config;
+        this.time = time;
+        Clock clock = time.clock();
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
         this.serviceMetrics = new ServiceMetrics("gateway", config.gatewayId());
         this.metrics = new GatewayMetrics(serviceMetrics.registry());
@@ -70,21 +72,22 @@ public final class Gateway implements AutoCloseable {
         SessionTokens tokens = new SessionTokens(random);
         MalformedRecords malformed = new MalformedRecords(serviceMetrics.registry(), config.topic(),
             config.presenceTopic());
-        this.presence = new ClusterPresence(config, sessions, localRooms, tokens, malformed, timers);
+        this.presence = new ClusterPresence(config, sessions, localRooms, tokens, malformed, time);
         HistoryClient history = new HistoryClient(config.historyUrl(), config.historyTimeout(), config.historySecret());
         HistoryReplayer replayer = new HistoryReplayer(history, roomMembers, metrics);
-        Inbox inbox = new Inbox(history, events, config.gatewayId(), metrics);
+        Inbox inbox = new Inbox(history, events, config.gatewayId(), metrics, time);
         // The fan-out fixes where it starts reading before the presence topic is replayed, so the sessions of every
         // join below that start are in the replay.
         this.fanOut = new FanOut(config, sessions, localRooms, presence, roomMembers, recentIds, metrics, malformed,
-            replayer, inbox, clock);
+            replayer, inbox, time);
         replayer.follow(fanOut::nextOffsetOf);
         events.follow(fanOut::partitionCount);
         presence.start(Duration.ofSeconds(30), fanOut::hear, fanOut::openInbox);
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
         // the fan-out, and holds at most that many hashes' memory.
         int cores = Runtime.getRuntime().availableProcessors();
-        this.signIn = new SignIn(presence, new PasswordHasher(random, cores), cores, SignInThrottle.standard(),
+        this.signIn = new SignIn(presence, new PasswordHasher(random, cores), cores,
+            new SignInThrottle(SignInThrottle.Policy.DEFAULT, time::nanoTime, nanos -> time.sleep(Duration.ofNanos(nanos))),
             TokenVerifier.from(config.tokens(), clock), tokens, config.guestsAllowed(), config.sendTimeout());
         this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, roomMembers, recentIds,
             metrics, clock, config.sendTimeout(), replayer, fanOut, inbox, signIn, tokens);
@@ -107,7 +110,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
-        return start(config, Timers.system());
+        return start(config, Time.system());
     }
 
     /**
@@ -118,9 +121,9 @@ public final class Gateway implements AutoCloseable {
         return start(GatewayConfig.parse(args, Map.of()));
     }
 
-    /** A gateway whose delayed decisions run on {@code timers}: a test's, which it steps. */
-    static Gateway start(GatewayConfig config, Timers timers) throws IOException, InterruptedException {
-        return new Gateway(config, Clock.systemUTC(), timers);
+    /** A gateway whose every reading of the time, delayed task and pause comes from {@code time}: a test's, which it steps. */
+    static Gateway start(GatewayConfig config, Time time) throws IOException, InterruptedException {
+        return new Gateway(config, time);
     }
 
     public int port() {
@@ -205,7 +208,7 @@ public final class Gateway implements AutoCloseable {
                 socket.setTcpNoDelay(true);
                 Socket transport = tls == null ? socket : tls.layer(socket);
                 Connection connection = new Connection(connectionIds.incrementAndGet(), transport, config, commands,
-                    metrics, () -> limits.closed(address));
+                    metrics, time, () -> limits.closed(address));
                 sessions.add(connection);
                 if (!accepting) {
                     connection.bye(CloseReason.SHUTDOWN, null);
@@ -255,7 +258,7 @@ public final class Gateway implements AutoCloseable {
     /** Stops accepting, says bye to every client, records their leaving and flushes Kafka, within the shutdown grace. */
     @Override
     public void close() {
-        Instant deadline = Instant.now().plus(config.shutdownGrace());
+        long deadline = time.nanoTime() + config.shutdownGrace().toNanos();
         accepting = false;
         for (ServerSocket listening : tlsServer == null ? List.of(server) : List.of(server, tlsServer)) {
             try {
@@ -267,8 +270,8 @@ public final class Gateway implements AutoCloseable {
         for (Connection connection : sessions.all()) {
             connection.bye(CloseReason.SHUTDOWN, null);
         }
-        awaitWritersDone(deadline.minusMillis(1_500));
-        events.close(remaining(deadline.minusMillis(500)));
+        awaitWritersDone(deadline - Duration.ofMillis(1_500).toNanos());
+        events.close(remaining(deadline - Duration.ofMillis(500).toNanos()));
         presence.close();
         fanOut.close();
         signIn.close();
@@ -277,10 +280,10 @@ public final class Gateway implements AutoCloseable {
         log.info("gateway {} stopped", config.gatewayId());
     }
 
-    private void awaitWritersDone(Instant deadline) {
-        while (Instant.now().isBefore(deadline) && limits.open() > 0) {
+    private void awaitWritersDone(long deadline) {
+        while (time.nanoTime() - deadline < 0 && limits.open() > 0) {
             try {
-                Thread.sleep(10);
+                time.sleep(Duration.ofMillis(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -288,8 +291,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Duration remaining(Instant deadline) {
-        Duration left = Duration.between(Instant.now(), deadline);
-        return left.isNegative() ? Duration.ZERO : left;
+    private Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - time.nanoTime()));
     }
 }

@@ -15,19 +15,23 @@ import org.slf4j.LoggerFactory;
  * writes a {@link ChatEvent.WaitingDelivered} mark for the conversation, keyed like it, so it lands behind the messages
  * it covers and the history stops serving them. Only the client can say so: a page queued, or even written to the
  * socket, may never be read by a client whose connection dies meanwhile. Delivery is therefore at least once, and the
- * client drops a message whose seq it has shown. Each delivery runs on a virtual thread of its own. Thread-safe.
+ * client drops a message whose seq it has shown. Each delivery runs on a virtual thread of its own, which pauses on the
+ * gateway's {@link Time} between tries while the history service cannot be asked. Thread-safe.
  */
 final class Inbox {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
-    /** The longest pause between two tries while the history service cannot be asked. */
+    /** The pause before the first try again, and the longest between two, while the history service cannot be asked. */
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
 
     private final HistoryClient history;
     private final EventLog events;
     private final String gatewayId;
     private final GatewayMetrics metrics;
+    private final Time time;
 
-    Inbox(HistoryClient history, EventLog events, String gatewayId, GatewayMetrics metrics) {
+    Inbox(HistoryClient history, EventLog events, String gatewayId, GatewayMetrics metrics, Time time) {
+        this.time = time;
         this.history = history;
         this.events = events;
         this.gatewayId = gatewayId;
@@ -53,7 +57,7 @@ final class Inbox {
 
     private void run(Connection c, String account, long[] positions) {
         String cursor = null;
-        Duration pause = Duration.ofSeconds(1);
+        Backoff backoff = new Backoff(FIRST_RETRY_PAUSE, MAX_RETRY_PAUSE);
         int delivered = 0;
         try {
             while (c.isOpen()) {
@@ -63,8 +67,7 @@ final class Inbox {
                 } catch (HistoryClient.Unavailable e) {
                     metrics.historyFailed();
                     log.info("waiting messages of {} not fetched yet: {}", c.nick(), e.getMessage());
-                    Thread.sleep(pause);
-                    pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
+                    time.sleep(backoff.next());
                     continue;
                 }
                 for (ServerFrame message : page.page().messages()) {

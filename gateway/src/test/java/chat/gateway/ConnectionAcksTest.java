@@ -42,7 +42,7 @@ class ConnectionAcksTest {
             public void disconnected(Connection c) {
                 // Nothing to release: the connection never said hello.
             }
-        }, new GatewayMetrics(), () -> { });
+        }, new GatewayMetrics(), Time.system(), () -> { });
 
     ConnectionAcksTest() throws Exception {
         // The client says nothing: well within the gateway's patience for a first line, the test is over.

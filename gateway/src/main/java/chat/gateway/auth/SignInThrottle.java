@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -46,8 +45,6 @@ public final class SignInThrottle {
     /** How a caller waits out an attempt's turn; tests advance their clock instead. */
     @FunctionalInterface
     public interface Sleeper {
-        Sleeper REAL = TimeUnit.NANOSECONDS::sleep;
-
         void sleep(long nanos) throws InterruptedException;
     }
 
@@ -87,11 +84,6 @@ public final class SignInThrottle {
         this.nanoClock = nanoClock;
         this.sleeper = sleeper;
         this.nextSweep = nanoClock.getAsLong();
-    }
-
-    /** The default policy, on the system's clock. */
-    public static SignInThrottle standard() {
-        return new SignInThrottle(Policy.DEFAULT, System::nanoTime, Sleeper.REAL);
     }
 
     /**
