@@ -51,16 +51,18 @@ import org.slf4j.LoggerFactory;
  * resent message) adds nothing: the store keeps each message once.
  *
  * <p>One platform thread owns the consumer. Other threads read {@link #status()} and wait in {@link #awaitStored}.
- * Thread-safe.
+ * Every reading of the time and every wait (the back-off between tries, the waits for what is stored) goes through
+ * the {@link IngestTime} it is given. Thread-safe.
  */
 public final class Ingest implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ingest.class);
-    /** Reading means a poll returned within this long; a poll waits at most 500 ms. */
-    private static final Duration STALE = Duration.ofSeconds(10);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(5);
     /** How often the consumer asks Kafka for the topic's partitions, as the gateways' fan-outs do. */
     static final Duration PARTITIONS_CHECK = Duration.ofSeconds(5);
+    /** How long a wait for what is stored goes without looking at the store, when no transaction of this one ends. */
+    private static final Duration PROGRESS_LOOK = Duration.ofMillis(50);
 
     /** What the ingest is doing, for the health check. */
     public record Status(boolean reading, long lag, int partitionsAssigned, String problem) {}
@@ -79,12 +81,14 @@ public final class Ingest implements AutoCloseable {
     private final Counter ingested;
     private final MalformedRecords malformed;
     private final Timer writes;
-    private final CountDownLatch closing = new CountDownLatch(1);
+    /** Notified when the ingest is closed, ending a pause between two tries at once. */
+    private final Object closing = new Object();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Signalled after every transaction, for {@link #awaitStored}. */
     private final Object progress = new Object();
+    private final IngestTime time;
+    private final LastPoll lastPoll;
     private volatile boolean running = true;
-    private volatile long lastPollNanos = System.nanoTime();
     private volatile long lag;
     private volatile int partitionsAssigned;
     private volatile int partitionCount;
@@ -104,7 +108,10 @@ public final class Ingest implements AutoCloseable {
     /** Assigned partitions left unread (paused), by partition, with the reason ({@link StartingPoint.Refuse}). */
     private volatile Map<Integer, String> refused = Map.of();
 
-    public Ingest(Source source, HistoryStore store, MeterRegistry registry) {
+    /** An ingest whose every reading of the time and every wait goes through {@code time}. */
+    public Ingest(Source source, HistoryStore store, MeterRegistry registry, IngestTime time) {
+        this.time = time;
+        this.lastPoll = new LastPoll(time);
         this.topic = source.topic();
         this.store = store;
         this.malformed = new MalformedRecords(registry, topic);
@@ -157,7 +164,6 @@ public final class Ingest implements AutoCloseable {
     }
 
     public Status status() {
-        boolean fresh = System.nanoTime() - lastPollNanos < STALE.toNanos();
         String why = problem;
         if (why == null) {
             why = placing;
@@ -165,8 +171,8 @@ public final class Ingest implements AutoCloseable {
         if (why == null && !refused.isEmpty()) {
             why = String.join("; ", new TreeMap<>(refused).values());
         }
-        if (why == null && !fresh) {
-            why = "no poll of Kafka for " + STALE.toSeconds() + " s";
+        if (why == null) {
+            why = lastPoll.problem();
         }
         return new Status(running && why == null, lag, partitionsAssigned, why);
     }
@@ -185,15 +191,13 @@ public final class Ingest implements AutoCloseable {
      * (before its first poll); 0 if it has not then.
      */
     public int partitionCount(Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
+        long deadline = time.nanoTime() + patience.toNanos();
         while (partitionCount == 0) {
-            long left = deadline - System.nanoTime();
+            long left = deadline - time.nanoTime();
             if (left <= 0) {
                 return 0;
             }
-            synchronized (progress) {
-                progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
-            }
+            awaitProgress(left);
         }
         return partitionCount;
     }
@@ -225,7 +229,7 @@ public final class Ingest implements AutoCloseable {
     /** {@code wanted} gives each partition's offset to reach, or null while that cannot be told yet. */
     private boolean awaitStored(Supplier<Map<Integer, Long>> wanted, Duration patience)
         throws StoreException, InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
+        long deadline = time.nanoTime() + patience.toNanos();
         while (true) {
             Map<Integer, Long> offsets = wanted.get();
             if (offsets != null) {
@@ -239,32 +243,39 @@ public final class Ingest implements AutoCloseable {
                     return true;
                 }
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline - time.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            // Another instance of the group may own the partition: look at the store again every 50 ms at least.
-            synchronized (progress) {
-                progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
-            }
+            awaitProgress(left);
+        }
+    }
+
+    /**
+     * Waits for the next transaction, {@code leftNanos} at most, and 50 ms at most: another instance of the group may
+     * own the partition waited for, and the store is then looked at again.
+     */
+    private void awaitProgress(long leftNanos) throws InterruptedException {
+        synchronized (progress) {
+            time.await(progress, Duration.ofNanos(Math.min(leftNanos, PROGRESS_LOOK.toNanos())));
         }
     }
 
     private void run() {
         try {
             consumer.subscribe(List.of(topic), new StartFromStore());
-            Duration backoff = Duration.ofMillis(100);
+            Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
             while (running) {
                 try {
                     pollOnce();
-                    backoff = Duration.ofMillis(100);
+                    backoff.reset();
                 } catch (WakeupException e) {
                     throw e;
                 } catch (KafkaException e) {
                     problem = "Kafka: " + e.getMessage();
-                    log.warn("reading the topic failed; trying again in {} ms: {}", backoff.toMillis(), e.toString());
-                    pause(backoff);
-                    backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+                    Duration pause = backoff.next();
+                    log.warn("reading the topic failed; trying again in {} ms: {}", pause.toMillis(), e.toString());
+                    pause(pause);
                 }
             }
         } catch (WakeupException e) {
@@ -299,7 +310,7 @@ public final class Ingest implements AutoCloseable {
         if ("starting".equals(problem)) {
             problem = null;
         }
-        lastPollNanos = System.nanoTime();
+        lastPoll.polled();
         lag = lag();
     }
 
@@ -318,20 +329,20 @@ public final class Ingest implements AutoCloseable {
             nextOffsets.put(tp.partition(), next);
             commits.put(tp, new OffsetAndMetadata(next));
         }
-        Duration backoff = Duration.ofMillis(100);
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         while (running) {
             try {
-                long start = System.nanoTime();
+                long start = time.nanoTime();
                 store.append(topic, messages, marks, nextOffsets);
-                writes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                writes.record(time.nanoTime() - start, TimeUnit.NANOSECONDS);
                 ingested.increment(messages.size());
                 problem = null;
                 break;
             } catch (StoreException e) {
                 problem = "database: " + e.getMessage();
-                log.warn("{}; trying again in {} ms", e.getMessage(), backoff.toMillis());
-                pause(backoff);
-                backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+                Duration pause = backoff.next();
+                log.warn("{}; trying again in {} ms", e.getMessage(), pause.toMillis());
+                pause(pause);
             }
         }
         if (!running) {
@@ -418,17 +429,19 @@ public final class Ingest implements AutoCloseable {
         return total;
     }
 
+    /** Pauses between two tries, or less if the ingest is closed meanwhile. */
     private void pause(Duration duration) {
+        long until = time.nanoTime() + duration.toNanos();
         try {
-            closing.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (closing) {
+                for (long left = duration.toNanos(); running && left > 0; left = until - time.nanoTime()) {
+                    time.await(closing, Duration.ofNanos(left));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /**
@@ -513,7 +526,9 @@ public final class Ingest implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        closing.countDown();
+        synchronized (closing) {
+            closing.notifyAll();
+        }
         consumer.wakeup();
         try {
             stopped.await(5, TimeUnit.SECONDS);

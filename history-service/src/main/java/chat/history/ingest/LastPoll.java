@@ -1,0 +1,30 @@
+package chat.history.ingest;
+
+import java.time.Duration;
+
+/**
+ * Whether the ingest still reads: a poll of Kafka returned within {@link #STALE}. A poll waits at most 500 ms, so a
+ * longer silence means the ingest thread is stuck (on the database, or on a Kafka call that does not return), which
+ * the health check tells. Thread-safe: the ingest thread records its polls, any thread asks.
+ */
+final class LastPoll {
+    static final Duration STALE = Duration.ofSeconds(10);
+
+    private final IngestTime time;
+    private volatile long last;
+
+    /** The start counts as a poll: the ingest has {@link #STALE} to make its first. */
+    LastPoll(IngestTime time) {
+        this.time = time;
+        this.last = time.nanoTime();
+    }
+
+    void polled() {
+        last = time.nanoTime();
+    }
+
+    /** Why the ingest does not count as reading, as far as its polls go; null while it does. */
+    String problem() {
+        return time.nanoTime() - last < STALE.toNanos() ? null : "no poll of Kafka for " + STALE.toSeconds() + " s";
+    }
+}
