@@ -86,8 +86,9 @@ public final class Gateway implements AutoCloseable {
         // As many hashes at once as there are cores: a flood of sign-ins then waits its turn instead of starving
         // the fan-out, and holds at most that many hashes' memory.
         int cores = Runtime.getRuntime().availableProcessors();
-        this.signIn = new SignIn(presence, new PasswordHasher(random, cores), cores,
-            new SignInThrottle(SignInThrottle.Policy.DEFAULT, time::nanoTime, nanos -> time.sleep(Duration.ofNanos(nanos))),
+        SignInThrottle throttle = new SignInThrottle(SignInThrottle.Policy.DEFAULT, time::nanoTime,
+            nanos -> time.sleep(Duration.ofNanos(nanos)));
+        this.signIn = new SignIn(presence, new PasswordHasher(random, cores), cores, throttle,
             TokenVerifier.from(config.tokens(), clock), tokens, config.guestsAllowed(), config.sendTimeout());
         this.commands = new Commands(config.gatewayId(), events, presence, sessions, localRooms, roomMembers, recentIds,
             metrics, clock, config.sendTimeout(), replayer, fanOut, inbox, signIn, tokens);
@@ -121,7 +122,7 @@ public final class Gateway implements AutoCloseable {
         return start(GatewayConfig.parse(args, Map.of()));
     }
 
-    /** A gateway whose every reading of the time, delayed task and pause comes from {@code time}: a test's, which it steps. */
+    /** A gateway whose every reading of the time, delayed task and pause is {@code time}'s: a test's, which it steps. */
     static Gateway start(GatewayConfig config, Time time) throws IOException, InterruptedException {
         return new Gateway(config, time);
     }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Inbox {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
-    /** The pause before the first try again, and the longest between two, while the history service cannot be asked. */
+    /** The pause before the first try again while the history service cannot be asked. */
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
+    /** The longest pause between two tries while the history service cannot be asked. */
     private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(30);
 
     private final HistoryClient history;

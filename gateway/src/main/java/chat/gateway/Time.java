@@ -56,7 +56,8 @@ interface Time {
 
         @Override
         public void after(Duration delay, Runnable task) {
-            scheduler.schedule(() -> Thread.ofVirtual().name("timer").start(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+            scheduler.schedule(() -> Thread.ofVirtual().name("timer").start(task), delay.toNanos(),
+                TimeUnit.NANOSECONDS);
         }
 
         @Override
