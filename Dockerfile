@@ -12,6 +12,7 @@ COPY launcher/pom.xml launcher/
 COPY protocol/pom.xml protocol/
 COPY settings/pom.xml settings/
 COPY admin/pom.xml admin/
+COPY runtime/pom.xml runtime/
 COPY ops/local-kafka/pom.xml ops/local-kafka/
 COPY ops/local-tls/pom.xml ops/local-tls/
 COPY ops/testkit/pom.xml ops/testkit/
@@ -36,6 +37,7 @@ COPY launcher/src/main launcher/src/main
 COPY protocol/src/main protocol/src/main
 COPY settings/src/main settings/src/main
 COPY admin/src/main admin/src/main
+COPY runtime/src/main runtime/src/main
 COPY ops/local-kafka/src/main ops/local-kafka/src/main
 COPY ops/local-tls/src/main ops/local-tls/src/main
 COPY ops/testkit/src/main ops/testkit/src/main

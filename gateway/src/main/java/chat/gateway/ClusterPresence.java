@@ -9,6 +9,7 @@ import chat.gateway.presence.SnapshotCodec;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
+import chat.runtime.KafkaFollower;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +108,7 @@ final class ClusterPresence implements AutoCloseable {
         this.snapshots = new SnapshotWriter(config);
         this.snapshotEvery = config.presenceSnapshotEvery();
 
-        this.follower = new KafkaFollower("presence-" + gatewayId, consumer, Duration.ofMillis(500), this::follow);
+        this.follower = KafkaFollower.polling("presence-" + gatewayId, consumer, Duration.ofMillis(500), this::follow, time);
         this.heartbeat = Thread.ofVirtual().name("heartbeat-" + gatewayId).unstarted(this::beat);
     }
 

@@ -10,6 +10,7 @@ import chat.protocol.FrameCodec;
 import chat.protocol.Limits;
 import chat.protocol.MessageKey;
 import chat.protocol.ServerFrame;
+import chat.runtime.KafkaFollower;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ final class FanOut implements AutoCloseable {
         this.startOffsets = new long[partitions.size()];
         partitions.forEach(tp -> startOffsets[tp.partition()] = nextOffsets.get(tp.partition()));
         lookBack(partitions);
-        this.follower = new KafkaFollower("fanout-" + gatewayId, consumer, POLL, this::onPoll);
+        this.follower = KafkaFollower.polling("fanout-" + gatewayId, consumer, POLL, this::onPoll, time);
     }
 
     /**

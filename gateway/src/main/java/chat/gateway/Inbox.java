@@ -3,6 +3,7 @@ package chat.gateway;
 import chat.protocol.ChatEvent;
 import chat.protocol.Limits;
 import chat.protocol.ServerFrame;
+import chat.runtime.Backoff;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

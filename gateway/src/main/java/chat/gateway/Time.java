@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.runtime.MonotonicTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -7,16 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where a gateway's time comes from: the instant it stamps on events, the monotonic reading its deadlines, leases and
- * checks are measured in, the delayed tasks it schedules and the pauses of the few threads that must wait. A gateway
+ * checks are measured in ({@link MonotonicTime}, as the history service's), the delayed tasks it schedules and the
+ * pauses of the few threads that must wait. A gateway
  * is started with one ({@link #system()} in production) and hands it to every part that measures time, so that a test
  * steps the time instead of waiting for it. Thread-safe.
  */
-interface Time {
+interface Time extends MonotonicTime {
     /** The wall clock, for the timestamps written to the log and sent to clients. */
     Clock clock();
-
-    /** A monotonic reading in nanoseconds, with no meaning but the difference between two readings. */
-    long nanoTime();
 
     /** Runs {@code task} once {@code delay} has passed, on a thread of the time's own. */
     void after(Duration delay, Runnable task);
@@ -63,6 +62,11 @@ interface Time {
         @Override
         public void sleep(Duration duration) throws InterruptedException {
             Thread.sleep(duration);
+        }
+
+        @Override
+        public void await(Object monitor, Duration timeout) throws InterruptedException {
+            MonotonicTime.system().await(monitor, timeout);
         }
     }
 }

@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.runtime.MonotonicTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +12,8 @@ import java.util.List;
 
 /**
  * Time that moves only when the test steps it. The tasks that come due run on the stepping thread, in the order they
- * come due; a thread asleep wakes once a step takes the time past the end of its sleep. {@link #timersOnly()} steps
- * the delayed tasks alone, and reads and sleeps on the wall clock: for a gateway against a real Kafka, whose heartbeats
- * must go on while the test holds one decision back. Thread-safe.
+ * come due; a thread asleep wakes once a step takes the time past the end of its sleep. {@link #timersOnly()} steps the delayed tasks alone, and reads, sleeps and waits on the wall clock: for a
+ * gateway against a real Kafka, whose heartbeats must go on while the test holds one decision back. Thread-safe.
  */
 final class SteppedTime implements Time {
     /** Where the stepped clock starts: a fixed instant, so that the timestamps a test sees are the same every run. */
@@ -71,6 +71,20 @@ final class SteppedTime implements Time {
             } finally {
                 sleeping--;
             }
+        }
+    }
+
+    /**
+     * Waits on {@code monitor} until it is notified, or (with stepped reads) a millisecond of the wall clock at most:
+     * the caller then finds out for itself whether its deadline passed on the stepped time, as a caller of
+     * {@link Object#wait} must (a wake-up at each step instead would race with a thread about to wait).
+     */
+    @Override
+    public void await(Object monitor, Duration timeout) throws InterruptedException {
+        if (steppedReads) {
+            monitor.wait(1);
+        } else {
+            MonotonicTime.system().await(monitor, timeout);
         }
     }
 

@@ -4,7 +4,7 @@ import chat.admin.AdminServer;
 import chat.admin.ServiceMetrics;
 import chat.history.api.HistoryApi;
 import chat.history.ingest.Ingest;
-import chat.history.ingest.IngestTime;
+import chat.runtime.MonotonicTime;
 import chat.history.store.HistoryStore;
 import chat.history.store.JdbcHistoryStore;
 import chat.history.store.StoreException;
@@ -13,7 +13,7 @@ import java.io.IOException;
 
 /**
  * A running history service: the store, the ingest that fills it, and the query API that reads it. The ingest runs on
- * the process's time ({@link IngestTime#system()}). Thread-safe.
+ * the process's time ({@link MonotonicTime#system()}). Thread-safe.
  */
 public final class HistoryService implements AutoCloseable {
     private final HistoryStore store;
@@ -39,7 +39,7 @@ public final class HistoryService implements AutoCloseable {
         Ingest ingest = null;
         HistoryApi api = null;
         try {
-            ingest = new Ingest(config.ingestSource(), store, registry, IngestTime.system());
+            ingest = new Ingest(config.ingestSource(), store, registry, MonotonicTime.system());
             api = HistoryApi.start(config.host(), config.port(), config.apiSecret(), store, ingest, registry);
             Ingest reading = ingest;
             AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), registry,

@@ -10,6 +10,9 @@ import chat.protocol.ChatEvent;
 import chat.protocol.ChatPartitions;
 import chat.protocol.EventCodec;
 import chat.protocol.Limits;
+import chat.runtime.Backoff;
+import chat.runtime.KafkaFollower;
+import chat.runtime.MonotonicTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +28,6 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * transaction for tools that watch the group. A record read twice (after a crash between the two commits, or a
  * resent message) adds nothing: the store keeps each message once.
  *
- * <p>One platform thread owns the consumer. Other threads read {@link #status()} and wait in {@link #awaitStored}.
- * Every reading of the time and every wait (the back-off between tries, the waits for what is stored) goes through
- * the {@link IngestTime} it is given. Thread-safe.
+ * <p>One platform thread, a {@link KafkaFollower}, owns the consumer; a poll Kafka fails is taken again after the
+ * follower's back-off. Other threads read {@link #status()} and wait in {@link #awaitStored}. Every reading of the
+ * time and every wait (the back-off between tries, the waits for what is stored) goes through the
+ * {@link MonotonicTime} it is given. Thread-safe.
  */
 public final class Ingest implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ingest.class);
@@ -77,18 +80,14 @@ public final class Ingest implements AutoCloseable {
     private final String topic;
     private final HistoryStore store;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
+    private final KafkaFollower follower;
     private final Counter ingested;
     private final MalformedRecords malformed;
     private final Timer writes;
-    /** Notified when the ingest is closed, ending a pause between two tries at once. */
-    private final Object closing = new Object();
-    private final CountDownLatch stopped = new CountDownLatch(1);
     /** Signalled after every transaction, for {@link #awaitStored}. */
     private final Object progress = new Object();
-    private final IngestTime time;
+    private final MonotonicTime time;
     private final LastPoll lastPoll;
-    private volatile boolean running = true;
     private volatile long lag;
     private volatile int partitionsAssigned;
     private volatile int partitionCount;
@@ -109,7 +108,7 @@ public final class Ingest implements AutoCloseable {
     private volatile Map<Integer, String> refused = Map.of();
 
     /** An ingest whose every reading of the time and every wait goes through {@code time}. */
-    public Ingest(Source source, HistoryStore store, MeterRegistry registry, IngestTime time) {
+    public Ingest(Source source, HistoryStore store, MeterRegistry registry, MonotonicTime time) {
         this.time = time;
         this.lastPoll = new LastPoll(time);
         this.topic = source.topic();
@@ -126,7 +125,17 @@ public final class Ingest implements AutoCloseable {
         Gauge.builder("chat.history.reading", this, i -> i.status().reading() ? 1 : 0)
             .description("1 while the service reads the topic, 0 otherwise").register(registry);
         this.consumer = new KafkaConsumer<>(consumerProperties(source));
-        this.thread = Thread.ofPlatform().name("ingest").daemon(true).unstarted(this::run);
+        this.follower = new KafkaFollower("ingest", consumer, this::pollOnce, time, new KafkaFollower.Listener() {
+            @Override
+            public void retrying(KafkaException failure, Duration pause) {
+                problem = "Kafka: " + failure.getMessage();
+            }
+
+            @Override
+            public void stopped(RuntimeException failure) {
+                problem = "stopped: " + failure;
+            }
+        });
     }
 
     /**
@@ -160,7 +169,8 @@ public final class Ingest implements AutoCloseable {
     }
 
     public void start() {
-        thread.start();
+        consumer.subscribe(List.of(topic), new StartFromStore());
+        follower.start();
     }
 
     public Status status() {
@@ -174,7 +184,7 @@ public final class Ingest implements AutoCloseable {
         if (why == null) {
             why = lastPoll.problem();
         }
-        return new Status(running && why == null, lag, partitionsAssigned, why);
+        return new Status(follower.running() && why == null, lag, partitionsAssigned, why);
     }
 
     /** The partition of the topic that holds a stream (a room or a conversation), or -1 while the topic is unknown. */
@@ -261,35 +271,6 @@ public final class Ingest implements AutoCloseable {
         }
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(topic), new StartFromStore());
-            Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
-            while (running) {
-                try {
-                    pollOnce();
-                    backoff.reset();
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    problem = "Kafka: " + e.getMessage();
-                    Duration pause = backoff.next();
-                    log.warn("reading the topic failed; trying again in {} ms: {}", pause.toMillis(), e.toString());
-                    pause(pause);
-                }
-            }
-        } catch (WakeupException e) {
-            // close() woke us to stop.
-        } catch (RuntimeException e) {
-            problem = "stopped: " + e;
-            log.error("ingest stopped", e);
-        } finally {
-            running = false;
-            consumer.close(Duration.ofSeconds(2));
-            stopped.countDown();
-        }
-    }
-
     private void pollOnce() {
         if (partitionCount == 0 || recount) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(2));
@@ -330,7 +311,7 @@ public final class Ingest implements AutoCloseable {
             commits.put(tp, new OffsetAndMetadata(next));
         }
         Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
-        while (running) {
+        while (follower.running()) {
             try {
                 long start = time.nanoTime();
                 store.append(topic, messages, marks, nextOffsets);
@@ -342,10 +323,10 @@ public final class Ingest implements AutoCloseable {
                 problem = "database: " + e.getMessage();
                 Duration pause = backoff.next();
                 log.warn("{}; trying again in {} ms", e.getMessage(), pause.toMillis());
-                pause(pause);
+                follower.pause(pause);
             }
         }
-        if (!running) {
+        if (!follower.running()) {
             return;
         }
         synchronized (progress) {
@@ -429,21 +410,6 @@ public final class Ingest implements AutoCloseable {
         return total;
     }
 
-    /** Pauses between two tries, or less if the ingest is closed meanwhile. */
-    private void pause(Duration duration) {
-        long until = time.nanoTime() + duration.toNanos();
-        try {
-            synchronized (closing) {
-                for (long left = duration.toNanos(); running && left > 0; left = until - time.nanoTime()) {
-                    time.await(closing, Duration.ofNanos(left));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     /**
      * Seeks each partition to where it starts ({@link StartingPoint}) and lets it be read. One whose start cannot be
      * decided yet, because the store or Kafka did not answer, stays paused and is tried again before the next poll;
@@ -525,15 +491,6 @@ public final class Ingest implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        synchronized (closing) {
-            closing.notifyAll();
-        }
-        consumer.wakeup();
-        try {
-            stopped.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

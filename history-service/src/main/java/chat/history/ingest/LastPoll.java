@@ -1,5 +1,6 @@
 package chat.history.ingest;
 
+import chat.runtime.MonotonicTime;
 import java.time.Duration;
 
 /**
@@ -10,11 +11,11 @@ import java.time.Duration;
 final class LastPoll {
     static final Duration STALE = Duration.ofSeconds(10);
 
-    private final IngestTime time;
+    private final MonotonicTime time;
     private volatile long last;
 
     /** The start counts as a poll: the ingest has {@link #STALE} to make its first. */
-    LastPoll(IngestTime time) {
+    LastPoll(MonotonicTime time) {
         this.time = time;
         this.last = time.nanoTime();
     }

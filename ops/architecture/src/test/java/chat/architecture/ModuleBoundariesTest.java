@@ -35,15 +35,19 @@ class ModuleBoundariesTest {
         return Stream.of(
             Arguments.of("chat.admin..", List.of("chat.settings.."),
                 "every service has an admin port, whatever the service does"),
-            Arguments.of("chat.gateway..", List.of("chat.protocol..", "chat.settings..", "chat.admin.."), programs),
-            Arguments.of("chat.history..", List.of("chat.protocol..", "chat.settings..", "chat.admin.."), programs),
+            Arguments.of("chat.runtime..", List.of(),
+                "the services' threads keep going by it, whatever the services do"),
+            Arguments.of("chat.gateway..", List.of("chat.protocol..", "chat.settings..", "chat.admin..", "chat.runtime.."),
+                programs),
+            Arguments.of("chat.history..", List.of("chat.protocol..", "chat.settings..", "chat.admin..", "chat.runtime.."),
+                programs),
             Arguments.of("chat.client..", List.of("chat.protocol..", "chat.settings.."),
                 "the client knows the chat by its protocol alone, as any other client would"),
             Arguments.of("chat.ops.kafka..", List.of(), "ops/chat and the tests run it, beside any service"),
             Arguments.of("chat.ops.tls..", List.of(), "ops/chat and the tests run it, beside any service"),
             Arguments.of("chat.testkit..", List.of("chat.protocol..", "chat.ops.."),
                 "every module's tests use it, so it cannot know the services they test"),
-            Arguments.of("chat.bench..", List.of("chat.protocol..", "chat.settings..", "chat.admin..",
+            Arguments.of("chat.bench..", List.of("chat.protocol..", "chat.settings..", "chat.admin..", "chat.runtime..",
                 "chat.gateway..", "chat.history..", "chat.ops..", "chat.testkit.."),
                 "it drives the services, never the client or the chaos run"));
     }

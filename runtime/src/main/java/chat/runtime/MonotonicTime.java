@@ -1,15 +1,15 @@
-package chat.history.ingest;
+package chat.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where the ingest's time comes from: the monotonic reading its freshness, back-off and waits are measured in, and the
- * waits themselves. The service starts the ingest with {@link #system()}; a test passes one it steps, so that the
- * ingest's time rules are tested without waiting. Modelled on Kafka's {@code Time}, whose {@code waitObject} this
- * {@link #await} follows. Thread-safe.
+ * The time a service measures its deadlines, freshness and back-off in, and waits in: a monotonic reading, and a wait
+ * on a monitor that a notify ends early (as a close ends a pause). A service is started with {@link #system()}; a test
+ * passes one it steps, so that a rule about time is tested without waiting for it. Modelled on Kafka's {@code Time},
+ * whose {@code waitObject} {@link #await} follows. Thread-safe.
  */
-public interface IngestTime {
+public interface MonotonicTime {
     /** A monotonic reading in nanoseconds, with no meaning but the difference between two readings. */
     long nanoTime();
 
@@ -20,12 +20,12 @@ public interface IngestTime {
     void await(Object monitor, Duration timeout) throws InterruptedException;
 
     /** The process's: {@link System#nanoTime()} and {@link Object#wait(long, int)}. */
-    static IngestTime system() {
+    static MonotonicTime system() {
         return SystemTime.INSTANCE;
     }
 
     /** The process's time. */
-    final class SystemTime implements IngestTime {
+    final class SystemTime implements MonotonicTime {
         private static final SystemTime INSTANCE = new SystemTime();
 
         private SystemTime() {}
@@ -37,7 +37,7 @@ public interface IngestTime {
 
         @Override
         public void await(Object monitor, Duration timeout) throws InterruptedException {
-            TimeUnit.NANOSECONDS.timedWait(monitor, timeout.toNanos());
+            TimeUnit.NANOSECONDS.timedWait(monitor, Math.max(1, timeout.toNanos()));
         }
     }
 }

@@ -1,4 +1,4 @@
-package chat.history.ingest;
+package chat.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The pauses of the ingest between tries of Kafka or the database that failed. */
+/** The pauses between the tries of something that keeps failing. */
 class BackoffTest {
     private static List<Long> millis(Backoff backoff, int tries) {
         List<Long> pauses = new ArrayList<>();
