@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Time that moves only when the test steps it. The tasks that come due run on the stepping thread, in the order they
- * come due; a thread asleep wakes once a step takes the time past the end of its sleep. {@link #timersOnly()} steps the delayed tasks alone, and reads, sleeps and waits on the wall clock: for a
- * gateway against a real Kafka, whose heartbeats must go on while the test holds one decision back. Thread-safe.
+ * come due; a thread asleep wakes once a step takes the time past the end of its sleep. {@link #timersOnly()} steps
+ * the delayed tasks alone, and reads, sleeps and waits on the wall clock: for a gateway against a real Kafka, whose
+ * heartbeats must go on while the test holds one decision back. Thread-safe.
  */
 final class SteppedTime implements Time {
     /** Where the stepped clock starts: a fixed instant, so that the timestamps a test sees are the same every run. */
