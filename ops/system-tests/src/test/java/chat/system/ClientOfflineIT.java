@@ -77,12 +77,7 @@ class ClientOfflineIT {
     }
 
     private static List<Timeline.State> states(ChatSession session) {
-        try {
-            return session.entries("ops").stream().filter(e -> !e.isNotice()).map(Timeline.Entry::state).toList();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return session.entries("ops").stream().filter(e -> !e.isNotice()).map(Timeline.Entry::state).toList();
     }
 
     private static void await(ChatSession session, Semaphore changes, String what, Predicate<ChatSession> done)

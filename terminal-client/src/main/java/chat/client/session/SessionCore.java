@@ -145,6 +145,8 @@ final class SessionCore {
     private final Map<String, List<String>> shownMembers = new HashMap<>();
     private boolean membersChanged;
     private ChatSession.Shown published = ChatSession.Shown.NOTHING;
+    /** The connection's state as last told to the listener. */
+    private Failover.State toldState;
     /** The password of a {@code register} not answered yet: it signs in from then on once registered. */
     private String registering;
     /** Messages that waited for the account while it was offline, since the last welcome, by sender. */
@@ -370,6 +372,14 @@ final class SessionCore {
 
     // ---- what the session does of itself ----
 
+    /** Tells the listener the connection's state, once each time it changes. */
+    private void tellState() {
+        if (failover.state() != toldState) {
+            toldState = failover.state();
+            listener.state(toldState);
+        }
+    }
+
     /** A stream shows something new: the listener hears of it once the snapshot holds it ({@link #publish}). */
     private void changed(String stream) {
         changedStreams.add(stream);
@@ -449,7 +459,7 @@ final class SessionCore {
     /** The session begins: it tells its state, and asks for credentials first if it was told to. */
     void start() {
         started = true;
-        listener.state(failover.state());
+        tellState();
         if (awaitingCredentials) {
             listener.credentialsNeeded(AccountText.signInAsked(nick));
         }
@@ -462,7 +472,6 @@ final class SessionCore {
      */
     void tick() {
         Instant now = clock.instant();
-        Failover.State before = failover.state();
         if (running && failover.tick(now) instanceof Failover.State.Connecting c && connectingSince == null
             && !awaitingCredentials) {
             connect(c.target(), now);
@@ -485,9 +494,7 @@ final class SessionCore {
         if (quitting && !pacer.hasWaiting() && (!connectionOpen || network.drained(connectionId))) {
             running = false;
         }
-        if (failover.state() != before) {
-            listener.state(failover.state());
-        }
+        tellState();
     }
 
     /**
@@ -890,7 +897,7 @@ final class SessionCore {
         listener.account(account);
         failover.connected();
         pings.reset(clock.instant());
-        listener.state(failover.state());
+        tellState();
         listener.welcomed(token);
         for (Map.Entry<String, Timeline> t : timelines.entrySet()) {
             String stream = t.getKey();
@@ -1147,7 +1154,7 @@ final class SessionCore {
         });
         connectionId++;
         failover.lost(clock.instant(), why);
-        listener.state(failover.state());
+        tellState();
     }
 
     /** The session ends for good, and says why. */

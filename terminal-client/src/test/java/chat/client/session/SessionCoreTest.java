@@ -201,6 +201,19 @@ class SessionCoreTest {
     }
 
     @Test
+    void eachChangeOfTheConnectionsStateIsToldOnce() {
+        SessionCore core = core(null);
+        welcomeOn(core, "s-1");
+        clock.step(Duration.ofSeconds(2));
+        core.tick();
+        clock.step(Duration.ofSeconds(5));
+        core.tick();
+        core.tick();
+        assertEquals(List.of(Failover.State.Connecting.class, Failover.State.Connected.class,
+            Failover.State.Waiting.class), states.stream().map(Object::getClass).toList());
+    }
+
+    @Test
     void aPongKeepsTheGatewayHowEverLongItsFrameTakesToBeReached() {
         SessionCore core = core(null);
         GatewaysOnPaper.Link link = welcomeOn(core, "s-1");
