@@ -1,6 +1,6 @@
 package chat.client.conversation;
 
-import chat.protocol.Limits;
+import chat.protocol.MessageKey;
 import chat.protocol.ServerFrame;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * What one room or direct conversation shows: its messages in seq order, each once, however often it arrives (live,
  * in a history replay, again after a failover), and the user's own messages that are not acked yet, after them.
- * A message is known by its sender and id, as the gateway and the history service know it. Bounded: past
+ * A message is known by its {@link MessageKey}, as the gateway and the history service know it. Bounded: past
  * {@code capacity} messages the oldest are forgotten.
  *
  * <p>An own message is queued until it goes to a gateway, pending from then until its ack, and failed when no ack
@@ -57,23 +57,26 @@ public final class Timeline {
     private final int capacity;
     private final List<Entry> confirmed = new ArrayList<>();
     /** Own messages not acked yet, in the order they were said, by id. */
+    private final String stream;
     private final Map<String, Entry> unacked = new LinkedHashMap<>();
     /** When each pending own message was sent: its ack is awaited from then on. */
     private final Map<String, Instant> sentAt = new HashMap<>();
     /** The unacked own messages that went to a gateway at least once: sending one again is a resend. */
     private final Set<String> wentOut = new HashSet<>();
-    /** Sender-and-id keys of the messages shown, oldest first, bounded with them. */
-    private final SequencedSet<String> seen = new LinkedHashSet<>();
+    /** The keys of the messages shown, oldest first, bounded with them. */
+    private final SequencedSet<MessageKey> seen = new LinkedHashSet<>();
     private long lastSeq = -1;
     private boolean oldestShown;
 
-    public Timeline(String me, int capacity) {
+    /** The timeline of {@code stream} (a room, or {@code @nick} for a conversation), as {@code me} sees it. */
+    public Timeline(String stream, String me, int capacity) {
+        this.stream = stream;
         this.me = me;
         this.capacity = capacity;
     }
 
-    private static String key(String from, String id) {
-        return Limits.foldNick(from) + '\u0000' + id;
+    private MessageKey key(String from, String id) {
+        return new MessageKey(stream, from, id);
     }
 
     /** The user said something: shown at once, queued until it is sent. */

@@ -49,7 +49,8 @@ import java.util.random.RandomGenerator;
  * sends goes at the pace the gateway takes ({@link SendPacer}) to a writer of its own per connection
  * ({@link ConnectionWriter}), so the session's thread never waits on the network, not even on a gateway that takes no
  * more bytes. Other threads see what the session shows through {@link #shown}, an immutable snapshot taken after each
- * of its turns; the listener is called on the session's thread. Thread-safe.
+ * of its turns; the listener is called on the session's thread, after the snapshot of the turn that brought what it
+ * is told ({@link TellAfterTurn}), so that what it hears of is in the snapshot it reads. Thread-safe.
  */
 public final class ChatSession implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -63,7 +64,10 @@ public final class ChatSession implements AutoCloseable {
     /** Commands not run yet: far more than anyone types; a caller waits rather than lose one. */
     private static final int COMMANDS_WAITING = 10_000;
 
-    /** What the session tells its user about, on the session's thread. */
+    /**
+     * What the session tells its user about, on the session's thread, at the end of the turn that brought it: by then
+     * {@link #shown} holds it.
+     */
     public interface Listener {
         /** The connection's state changed; {@code state} is also what a status bar shows. */
         default void state(Failover.State state) {}
@@ -168,6 +172,8 @@ public final class ChatSession implements AutoCloseable {
     private final String nick;
     private final Transport transport;
     private final SessionCore core;
+    /** What the core told during the turn, told to the listener once the turn's snapshot is out. */
+    private final TellAfterTurn told;
     private final Thread thread;
     private final BlockingQueue<Consumer<SessionCore>> commands = new LinkedBlockingQueue<>(COMMANDS_WAITING);
     private final BlockingQueue<Event> network = new LinkedBlockingQueue<>(FRAMES_WAITING);
@@ -198,7 +204,8 @@ public final class ChatSession implements AutoCloseable {
                        Listener listener, String token, Transport transport) {
         this.nick = nick;
         this.transport = transport;
-        this.core = new SessionCore(nick, gateways, clock, random, listener, token, new Sockets());
+        this.told = new TellAfterTurn(listener);
+        this.core = new SessionCore(nick, gateways, clock, random, told, token, new Sockets());
         this.thread = Thread.ofVirtual().name("session-" + nick).unstarted(this::run);
     }
 
@@ -373,6 +380,7 @@ public final class ChatSession implements AutoCloseable {
                     busy = true;
                 }
                 core.publish(s -> shown = s);
+                told.tell();
                 if (!busy && core.running()) {
                     LockSupport.parkNanos((core.pacing() ? PACED_TICK : IDLE_TICK).toNanos());
                 }
@@ -380,6 +388,7 @@ public final class ChatSession implements AutoCloseable {
         } finally {
             core.stop();
             core.publish(s -> shown = s);
+            told.tell();
             List.copyOf(sockets.keySet()).forEach(this::closeConnection);
             for (Event event = network.poll(); event != null; event = network.poll()) {
                 if (event instanceof Event.Connected c) {

@@ -392,7 +392,7 @@ final class SessionCore {
     }
 
     private Timeline timeline(String stream) {
-        return timelines.computeIfAbsent(stream, s -> new Timeline(nick, TIMELINE_CAPACITY));
+        return timelines.computeIfAbsent(stream, s -> new Timeline(s, nick, TIMELINE_CAPACITY));
     }
 
     private void note(String stream, String text) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TimelineTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
-    private final Timeline lobby = new Timeline("alice", 5);
+    private final Timeline lobby = new Timeline("lobby", "alice", 5);
 
     private static ServerFrame.Message message(String from, String id, long seq) {
         return new ServerFrame.Message("lobby", from, "text " + id, id, seq, "2026-11-23T10:00:00.000Z");
