@@ -1,11 +1,10 @@
 package chat.gateway;
 
-import static chat.settings.SettingSpec.option;
-
 import chat.admin.AdminServer;
 import chat.gateway.auth.TokenSettings;
 import chat.protocol.Limits;
 import chat.settings.Secret;
+import chat.settings.SettingList;
 import chat.settings.SettingSpec;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
@@ -55,86 +54,90 @@ public record GatewayConfig(
     int tlsPort,
     Secret historySecret) {
 
-    /** One setting: its flag, its environment variable, its default and what it does. */
-    public enum Setting implements chat.settings.Setting {
-        ID(option("--id", "GATEWAY_ID", null, "name of this gateway, shown to clients in welcome (default gw-PORT)")),
-        HOST(option("--host", "GATEWAY_HOST", "127.0.0.1", "address to listen on")),
-        PORT(option("--port", "GATEWAY_PORT", "7001", "TCP port to listen on (0 picks a free one)")),
-        KAFKA(option("--kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092", "Kafka bootstrap servers, HOST:PORT,...")),
-        TOPIC(option("--topic", "CHAT_TOPIC", "chat.events", "the chat topic")),
-        PARTITIONS(option("--partitions", "CHAT_TOPIC_PARTITIONS", "6",
-            "partitions of the chat topic when the gateway creates it")),
-        REPLICATION(option("--replication", "CHAT_TOPIC_REPLICATION", "1",
-            "replication factor of the chat topic when the gateway creates it (3 also sets min.insync.replicas=2)")),
-        SEND_TIMEOUT(option("--send-timeout-ms", "GATEWAY_SEND_TIMEOUT_MS", "15000",
-            "how long Kafka may take to accept a message before the client gets error unavailable")),
-        OUTBOUND_QUEUE(option("--outbound-queue", "GATEWAY_OUTBOUND_QUEUE", "4096",
-            "frames queued for one client before it is cut off as a slow consumer")),
-        RECENT_IDS(option("--recent-ids", "GATEWAY_RECENT_IDS", "100000",
-            "message ids remembered, the newest of all rooms and conversations, to deliver a resent message once")),
-        ANNOUNCE_LIMIT(option("--announce-limit", "GATEWAY_ANNOUNCE_LIMIT", "200",
+    /** The gateway's settings: each one's flag, environment variable, default and what it does. */
+    public static final class Setting {
+        /** All of them, in the order of {@code --help}. */
+        public static final SettingList ALL = new SettingList();
+        public static final SettingSpec ID = ALL.option("--id", "GATEWAY_ID", null,
+            "name of this gateway, shown to clients in welcome (default gw-PORT)");
+        public static final SettingSpec HOST = ALL.option("--host", "GATEWAY_HOST", "127.0.0.1",
+            "address to listen on");
+        public static final SettingSpec PORT = ALL.option("--port", "GATEWAY_PORT", "7001",
+            "TCP port to listen on (0 picks a free one)");
+        public static final SettingSpec KAFKA = ALL.option("--kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092",
+            "Kafka bootstrap servers, HOST:PORT,...");
+        public static final SettingSpec TOPIC = ALL.option("--topic", "CHAT_TOPIC", "chat.events", "the chat topic");
+        public static final SettingSpec PARTITIONS = ALL.option("--partitions", "CHAT_TOPIC_PARTITIONS", "6",
+            "partitions of the chat topic when the gateway creates it");
+        public static final SettingSpec REPLICATION = ALL.option("--replication", "CHAT_TOPIC_REPLICATION", "1",
+            "replication factor of the chat topic when the gateway creates it (3 also sets min.insync.replicas=2)");
+        public static final SettingSpec SEND_TIMEOUT = ALL.option("--send-timeout-ms", "GATEWAY_SEND_TIMEOUT_MS",
+            "15000", "how long Kafka may take to accept a message before the client gets error unavailable");
+        public static final SettingSpec OUTBOUND_QUEUE = ALL.option("--outbound-queue", "GATEWAY_OUTBOUND_QUEUE",
+            "4096", "frames queued for one client before it is cut off as a slow consumer");
+        public static final SettingSpec RECENT_IDS = ALL.option("--recent-ids", "GATEWAY_RECENT_IDS", "100000",
+            "message ids remembered, the newest of all rooms and conversations, to deliver a resent message once");
+        public static final SettingSpec ANNOUNCE_LIMIT = ALL.option("--announce-limit", "GATEWAY_ANNOUNCE_LIMIT", "200",
             "a room of more members than this is quiet: its joins and leaves are not announced (presence) until it is"
-                + " back to half of this; at most " + Limits.MEMBERS_PAGE)),
-        PRESENCE_TOPIC(option("--presence-topic", "CHAT_PRESENCE_TOPIC", "chat.presence",
-            "the presence topic (nick claims, memberships, gateway heartbeats); one partition")),
-        PRESENCE_SNAPSHOT_EVERY(option("--presence-snapshot-every", "CHAT_PRESENCE_SNAPSHOT_EVERY", "10000",
+                + " back to half of this; at most " + Limits.MEMBERS_PAGE);
+        public static final SettingSpec PRESENCE_TOPIC = ALL.option("--presence-topic", "CHAT_PRESENCE_TOPIC",
+            "chat.presence", "the presence topic (nick claims, memberships, gateway heartbeats); one partition");
+        public static final SettingSpec PRESENCE_SNAPSHOT_EVERY = ALL.option("--presence-snapshot-every",
+            "CHAT_PRESENCE_SNAPSHOT_EVERY", "10000",
             "presence records between two snapshots of the presence state, which a starting gateway restores and"
-                + " replays only what follows (written by the cluster's eldest gateway)")),
-        RATE(option("--rate", "GATEWAY_RATE", String.valueOf(Limits.DEFAULT_FRAMES_PER_SECOND),
-            "frames per second one connection may send, on average")),
-        BURST(option("--burst", "GATEWAY_BURST", String.valueOf(Limits.DEFAULT_FRAME_BURST),
-            "frames one connection may send at once above its rate")),
-        FLOOD_CUTOFF(option("--flood-cutoff-ms", "GATEWAY_FLOOD_CUTOFF_MS", "10000",
-            "how long a connection may keep going over its rate before it is cut off")),
-        IDLE_TIMEOUT(option("--idle-timeout-ms", "GATEWAY_IDLE_TIMEOUT_MS", "60000",
-            "a connection that sends no frame for this long is closed (bye idle)")),
-        FIRST_LINE_TIMEOUT(option("--first-line-timeout-ms", "GATEWAY_FIRST_LINE_TIMEOUT_MS", "10000",
-            "a new connection must finish its first line within this (bye too slow)")),
-        MAX_CONNECTIONS(option("--max-connections", "GATEWAY_MAX_CONNECTIONS", "10000",
-            "connections this gateway holds at most; more get too_many_connections")),
-        MAX_CONNECTIONS_PER_ADDRESS(option("--max-connections-per-address", "GATEWAY_MAX_CONNECTIONS_PER_ADDRESS", "256",
-            "connections from one IP address at most; more get too_many_connections")),
-        HISTORY_URL(option("--history-url", "CHAT_HISTORY_URL", "http://127.0.0.1:7100",
-            "base URL of the history service, asked for a room's messages on join and for older pages")),
-        HISTORY_TIMEOUT(option("--history-timeout-ms", "GATEWAY_HISTORY_TIMEOUT_MS", "5000",
-            "how long the history service may take to answer before the client gets history unavailable")),
-        ADMIN_HOST(option("--admin-host", "GATEWAY_ADMIN_HOST", null,
-            "address of the admin port, GET /health and GET /metrics (default: the gateway's --host)")),
-        ADMIN_PORT(option("--admin-port", "GATEWAY_ADMIN_PORT", null,
-            "the admin port (default: --port plus 1000, so 8001 for 7001; 0 picks a free one, as does --port 0)")),
-        JWT_HMAC_SECRET_FILE(option("--jwt-hmac-secret-file", "GATEWAY_JWT_HMAC_SECRET_FILE", null,
-            "file holding the secret (32 bytes or more) of HMAC-signed single sign-on tokens; one key source at most")),
-        JWT_PUBLIC_KEY(option("--jwt-public-key", "GATEWAY_JWT_PUBLIC_KEY", null,
-            "PEM file of the RSA or EC public key (or certificate) that verifies single sign-on tokens")),
-        JWT_JWKS(option("--jwt-jwks", "GATEWAY_JWT_JWKS", null,
-            "JWKS file (JSON) of the RSA and EC public keys that verify single sign-on tokens")),
-        JWT_ISSUER(option("--jwt-issuer", "GATEWAY_JWT_ISSUER", null,
-            "the iss a single sign-on token must carry (default: any)")),
-        JWT_AUDIENCE(option("--jwt-audience", "GATEWAY_JWT_AUDIENCE", null,
-            "an aud a single sign-on token must carry (default: any)")),
-        GUESTS(option("--guests", "GATEWAY_GUESTS", "true",
-            "whether a client may hold an unregistered nick without signing in (false: accounts only)")),
-        TLS_CERT(option("--tls-cert", "GATEWAY_TLS_CERT", null,
-            "PEM file of the certificate chain served on the TLS port, the gateway's own first (with --tls-key, TLS is on)")),
-        TLS_KEY(option("--tls-key", "GATEWAY_TLS_KEY", null,
-            "PEM file of the chain's private key: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted (readable by this user only)")),
-        TLS_PORT(option("--tls-port", "GATEWAY_TLS_PORT", null,
-            "the TLS port (default: --port plus 2000, so 9001 for 7001; 0 picks a free one, as does --port 0)")),
-        HISTORY_SECRET_FILE(option("--history-secret-file", "CHAT_HISTORY_SECRET_FILE", null,
-            "file holding the history service's secret, presented on every query (Authorization: Bearer)")),
-        HISTORY_SECRET(option("--history-secret", "CHAT_HISTORY_SECRET", null,
-            "the history service's secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)"));
+                + " replays only what follows (written by the cluster's eldest gateway)");
+        public static final SettingSpec RATE = ALL.option("--rate", "GATEWAY_RATE",
+            String.valueOf(Limits.DEFAULT_FRAMES_PER_SECOND), "frames per second one connection may send, on average");
+        public static final SettingSpec BURST = ALL.option("--burst", "GATEWAY_BURST",
+            String.valueOf(Limits.DEFAULT_FRAME_BURST), "frames one connection may send at once above its rate");
+        public static final SettingSpec FLOOD_CUTOFF = ALL.option("--flood-cutoff-ms", "GATEWAY_FLOOD_CUTOFF_MS",
+            "10000", "how long a connection may keep going over its rate before it is cut off");
+        public static final SettingSpec IDLE_TIMEOUT = ALL.option("--idle-timeout-ms", "GATEWAY_IDLE_TIMEOUT_MS",
+            "60000", "a connection that sends no frame for this long is closed (bye idle)");
+        public static final SettingSpec FIRST_LINE_TIMEOUT = ALL.option("--first-line-timeout-ms",
+            "GATEWAY_FIRST_LINE_TIMEOUT_MS", "10000",
+            "a new connection must finish its first line within this (bye too slow)");
+        public static final SettingSpec MAX_CONNECTIONS = ALL.option("--max-connections", "GATEWAY_MAX_CONNECTIONS",
+            "10000", "connections this gateway holds at most; more get too_many_connections");
+        public static final SettingSpec MAX_CONNECTIONS_PER_ADDRESS = ALL.option("--max-connections-per-address",
+            "GATEWAY_MAX_CONNECTIONS_PER_ADDRESS", "256",
+            "connections from one IP address at most; more get too_many_connections");
+        public static final SettingSpec HISTORY_URL = ALL.option("--history-url", "CHAT_HISTORY_URL",
+            "http://127.0.0.1:7100",
+            "base URL of the history service, asked for a room's messages on join and for older pages");
+        public static final SettingSpec HISTORY_TIMEOUT = ALL.option("--history-timeout-ms",
+            "GATEWAY_HISTORY_TIMEOUT_MS", "5000",
+            "how long the history service may take to answer before the client gets history unavailable");
+        public static final SettingSpec ADMIN_HOST = ALL.option("--admin-host", "GATEWAY_ADMIN_HOST", null,
+            "address of the admin port, GET /health and GET /metrics (default: the gateway's --host)");
+        public static final SettingSpec ADMIN_PORT = ALL.option("--admin-port", "GATEWAY_ADMIN_PORT", null,
+            "the admin port (default: --port plus 1000, so 8001 for 7001; 0 picks a free one, as does --port 0)");
+        public static final SettingSpec JWT_HMAC_SECRET_FILE = ALL.option("--jwt-hmac-secret-file",
+            "GATEWAY_JWT_HMAC_SECRET_FILE", null,
+            "file holding the secret (32 bytes or more) of HMAC-signed single sign-on tokens; one key source at most");
+        public static final SettingSpec JWT_PUBLIC_KEY = ALL.option("--jwt-public-key", "GATEWAY_JWT_PUBLIC_KEY", null,
+            "PEM file of the RSA or EC public key (or certificate) that verifies single sign-on tokens");
+        public static final SettingSpec JWT_JWKS = ALL.option("--jwt-jwks", "GATEWAY_JWT_JWKS", null,
+            "JWKS file (JSON) of the RSA and EC public keys that verify single sign-on tokens");
+        public static final SettingSpec JWT_ISSUER = ALL.option("--jwt-issuer", "GATEWAY_JWT_ISSUER", null,
+            "the iss a single sign-on token must carry (default: any)");
+        public static final SettingSpec JWT_AUDIENCE = ALL.option("--jwt-audience", "GATEWAY_JWT_AUDIENCE", null,
+            "an aud a single sign-on token must carry (default: any)");
+        public static final SettingSpec GUESTS = ALL.option("--guests", "GATEWAY_GUESTS", "true",
+            "whether a client may hold an unregistered nick without signing in (false: accounts only)");
+        public static final SettingSpec TLS_CERT = ALL.option("--tls-cert", "GATEWAY_TLS_CERT", null,
+            "PEM file of the certificate chain served on the TLS port, the gateway's own first (with --tls-key, TLS is on)");
+        public static final SettingSpec TLS_KEY = ALL.option("--tls-key", "GATEWAY_TLS_KEY", null,
+            "PEM file of the chain's private key: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted (readable by this user only)");
+        public static final SettingSpec TLS_PORT = ALL.option("--tls-port", "GATEWAY_TLS_PORT", null,
+            "the TLS port (default: --port plus 2000, so 9001 for 7001; 0 picks a free one, as does --port 0)");
+        public static final SettingSpec HISTORY_SECRET_FILE = ALL.option("--history-secret-file",
+            "CHAT_HISTORY_SECRET_FILE", null,
+            "file holding the history service's secret, presented on every query (Authorization: Bearer)");
+        public static final SettingSpec HISTORY_SECRET = ALL.option("--history-secret", "CHAT_HISTORY_SECRET", null,
+            "the history service's secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)");
 
-        private final SettingSpec spec;
-
-        Setting(SettingSpec spec) {
-            this.spec = spec;
-        }
-
-        @Override
-        public SettingSpec spec() {
-            return spec;
-        }
+        private Setting() {}
     }
 
     public GatewayConfig {
@@ -184,7 +187,7 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig parse(String[] args, Map<String, String> env) throws UsageException {
-        SettingValues<Setting> values = SettingValues.parse(Setting.class, args, env);
+        SettingValues values = SettingValues.parse(Setting.ALL, args, env);
         try {
             int port = values.integer(Setting.PORT);
             return new GatewayConfig(
@@ -225,7 +228,7 @@ public record GatewayConfig(
         }
     }
 
-    private static Path path(SettingValues<Setting> values, Setting setting) {
+    private static Path path(SettingValues values, SettingSpec setting) {
         return values.isGiven(setting) ? Path.of(values.text(setting)) : null;
     }
 
@@ -240,7 +243,7 @@ public record GatewayConfig(
     }
 
     /** The TLS port asked for, else the port 2000 above the gateway's (free, with the gateway's, when that is 0). */
-    private static int tlsPort(SettingValues<Setting> values, int port) {
+    private static int tlsPort(SettingValues values, int port) {
         boolean tls = values.isGiven(Setting.TLS_CERT) || values.isGiven(Setting.TLS_KEY);
         if (values.isGiven(Setting.TLS_PORT)) {
             if (!tls) {
@@ -258,7 +261,7 @@ public record GatewayConfig(
     }
 
     public static String usage() {
-        return SettingValues.usage(Setting.class, """
+        return SettingValues.usage(Setting.ALL, """
             usage: java -jar gateway.jar [OPTION VALUE]...
 
             A chat gateway: clients speak newline-delimited JSON to it over TCP (docs/PROTOCOL.md);

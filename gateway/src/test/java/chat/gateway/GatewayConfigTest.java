@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.gateway.auth.TokenSettings;
+import chat.settings.SettingSpec;
 import chat.settings.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,8 +124,8 @@ class GatewayConfigTest {
     @Test
     void usageNamesEveryFlagAndVariable() {
         String usage = GatewayConfig.usage();
-        for (GatewayConfig.Setting s : GatewayConfig.Setting.values()) {
-            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.name());
+        for (SettingSpec s : GatewayConfig.Setting.ALL.all()) {
+            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.flag());
         }
     }
 

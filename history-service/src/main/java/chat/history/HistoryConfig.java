@@ -1,10 +1,9 @@
 package chat.history;
 
-import static chat.settings.SettingSpec.option;
-
 import chat.admin.AdminServer;
 import chat.history.ingest.Ingest;
 import chat.settings.Secret;
+import chat.settings.SettingList;
 import chat.settings.SettingSpec;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
@@ -31,41 +30,42 @@ public record HistoryConfig(
     int adminPort,
     Secret apiSecret) {
 
-    /** One setting: its flag, its environment variable, its default and what it does. */
-    public enum Setting implements chat.settings.Setting {
-        KAFKA(option("--kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092", "Kafka bootstrap servers, HOST:PORT,...")),
-        TOPIC(option("--topic", "CHAT_TOPIC", "chat.events", "the chat topic to read")),
-        GROUP(option("--group", "HISTORY_GROUP", "chat-history",
-            "Kafka consumer group; instances in one group share the topic's partitions")),
-        DB_URL(option("--db-url", "HISTORY_DB_URL", "jdbc:sqlite:data/history.db",
+    /** The history service's settings: each one's flag, environment variable, default and what it does. */
+    public static final class Setting {
+        /** All of them, in the order of {@code --help}. */
+        public static final SettingList ALL = new SettingList();
+        public static final SettingSpec KAFKA = ALL.option("--kafka", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092",
+            "Kafka bootstrap servers, HOST:PORT,...");
+        public static final SettingSpec TOPIC = ALL.option("--topic", "CHAT_TOPIC", "chat.events",
+            "the chat topic to read");
+        public static final SettingSpec GROUP = ALL.option("--group", "HISTORY_GROUP", "chat-history",
+            "Kafka consumer group; instances in one group share the topic's partitions");
+        public static final SettingSpec DB_URL = ALL.option("--db-url", "HISTORY_DB_URL", "jdbc:sqlite:data/history.db",
             "the database: jdbc:sqlite:FILE, or jdbc:postgresql://HOST:PORT/DB for several instances; a new, empty one"
-                + " fills itself with every message the topic still holds")),
-        DB_USER(option("--db-user", "HISTORY_DB_USER", null, "database user (PostgreSQL)")),
-        DB_PASSWORD(option("--db-password", "HISTORY_DB_PASSWORD", null,
-            "database password (PostgreSQL; prefer the variable)")),
-        DB_READERS(option("--db-readers", "HISTORY_DB_READERS", "8", "database connections that serve queries")),
-        HOST(option("--host", "HISTORY_HOST", "127.0.0.1", "address of the HTTP query API")),
-        PORT(option("--port", "HISTORY_PORT", "7100", "port of the HTTP query API (0 picks a free one)")),
-        BATCH(option("--batch", "HISTORY_BATCH", "5000", "most messages written in one database transaction")),
-        ADMIN_HOST(option("--admin-host", "HISTORY_ADMIN_HOST", null,
-            "address of the admin port, GET /health and GET /metrics (default: --host)")),
-        ADMIN_PORT(option("--admin-port", "HISTORY_ADMIN_PORT", null,
-            "the admin port (default: --port plus 1000, so 8100 for 7100; 0 picks a free one, as does --port 0)")),
-        API_SECRET_FILE(option("--api-secret-file", "HISTORY_API_SECRET_FILE", null,
-            "file holding the secret every query must present (Authorization: Bearer); needed unless --host is loopback")),
-        API_SECRET(option("--api-secret", "HISTORY_API_SECRET", null,
-            "the secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)"));
+                + " fills itself with every message the topic still holds");
+        public static final SettingSpec DB_USER = ALL.option("--db-user", "HISTORY_DB_USER", null,
+            "database user (PostgreSQL)");
+        public static final SettingSpec DB_PASSWORD = ALL.option("--db-password", "HISTORY_DB_PASSWORD", null,
+            "database password (PostgreSQL; prefer the variable)");
+        public static final SettingSpec DB_READERS = ALL.option("--db-readers", "HISTORY_DB_READERS", "8",
+            "database connections that serve queries");
+        public static final SettingSpec HOST = ALL.option("--host", "HISTORY_HOST", "127.0.0.1",
+            "address of the HTTP query API");
+        public static final SettingSpec PORT = ALL.option("--port", "HISTORY_PORT", "7100",
+            "port of the HTTP query API (0 picks a free one)");
+        public static final SettingSpec BATCH = ALL.option("--batch", "HISTORY_BATCH", "5000",
+            "most messages written in one database transaction");
+        public static final SettingSpec ADMIN_HOST = ALL.option("--admin-host", "HISTORY_ADMIN_HOST", null,
+            "address of the admin port, GET /health and GET /metrics (default: --host)");
+        public static final SettingSpec ADMIN_PORT = ALL.option("--admin-port", "HISTORY_ADMIN_PORT", null,
+            "the admin port (default: --port plus 1000, so 8100 for 7100; 0 picks a free one, as does --port 0)");
+        public static final SettingSpec API_SECRET_FILE = ALL.option("--api-secret-file", "HISTORY_API_SECRET_FILE",
+            null,
+            "file holding the secret every query must present (Authorization: Bearer); needed unless --host is loopback");
+        public static final SettingSpec API_SECRET = ALL.option("--api-secret", "HISTORY_API_SECRET", null,
+            "the secret itself, instead of the file (prefer the file or the variable: a flag shows in ps)");
 
-        private final SettingSpec spec;
-
-        Setting(SettingSpec spec) {
-            this.spec = spec;
-        }
-
-        @Override
-        public SettingSpec spec() {
-            return spec;
-        }
+        private Setting() {}
     }
 
     public HistoryConfig {
@@ -103,7 +103,7 @@ public record HistoryConfig(
     }
 
     public static HistoryConfig parse(String[] args, Map<String, String> env) throws UsageException {
-        SettingValues<Setting> values = SettingValues.parse(Setting.class, args, env);
+        SettingValues values = SettingValues.parse(Setting.ALL, args, env);
         try {
             int port = values.integer(Setting.PORT);
             return new HistoryConfig(
@@ -126,7 +126,7 @@ public record HistoryConfig(
     }
 
     public static String usage() {
-        return SettingValues.usage(Setting.class, """
+        return SettingValues.usage(Setting.ALL, """
             usage: java -jar history-service.jar [OPTION VALUE]...
 
             The history service: reads the chat topic, keeps every message in a database, and answers

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.settings.SettingSpec;
 import chat.settings.UsageException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,8 +54,8 @@ class HistoryConfigTest {
     @Test
     void usageNamesEveryFlagAndVariable() {
         String usage = HistoryConfig.usage();
-        for (HistoryConfig.Setting s : HistoryConfig.Setting.values()) {
-            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.name());
+        for (SettingSpec s : HistoryConfig.Setting.ALL.all()) {
+            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.flag());
         }
     }
 

@@ -7,27 +7,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The values of a service's settings: a command-line flag ({@code --name value} or {@code --name=value}) wins over
  * the environment variable, which wins over the default. A service turns them into its settings record in one
  * place; nothing else reads the environment. Immutable.
- *
- * @param <S> the service's enum of settings
  */
-public final class SettingValues<S extends Enum<S> & Setting> {
-    private final Map<S, String> values;
+public final class SettingValues {
+    private final Map<SettingSpec, String> values;
 
-    private SettingValues(Map<S, String> values) {
-        this.values = values;
+    private SettingValues(Map<SettingSpec, String> values) {
+        this.values = Map.copyOf(values);
     }
 
-    public static <S extends Enum<S> & Setting> SettingValues<S> parse(Class<S> settings, String[] args,
-                                                                      Map<String, String> env) throws UsageException {
-        Map<S, String> values = new EnumMap<>(settings);
-        for (S s : settings.getEnumConstants()) {
+    public static SettingValues parse(SettingList settings, String[] args, Map<String, String> env)
+        throws UsageException {
+        Map<SettingSpec, String> values = new HashMap<>();
+        for (SettingSpec s : settings.all()) {
             String fromEnv = env.get(s.env());
             if (fromEnv != null && !fromEnv.isBlank()) {
                 values.put(s, fromEnv.trim());
@@ -41,7 +39,7 @@ public final class SettingValues<S extends Enum<S> & Setting> {
                 inlineValue = arg.substring(eq + 1);
                 arg = arg.substring(0, eq);
             }
-            S setting = byFlag(settings, arg);
+            SettingSpec setting = settings.byFlag(arg);
             if (setting == null) {
                 throw new UsageException("unknown option " + arg);
             }
@@ -56,13 +54,13 @@ public final class SettingValues<S extends Enum<S> & Setting> {
             }
             values.put(setting, value);
         }
-        return new SettingValues<>(values);
+        return new SettingValues(values);
     }
 
     /** The {@code --help} text: {@code intro}, then one line per setting with its variable and default. */
-    public static <S extends Enum<S> & Setting> String usage(Class<S> settings, String intro) {
+    public static String usage(SettingList settings, String intro) {
         StringBuilder out = new StringBuilder(intro);
-        for (S s : settings.getEnumConstants()) {
+        for (SettingSpec s : settings.all()) {
             out.append(String.format("  %-30s %-36s %s%s%n", s.flag() + (s.isSwitch() ? "" : " VALUE"), s.env(), s.doc(),
                 s.defaultValue() == null ? "" : " [" + s.defaultValue() + "]"));
         }
@@ -71,17 +69,17 @@ public final class SettingValues<S extends Enum<S> & Setting> {
     }
 
     /** Whether a flag or the environment gave the setting (its default does not count). */
-    public boolean isGiven(S s) {
+    public boolean isGiven(SettingSpec s) {
         return values.containsKey(s);
     }
 
     /** The value, or the default; null when neither exists. */
-    public String text(S s) {
+    public String text(SettingSpec s) {
         return values.getOrDefault(s, s.defaultValue());
     }
 
     /** @throws IllegalArgumentException naming the setting, when the value is not a whole number */
-    public int integer(S s) {
+    public int integer(SettingSpec s) {
         String raw = text(s);
         try {
             return Integer.parseInt(raw);
@@ -91,7 +89,7 @@ public final class SettingValues<S extends Enum<S> & Setting> {
     }
 
     /** @throws IllegalArgumentException naming the setting, when the value is neither true nor false */
-    public boolean bool(S s) {
+    public boolean bool(SettingSpec s) {
         String raw = text(s);
         if ("true".equalsIgnoreCase(raw) || "false".equalsIgnoreCase(raw)) {
             return Boolean.parseBoolean(raw);
@@ -100,12 +98,12 @@ public final class SettingValues<S extends Enum<S> & Setting> {
     }
 
     /** A whole number of milliseconds. */
-    public Duration millis(S s) {
+    public Duration millis(SettingSpec s) {
         return Duration.ofMillis(integer(s));
     }
 
     /** A URL with a host, without a trailing slash. */
-    public URI url(S s) {
+    public URI url(SettingSpec s) {
         String raw = text(s);
         try {
             URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
@@ -125,7 +123,7 @@ public final class SettingValues<S extends Enum<S> & Setting> {
      * @throws IllegalArgumentException naming the settings, when both are given, the file cannot be read, or the
      *     secret is too short or too long
      */
-    public Secret secret(S file, S value) {
+    public Secret secret(SettingSpec file, SettingSpec value) {
         if (isGiven(file) && isGiven(value)) {
             throw new IllegalArgumentException("give " + file.flag() + " (" + file.env() + ") or " + value.flag() + " ("
                 + value.env() + "), not both");
@@ -155,14 +153,5 @@ public final class SettingValues<S extends Enum<S> & Setting> {
             // Says how long it is, never what it is.
             throw new IllegalArgumentException(source + ": " + e.getMessage());
         }
-    }
-
-    private static <S extends Enum<S> & Setting> S byFlag(Class<S> settings, String flag) {
-        for (S s : settings.getEnumConstants()) {
-            if (s.flag().equals(flag)) {
-                return s;
-            }
-        }
-        return null;
     }
 }

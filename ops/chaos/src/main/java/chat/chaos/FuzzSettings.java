@@ -1,8 +1,6 @@
 package chat.chaos;
 
-import static chat.settings.SettingSpec.option;
-
-import chat.settings.Setting;
+import chat.settings.SettingList;
 import chat.settings.SettingSpec;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
@@ -48,32 +46,25 @@ public record FuzzSettings(int frames, int connections, long seed, double frames
     }
 
     /** The options of {@code ops/chat chaos fuzz}. */
-    enum Option implements Setting {
-        FRAMES(option("--frames", "CHAT_FUZZ_FRAMES", "100000", "frames to send, all connections together")),
-        CONNECTIONS(option("--connections", "CHAT_FUZZ_CONNECTIONS", "50",
-            "connections to send them from (at most 200)")),
-        SEED(option("--seed", "CHAT_FUZZ_SEED", "1",
-            "the seed that decides every frame: the same seed sends the same frames"));
+    static final class Option {
+        static final SettingList ALL = new SettingList();
+        static final SettingSpec FRAMES = ALL.option("--frames", "CHAT_FUZZ_FRAMES", "100000",
+            "frames to send, all connections together");
+        static final SettingSpec CONNECTIONS = ALL.option("--connections", "CHAT_FUZZ_CONNECTIONS", "50",
+            "connections to send them from (at most 200)");
+        static final SettingSpec SEED = ALL.option("--seed", "CHAT_FUZZ_SEED", "1",
+            "the seed that decides every frame: the same seed sends the same frames");
 
-        private final SettingSpec spec;
-
-        Option(SettingSpec spec) {
-            this.spec = spec;
-        }
-
-        @Override
-        public SettingSpec spec() {
-            return spec;
-        }
+        private Option() {}
     }
 
     static String usage() {
-        return SettingValues.usage(Option.class, "usage: ops/chat chaos fuzz [OPTION VALUE]...\n");
+        return SettingValues.usage(Option.ALL, "usage: ops/chat chaos fuzz [OPTION VALUE]...\n");
     }
 
     /** The defaults with the options given. */
     static FuzzSettings parse(String[] args, Map<String, String> env) throws UsageException {
-        SettingValues<Option> values = SettingValues.parse(Option.class, args, env);
+        SettingValues values = SettingValues.parse(Option.ALL, args, env);
         try {
             long seed;
             try {

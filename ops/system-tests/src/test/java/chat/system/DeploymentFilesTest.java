@@ -15,7 +15,8 @@ import chat.gateway.GatewayConfig;
 import chat.gateway.Topics;
 import chat.history.HistoryConfig;
 import chat.ops.kafka.FailureDetection;
-import chat.settings.Setting;
+import chat.settings.SettingList;
+import chat.settings.SettingSpec;
 import chat.settings.UsageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -57,16 +58,16 @@ import org.w3c.dom.NodeList;
 class DeploymentFilesTest {
     /** What each program is: its module, and the settings it reads from the environment. */
     private enum Program {
-        GATEWAY("gateway", GatewayConfig.Setting.values()),
-        HISTORY("history-service", HistoryConfig.Setting.values()),
-        CLIENT("terminal-client", ClientConfig.Setting.values());
+        GATEWAY("gateway", GatewayConfig.Setting.ALL),
+        HISTORY("history-service", HistoryConfig.Setting.ALL),
+        CLIENT("terminal-client", ClientConfig.Setting.ALL);
 
         final String module;
         final Set<String> variables;
 
-        Program(String module, Setting[] settings) {
+        Program(String module, SettingList settings) {
             this.module = module;
-            this.variables = Stream.of(settings).map(Setting::env).collect(Collectors.toUnmodifiableSet());
+            this.variables = settings.all().stream().map(SettingSpec::env).collect(Collectors.toUnmodifiableSet());
         }
     }
 

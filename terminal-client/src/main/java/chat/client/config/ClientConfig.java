@@ -1,10 +1,8 @@
 package chat.client.config;
 
-import static chat.settings.SettingSpec.onOff;
-import static chat.settings.SettingSpec.option;
-
 import chat.client.failover.Failover.Gateway;
 import chat.protocol.Limits;
+import chat.settings.SettingList;
 import chat.settings.SettingSpec;
 import chat.settings.SettingValues;
 import chat.settings.UsageException;
@@ -17,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,56 +49,45 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
     /** Largest {@code client.properties} read; a settings file is a few lines. */
     public static final int MAX_SETTINGS_FILE_BYTES = 64 * 1024;
 
-    /** One setting: its flag, its environment variable, its default, what it does, and its key in the settings file. */
-    public enum Setting implements chat.settings.Setting {
-        NICK(option("--nick", "CHAT_NICK", null,
-            "nick to use: a letter, then up to 19 letters, digits, _ or - (default: the last one used, else asked)"),
-            "nick"),
-        GATEWAYS(option("--gateways", "CHAT_GATEWAYS", "127.0.0.1:7001,127.0.0.1:7002",
+    /**
+     * The client's settings: each one's flag, environment variable, default and what it does. Those that
+     * {@code client.properties} can set too ({@link #IN_FILE}) have the key of their flag, less its dashes.
+     */
+    public static final class Setting {
+        /** All of them, in the order of {@code --help}. */
+        public static final SettingList ALL = new SettingList();
+        public static final SettingSpec NICK = ALL.option("--nick", "CHAT_NICK", null,
+            "nick to use: a letter, then up to 19 letters, digits, _ or - (default: the last one used, else asked)");
+        public static final SettingSpec GATEWAYS = ALL.option("--gateways", "CHAT_GATEWAYS",
+            "127.0.0.1:7001,127.0.0.1:7002",
             "gateways to talk to, HOST:PORT,... ([::1]:7001 for IPv6), the next tried when one is lost "
-                + "(default: the last ones used with this nick, else these)"),
-            "gateways"),
-        ROOMS(option("--rooms", "CHAT_ROOMS", "lobby",
+                + "(default: the last ones used with this nick, else these)");
+        public static final SettingSpec ROOMS = ALL.option("--rooms", "CHAT_ROOMS", "lobby",
             "rooms to join at start, ROOM,... (default: the rooms open when the client last ran with this nick, "
-                + "else this)"),
-            "rooms"),
-        CONFIG_DIR(option("--config-dir", "CHAT_CONFIG_DIR", null,
+                + "else this)");
+        public static final SettingSpec CONFIG_DIR = ALL.option("--config-dir", "CHAT_CONFIG_DIR", null,
             "directory of client.properties and of what the client remembers of each nick (default "
-                + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)"),
-            null),
-        TLS(onOff("--tls", "CHAT_TLS",
-            "talk TLS to the gateways (their TLS ports: 9001.. for ops/chat), checking their certificates and host names"),
-            "tls"),
-        CA(option("--ca", "CHAT_CA", null,
-            "PEM file of the authorities to trust besides the system's, with --tls (ops/chat: data/tls/ca.pem)"), "ca"),
-        SIGN_IN(onOff("--sign-in", "CHAT_SIGN_IN",
+                + "$XDG_CONFIG_HOME/kafka-chat, else ~/.config/kafka-chat)");
+        public static final SettingSpec TLS = ALL.onOff("--tls", "CHAT_TLS",
+            "talk TLS to the gateways (their TLS ports: 9001.. for ops/chat), checking their certificates and host names");
+        public static final SettingSpec CA = ALL.option("--ca", "CHAT_CA", null,
+            "PEM file of the authorities to trust besides the system's, with --tls (ops/chat: data/tls/ca.pem)");
+        public static final SettingSpec SIGN_IN = ALL.onOff("--sign-in", "CHAT_SIGN_IN",
             "ask for the nick's password before connecting (without it, the client asks when the gateway says the "
-                + "nick is registered)"),
-            null),
-        PASSWORD_STDIN(onOff("--password-stdin", "CHAT_PASSWORD_STDIN",
+                + "nick is registered)");
+        public static final SettingSpec PASSWORD_STDIN = ALL.onOff("--password-stdin", "CHAT_PASSWORD_STDIN",
             "sign in with the password on the first line of standard input, read before the screen starts (for "
-                + "scripts)"),
-            null),
-        TOKEN_FILE(option("--token-file", "CHAT_TOKEN_FILE", null,
-            "sign in with the signed token (JWT) in this file rather than a password"),
-            null);
+                + "scripts)");
+        public static final SettingSpec TOKEN_FILE = ALL.option("--token-file", "CHAT_TOKEN_FILE", null,
+            "sign in with the signed token (JWT) in this file rather than a password");
+        /** The settings {@code client.properties} can set: never a secret's, nor where the file itself is. */
+        public static final List<SettingSpec> IN_FILE = List.of(NICK, GATEWAYS, ROOMS, TLS, CA);
 
-        private final SettingSpec spec;
-        private final String fileKey;
-
-        Setting(SettingSpec spec, String fileKey) {
-            this.spec = spec;
-            this.fileKey = fileKey;
-        }
-
-        @Override
-        public SettingSpec spec() {
-            return spec;
-        }
+        private Setting() {}
 
         /** Its key in {@code client.properties}, or null when the file cannot set it. */
-        public String fileKey() {
-            return fileKey;
+        public static String fileKey(SettingSpec setting) {
+            return IN_FILE.contains(setting) ? setting.flag().substring(2) : null;
         }
     }
 
@@ -169,9 +156,9 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      */
     public static Startup load(String[] args, Map<String, String> env, Path userHome, String askedNick)
         throws UsageException {
-        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
+        SettingValues given = SettingValues.parse(Setting.ALL, args, env);
         Path configDir = configDir(given, env, userHome);
-        Map<Setting, String> file = settingsFile(readSettingsFile(configDir.resolve(SETTINGS_FILE)));
+        Map<SettingSpec, String> file = settingsFile(readSettingsFile(configDir.resolve(SETTINGS_FILE)));
         return resolve(given, configDir, file, askedNick, new StateStore(configDir)::recall);
     }
 
@@ -181,7 +168,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      */
     public static ClientConfig parse(String[] args, Map<String, String> env, Path userHome, String settingsFileText,
                                      RememberedState lastNicksState) throws UsageException {
-        SettingValues<Setting> given = SettingValues.parse(Setting.class, args, env);
+        SettingValues given = SettingValues.parse(Setting.ALL, args, env);
         return resolve(given, configDir(given, env, userHome), settingsFile(settingsFileText), null,
             nick -> new StateStore.Recalled(lastNicksState.nick(),
                 nick == null || lastNicksState.isOf(nick) ? lastNicksState : RememberedState.EMPTY, null)).config();
@@ -207,7 +194,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
     }
 
     public static String usage() {
-        return SettingValues.usage(Setting.class, """
+        return SettingValues.usage(Setting.ALL, """
             usage: java -jar terminal-client.jar [OPTION VALUE]...
 
             The full-screen chat client. It talks to one gateway at a time and moves to the next of its list
@@ -228,7 +215,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      * The one place that decides where each setting comes from. The nick is chosen first (a setting, else the one
      * asked for, else the one used last); what was remembered of that nick, and of no other, fills in the rest.
      */
-    private static Startup resolve(SettingValues<Setting> given, Path configDir, Map<Setting, String> file,
+    private static Startup resolve(SettingValues given, Path configDir, Map<SettingSpec, String> file,
                                    String askedNick, Function<String, StateStore.Recalled> recall)
         throws UsageException {
         try {
@@ -259,13 +246,13 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
      * From the flag or variable, else the settings file, else the remembered value, else the default; null if none.
      * {@code parse} takes the text and where it came from, for its error message.
      */
-    private static <T> T pick(Setting s, SettingValues<Setting> given, Map<Setting, String> file, T remembered,
+    private static <T> T pick(SettingSpec s, SettingValues given, Map<SettingSpec, String> file, T remembered,
                               BiFunction<String, String, T> parse) {
         if (given.isGiven(s)) {
             return parse.apply(given.text(s).strip(), s.flag() + " (" + s.env() + ")");
         }
         if (file.containsKey(s)) {
-            return parse.apply(file.get(s).strip(), SETTINGS_FILE + " " + s.fileKey());
+            return parse.apply(file.get(s).strip(), SETTINGS_FILE + " " + Setting.fileKey(s));
         }
         if (remembered != null) {
             return remembered;
@@ -327,7 +314,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         return List.copyOf(rooms);
     }
 
-    private static Path configDir(SettingValues<Setting> given, Map<String, String> env, Path userHome)
+    private static Path configDir(SettingValues given, Map<String, String> env, Path userHome)
         throws UsageException {
         if (!given.isGiven(Setting.CONFIG_DIR)) {
             return defaultConfigDir(env, userHome);
@@ -345,8 +332,8 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
     }
 
     /** The file's settings by key; an unknown key is refused, as an unknown flag is. */
-    private static Map<Setting, String> settingsFile(String text) throws UsageException {
-        Map<Setting, String> values = new EnumMap<>(Setting.class);
+    private static Map<SettingSpec, String> settingsFile(String text) throws UsageException {
+        Map<SettingSpec, String> values = new HashMap<>();
         if (text == null) {
             return values;
         }
@@ -357,7 +344,7 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
             throw new UsageException(SETTINGS_FILE + ": " + e.getMessage());
         }
         for (String key : properties.stringPropertyNames()) {
-            Setting setting = byFileKey(key);
+            SettingSpec setting = byFileKey(key);
             if (setting == null) {
                 throw new UsageException(SETTINGS_FILE + ": unknown setting '" + key + "' (it may set nick, gateways, rooms, tls, ca)");
             }
@@ -390,9 +377,9 @@ public record ClientConfig(String nick, List<Gateway> gateways, Path configDir, 
         }
     }
 
-    private static Setting byFileKey(String key) {
-        for (Setting s : Setting.values()) {
-            if (key.equals(s.fileKey())) {
+    private static SettingSpec byFileKey(String key) {
+        for (SettingSpec s : Setting.IN_FILE) {
+            if (key.equals(Setting.fileKey(s))) {
                 return s;
             }
         }

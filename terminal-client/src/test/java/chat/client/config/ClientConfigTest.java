@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.client.failover.Failover.Gateway;
+import chat.settings.SettingSpec;
 import chat.settings.UsageException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -282,8 +283,8 @@ class ClientConfigTest {
     @Test
     void usageNamesEveryFlagAndVariable() {
         String usage = ClientConfig.usage();
-        for (ClientConfig.Setting s : ClientConfig.Setting.values()) {
-            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.name());
+        for (SettingSpec s : ClientConfig.Setting.ALL.all()) {
+            assertTrue(usage.contains(s.flag()) && usage.contains(s.env()), s.flag());
         }
         assertTrue(usage.contains("client.properties"));
     }
