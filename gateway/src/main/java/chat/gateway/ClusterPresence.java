@@ -9,6 +9,7 @@ import chat.gateway.presence.SnapshotCodec;
 import chat.protocol.ClientFrame;
 import chat.protocol.ErrorCode;
 import chat.protocol.ServerFrame;
+import chat.runtime.Freshness;
 import chat.runtime.KafkaFollower;
 import java.time.Duration;
 import java.util.Map;
@@ -86,13 +87,18 @@ final class ClusterPresence implements AutoCloseable {
     private volatile Consumer<Connection> inboxes = c -> { };
     private volatile boolean running = true;
     private final Time time;
-    private final HeartbeatsTaken heartbeatsTaken;
+    /**
+     * Whether Kafka took one of this gateway's heartbeats within a lease: the lease read from the presence topic does
+     * not run down while Kafka is unreachable (no log time passes), so this is how a gateway cut off from Kafka tells
+     * that the others will count its sessions as lost. The start counts as a heartbeat taken.
+     */
+    private final Freshness heartbeatsTaken;
 
     ClusterPresence(GatewayConfig config, Sessions sessions, LocalRooms localRooms, SessionTokens tokens,
                     MalformedRecords malformed, Time time) {
         this.malformed = malformed;
         this.time = time;
-        this.heartbeatsTaken = new HeartbeatsTaken(time);
+        this.heartbeatsTaken = new Freshness(time, PresenceState.LEASE);
         this.gatewayId = config.gatewayId();
         this.topic = config.presenceTopic();
         this.sessions = sessions;
@@ -143,7 +149,7 @@ final class ClusterPresence implements AutoCloseable {
      * (no log time passes), so the heartbeats written tell what the log cannot.
      */
     boolean leaseLive() {
-        return running && state.isLive(incarnation) && heartbeatsTaken.withinLease();
+        return running && state.isLive(incarnation) && heartbeatsTaken.fresh();
     }
 
     PresenceState state() {
@@ -287,7 +293,7 @@ final class ClusterPresence implements AutoCloseable {
         while (running) {
             String current = incarnation;
             publish(new PresenceRecord.Heartbeat(gatewayId, current, !state.isLive(current)),
-                heartbeatsTaken::taken, failure -> { });
+                heartbeatsTaken::happened, failure -> { });
             try {
                 time.sleep(PresenceState.HEARTBEAT_INTERVAL);
             } catch (InterruptedException e) {

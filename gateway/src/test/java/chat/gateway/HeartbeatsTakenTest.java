@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.gateway.presence.PresenceState;
+import chat.runtime.Freshness;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -12,40 +13,40 @@ class HeartbeatsTakenTest {
     private static final Duration NANO = Duration.ofNanos(1);
 
     private final SteppedTime time = new SteppedTime();
-    private final HeartbeatsTaken heartbeats = new HeartbeatsTaken(time);
+    private final Freshness heartbeats = new Freshness(time, PresenceState.LEASE);
 
     @Test
     void aGatewayJustStartedHasALeasesTimeToGetItsFirstHeartbeatIn() {
         time.step(PresenceState.LEASE.minus(NANO));
-        assertTrue(heartbeats.withinLease());
+        assertTrue(heartbeats.fresh());
         time.step(NANO);
-        assertFalse(heartbeats.withinLease(), "no heartbeat taken in a whole lease");
+        assertFalse(heartbeats.fresh(), "no heartbeat taken in a whole lease");
     }
 
     @Test
     void eachHeartbeatKafkaTakesKeepsTheLeaseForAnotherLease() {
         time.step(PresenceState.LEASE.minusSeconds(1));
-        heartbeats.taken();
+        heartbeats.happened();
         time.step(PresenceState.LEASE.minus(NANO));
-        assertTrue(heartbeats.withinLease());
+        assertTrue(heartbeats.fresh());
         time.step(NANO);
-        assertFalse(heartbeats.withinLease());
+        assertFalse(heartbeats.fresh());
     }
 
     @Test
     void aHeartbeatTakenAfterTheLeaseLapsedMakesItLiveAgain() {
         time.step(PresenceState.LEASE.multipliedBy(3));
-        heartbeats.taken();
-        assertTrue(heartbeats.withinLease(), "Kafka is back: the gateway's own count of its lease is live again");
+        heartbeats.happened();
+        assertTrue(heartbeats.fresh(), "Kafka is back: the gateway's own count of its lease is live again");
     }
 
     @Test
     void heartbeatsWrittenEveryIntervalKeepTheLeaseWithRoomForFourToBeLost() {
         for (int i = 0; i < 10; i++) {
             time.step(PresenceState.HEARTBEAT_INTERVAL);
-            heartbeats.taken();
+            heartbeats.happened();
         }
         time.step(PresenceState.HEARTBEAT_INTERVAL.multipliedBy(4));
-        assertTrue(heartbeats.withinLease(), "four heartbeats in a row went unacknowledged");
+        assertTrue(heartbeats.fresh(), "four heartbeats in a row went unacknowledged");
     }
 }

@@ -1,5 +1,6 @@
 package chat.history.ingest;
 
+import chat.runtime.Freshness;
 import chat.runtime.MonotonicTime;
 import java.time.Duration;
 
@@ -11,21 +12,19 @@ import java.time.Duration;
 final class LastPoll {
     static final Duration STALE = Duration.ofSeconds(10);
 
-    private final MonotonicTime time;
-    private volatile long last;
+    private final Freshness polls;
 
     /** The start counts as a poll: the ingest has {@link #STALE} to make its first. */
     LastPoll(MonotonicTime time) {
-        this.time = time;
-        this.last = time.nanoTime();
+        this.polls = new Freshness(time, STALE);
     }
 
     void polled() {
-        last = time.nanoTime();
+        polls.happened();
     }
 
     /** Why the ingest does not count as reading, as far as its polls go; null while it does. */
     String problem() {
-        return time.nanoTime() - last < STALE.toNanos() ? null : "no poll of Kafka for " + STALE.toSeconds() + " s";
+        return polls.fresh() ? null : "no poll of Kafka for " + STALE.toSeconds() + " s";
     }
 }
